@@ -1,0 +1,102 @@
+"""Opening the console's one connection: gentle settings, and driver errors turned into one clear line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import psycopg
+
+from console.dsn import ResolvedDsn, scrub
+from console.errors import ConsoleError
+
+APPLICATION_NAME = "obsconsole"
+CONNECT_TIMEOUT_S = 5
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Per-session limits applied to everything the console runs."""
+
+    statement_ms: int = 10_000
+    lock_ms: int = 2_000
+
+
+def connect(
+    target: ResolvedDsn,
+    *,
+    read_only: bool = True,
+    timeouts: Timeouts = Timeouts(),
+    autocommit: bool = True,
+) -> psycopg.Connection[tuple[object, ...]]:
+    """Connect as application_name=obsconsole with statement/lock timeouts; read-only unless asked.
+
+    Raises ConsoleError (exit 2) with one line naming the problem, the password scrubbed.
+    """
+    try:
+        conn = psycopg.connect(
+            target.dsn,
+            application_name=APPLICATION_NAME,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            autocommit=True,
+        )
+    except (psycopg.Error, ValueError) as exc:
+        raise ConsoleError(describe_connect_error(exc, target)) from None
+    try:
+        conn.execute(
+            "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false),"
+            " set_config('application_name', %s, false), set_config('client_min_messages', 'warning', false),"
+            " set_config('default_transaction_read_only', %s, false)",
+            (
+                f"{timeouts.statement_ms}ms",
+                f"{timeouts.lock_ms}ms",
+                APPLICATION_NAME,
+                "on" if read_only else "off",
+            ),
+        )
+    except psycopg.Error as exc:
+        conn.close()
+        raise ConsoleError(describe_connect_error(exc, target)) from None
+    conn.autocommit = autocommit
+    return conn
+
+
+_BAD_DSN_HINTS = ("invalid dsn", "invalid integer value", "invalid port number", "invalid sslmode value")
+_ENDPOINT = re.compile(r'connection to server (?:at "?([^",]+)"?(?:, port (\d+))?|on socket "([^"]+)")')
+
+
+def describe_connect_error(exc: BaseException, target: ResolvedDsn) -> str:
+    """One line for a failed connection: what went wrong, where, and what to check."""
+    raw = str(exc).strip()
+    where = _endpoint(raw)
+    lowered = raw.lower()
+    if isinstance(exc, psycopg.ProgrammingError) or any(hint in lowered for hint in _BAD_DSN_HINTS):
+        detail = _last_line(raw).removeprefix("connection is bad: ")
+        message = f"invalid DSN ({target.source}): {detail}"
+    elif "password authentication failed" in lowered or "no password supplied" in lowered:
+        message = f"authentication failed{where}: wrong user or password"
+    elif "connection refused" in lowered:
+        message = f"cannot reach the server{where}: connection refused (is it running, right host and port?)"
+    elif "could not translate host name" in lowered or "name or service not known" in lowered:
+        message = f"cannot resolve the host name{where}"
+    elif "timeout expired" in lowered:
+        message = f"cannot reach the server{where}: no answer within {CONNECT_TIMEOUT_S} s"
+    elif "does not exist" in lowered and "database" in lowered:
+        message = f"the server{where} has no such database: {_last_line(raw)}"
+    else:
+        message = f"cannot connect{where}: {_last_line(raw)}"
+    return scrub(message, target.dsn)
+
+
+def _endpoint(raw: str) -> str:
+    match = _ENDPOINT.search(raw)
+    if not match:
+        return ""
+    host, port, socket = match.groups()
+    return f" at {socket}" if socket else f" at {host}:{port}" if port else f" at {host}"
+
+
+def _last_line(raw: str) -> str:
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    last = lines[-1] if lines else "unknown error"
+    return re.sub(r"^(FATAL|ERROR):\s*", "", last)

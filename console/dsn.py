@@ -1,0 +1,73 @@
+"""Finding the DSN to use, and showing it without its password."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+MASK = "***"
+
+# A password in a URL (scheme://user:PASSWORD@host) or in key/value form (password=VALUE, quoted or not).
+# The URL password runs to the LAST "@" of the authority, so an unencoded "@" inside it is masked too.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>\S*?)(?P<tail>@)(?=[^@/\s]*(?:[/?#\s]|$))"
+)
+_KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'?|[^\s]*)", re.IGNORECASE)
+_QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&\s]*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ResolvedDsn:
+    """A DSN and where it came from (shown to the user, never with the password)."""
+
+    dsn: str
+    source: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.dsn) if self.dsn else "(libpq defaults: PG* environment / service file)"
+
+
+def resolve(flag: str | None) -> ResolvedDsn:
+    """The DSN by precedence: --dsn flag, OBSCONSOLE_DSN, DATABASE_URL, then libpq's own environment."""
+    if flag:
+        return ResolvedDsn(flag, "--dsn")
+    for name in ("OBSCONSOLE_DSN", "DATABASE_URL"):
+        value = os.environ.get(name)
+        if value:
+            return ResolvedDsn(value, name)
+    return ResolvedDsn("", "libpq environment (PG*/PGSERVICE)")
+
+
+def passwords_in(dsn: str) -> list[str]:
+    """Every spelling of the password in `dsn` (raw, percent-decoded, unquoted) so output can be scrubbed."""
+    found: list[str] = []
+    for pattern in (_URL_PASSWORD, _KV_PASSWORD, _QUERY_PASSWORD):
+        for match in pattern.finditer(dsn):
+            raw = match.group("pw")
+            spellings = [raw, unquote(raw), raw.strip("'").replace("\\'", "'").replace("\\\\", "\\")]
+            # A driver that split a malformed URL at an inner "@" or ":" may quote any piece of it.
+            spellings += [piece for piece in re.split(r"[@:]", raw) if len(piece) >= 4]
+            for candidate in spellings:
+                if candidate and candidate not in found:
+                    found.append(candidate)
+    env_password = os.environ.get("PGPASSWORD")
+    if env_password and env_password not in found:
+        found.append(env_password)
+    return sorted(found, key=len, reverse=True)
+
+
+def mask(dsn: str) -> str:
+    """`dsn` with its password replaced by ***, whatever its form (URL, key/value, query parameter)."""
+    masked = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK + m.group("tail"), dsn)
+    masked = _KV_PASSWORD.sub(lambda m: m.group("head") + MASK, masked)
+    return _QUERY_PASSWORD.sub(lambda m: m.group("head") + MASK, masked)
+
+
+def scrub(text: str, dsn: str) -> str:
+    """`text` (e.g. a driver error) with every spelling of the DSN's password replaced by ***."""
+    for secret in passwords_in(dsn):
+        text = text.replace(secret, MASK)
+    return text

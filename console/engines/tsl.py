@@ -1,0 +1,51 @@
+"""The tsl engine: TimescaleDB 2.23 Community in WASM PostgreSQL 17 (PGlite) behind pglite-socket.
+
+Limits measured here: one client connection at a time; any client message over ~64 KiB, COPY FROM STDIN
+and pipeline mode crash it; no background workers (jobs run only through CALL run_job).
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+from console.engines.process import RunningEngine, free_port, spawn
+from console.errors import ConsoleError
+from console.resources import ENGINES_DIR
+
+LAUNCHER = ENGINES_DIR / "tsl-server.mjs"
+START_TIMEOUT_S = 90.0
+
+
+def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEngine:
+    """Start the PGlite TimescaleDB engine in memory, or persisted in `data_dir`."""
+    node = shutil.which("node")
+    if node is None:
+        raise ConsoleError("tsl engine needs Node.js (`node` not on PATH; run `make setup`)")
+    if not (ENGINES_DIR / "node_modules" / "@electric-sql" / "pglite-socket").exists():
+        raise ConsoleError(f"tsl engine not installed: {ENGINES_DIR}/node_modules is missing (run `make setup`)")
+    workdir = Path(tempfile.mkdtemp(prefix="obsconsole-tsl-"))
+    port = free_port()
+    argv = [node, str(LAUNCHER), "--port", str(port)]
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        argv += ["--data-dir", str(data_dir.resolve())]
+    log_path = workdir / "server.log"
+    popen = spawn(argv, log_path, cwd=ENGINES_DIR)
+    # The engine accepts any password; a random one keeps DSN handling honest (it is masked everywhere).
+    password = secrets.token_urlsafe(12)
+    engine = RunningEngine(
+        kind="tsl",
+        dsn=f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres?sslmode=disable",
+        pid=popen.pid,
+        log_path=log_path,
+        data_dir=data_dir,
+        remove_on_stop=[workdir],
+        stop_signal=signal.SIGTERM,
+        _popen=None if detached else popen,
+    )
+    engine.wait_until_ready(START_TIMEOUT_S)
+    return engine

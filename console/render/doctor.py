@@ -1,0 +1,24 @@
+"""Printing a doctor report."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from console.services.doctor import DoctorReport
+
+
+def print_report(report: DoctorReport) -> None:
+    """The server facts, then a table of what the console can and cannot show."""
+    out = Console()
+    info = report.info
+    out.print(f"server      {report.target}  (from {report.source})", markup=False, highlight=False)
+    out.print(f"PostgreSQL  {info.server_version}", markup=False, highlight=False)
+    installed = info.timescaledb_installed or "not installed"
+    available = info.timescaledb_available or "not available"
+    out.print(f"TimescaleDB {installed} (available: {available})", markup=False, highlight=False)
+    out.print(f"edition     {info.edition} (timescaledb.license={info.license})", markup=False, highlight=False)
+    table = Table("shows", "available", "why not", title="What obsconsole can show here")
+    for cap in report.capabilities:
+        table.add_row(cap.name, "yes" if cap.available else "no", cap.reason)
+    out.print(table)

@@ -1,0 +1,46 @@
+// The tsl engine: TimescaleDB Community inside WASM PostgreSQL (PGlite), served on the PostgreSQL wire
+// protocol by pglite-socket. Usage: node tsl-server.mjs --port N [--host 127.0.0.1] [--data-dir DIR]
+// Prints "READY <host>:<port>" on stdout once it accepts connections; exits cleanly on SIGTERM/SIGINT.
+import { parseArgs } from "node:util";
+import { PGlite } from "@electric-sql/pglite";
+import { timescaledb } from "@electric-sql/pglite/timescaledb";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    host: { type: "string", default: "127.0.0.1" },
+    "data-dir": { type: "string" },
+  },
+});
+if (!values.port) {
+  console.error("tsl-server: --port is required");
+  process.exit(2);
+}
+
+const dataDir = values["data-dir"] ? `file://${values["data-dir"]}` : "memory://";
+const db = await PGlite.create(dataDir, { extensions: { timescaledb } });
+await db.exec("CREATE EXTENSION IF NOT EXISTS timescaledb;");
+const server = new PGLiteSocketServer({
+  db,
+  port: Number(values.port),
+  host: values.host,
+  connectionQueueTimeout: 600000,
+});
+await server.start();
+console.log(`READY ${values.host}:${values.port}`);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await server.stop();
+    await db.close();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+process.on("SIGHUP", shutdown);

@@ -1,0 +1,125 @@
+"""Fixtures: real engines only. `native_db` is a fresh database on a session-wide native cluster;
+`tsl_db` is a fresh tsl engine per test (it holds one database and one connection; it starts in ~2 s).
+With CI=true a missing engine is an error, never a skip."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from console import engines
+from console.engines import RunningEngine
+from console.errors import ConsoleError
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+OBSCONSOLE = str(Path(sys.executable).with_name("obsconsole"))
+_db_numbers = itertools.count(1)
+
+
+@dataclass
+class TestDb:
+    """A database for one test: its DSN and the engine serving it."""
+
+    __test__ = False
+    dsn: str
+    engine: RunningEngine
+
+
+def _start(kind: str) -> RunningEngine:
+    try:
+        return engines.start(kind)
+    except ConsoleError as exc:
+        if IN_CI:
+            pytest.fail(f"{kind} engine unavailable in CI: {exc.message}")
+        pytest.skip(f"{kind} engine unavailable: {exc.message}")
+
+
+@pytest.fixture(scope="session")
+def native_engine() -> Iterator[RunningEngine]:
+    engine = _start("native")
+    yield engine
+    engine.stop()
+    assert not engine.alive(), "native engine left a process behind"
+
+
+def _with_database(dsn: str, name: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
+
+
+@pytest.fixture
+def native_db(native_engine: RunningEngine) -> Iterator[TestDb]:
+    """A fresh database with TimescaleDB created, dropped after the test."""
+    name = f"t{os.getpid()}_{next(_db_numbers)}"
+    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    dsn = _with_database(native_engine.dsn, name)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION timescaledb")
+    yield TestDb(dsn, native_engine)
+    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def native_plain_db(native_engine: RunningEngine) -> Iterator[TestDb]:
+    """A fresh database WITHOUT TimescaleDB (the extension is available on the server, not created)."""
+    name = f"plain{os.getpid()}_{next(_db_numbers)}"
+    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    yield TestDb(_with_database(native_engine.dsn, name), native_engine)
+    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def tsl_db() -> Iterator[TestDb]:
+    """A fresh tsl engine (in memory) for this test, stopped afterwards with no process left."""
+    engine = _start("tsl")
+    yield TestDb(engine.dsn, engine)
+    engine.stop()
+    assert not engine.alive(), "tsl engine left a process behind"
+
+
+@dataclass
+class CliResult:
+    """What one `obsconsole` process printed and returned."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
+    """Run the installed `obsconsole` script as a user would, with a private state dir and no DSN env."""
+    env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    env["COLUMNS"] = "200"
+
+    def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None) -> CliResult:
+        proc = subprocess.run(
+            [OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
+            env={**env, **(extra_env or {})},
+        )
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    yield run
+    # Nothing a test started through the CLI may outlive it.
+    state = tmp_path / "state" / "obsconsole" / "engines"
+    for record in state.glob("*.json") if state.exists() else []:
+        subprocess.run([OBSCONSOLE, "engine", "stop", "--kind", record.stem], env=env, check=False)
+

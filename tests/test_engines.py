@@ -1,0 +1,68 @@
+"""Both engines start, answer a query, and stop with no process left behind."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from console import engines
+from console.engines import native
+from console.engines.process import pid_alive
+from console.errors import ConsoleError
+from tests.conftest import IN_CI
+
+
+def _start_or_skip(kind: str) -> engines.RunningEngine:
+    try:
+        return engines.start(kind)
+    except ConsoleError as exc:
+        if IN_CI:
+            raise
+        pytest.skip(exc.message)
+
+
+@pytest.mark.parametrize("kind", ["native", "tsl"])
+def test_engine_starts_answers_and_stops_without_orphans(kind: str) -> None:
+    engine = _start_or_skip(kind)
+    try:
+        with psycopg.connect(engine.dsn, autocommit=True) as conn:
+            row = conn.execute("SELECT extname FROM pg_extension WHERE extname = 'timescaledb'").fetchone()
+        assert row == ("timescaledb",)
+        workdirs = list(engine.remove_on_stop)
+    finally:
+        engine.stop()
+    assert not pid_alive(engine.pid)
+    assert not engine.alive()
+    assert all(not Path(p).exists() for p in workdirs), "throwaway files left behind"
+
+
+def test_native_start_failure_shows_the_server_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(native.SERVER_SETTINGS, "shared_buffers", "not-a-size")
+    with pytest.raises(ConsoleError) as caught:
+        native.start()
+    assert "native engine exited" in caught.value.message
+    assert "shared_buffers" in caught.value.message  # the server's own complaint, from its log
+
+
+def test_native_data_dir_survives_restart() -> None:
+    with tempfile.TemporaryDirectory(prefix="obsconsole-test-") as parent:
+        Path(parent).chmod(0o755)  # the cluster's unprivileged OS user must reach it
+        data = Path(parent) / "cluster"
+        first = native.start(data)
+        try:
+            with psycopg.connect(first.dsn, autocommit=True) as conn:
+                conn.execute("CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)")
+        finally:
+            first.stop()
+        second = native.start(data)
+        try:
+            with psycopg.connect(second.dsn, autocommit=True) as conn:
+                assert conn.execute("SELECT x FROM kept").fetchone() == (42,)
+        finally:
+            second.stop()
+        assert (data / "PG_VERSION").exists()
+        shutil.rmtree(data, ignore_errors=True)
