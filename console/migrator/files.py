@@ -1,0 +1,85 @@
+"""Migration files read exactly as Rust sqlx reads them: `<VERSION>_<DESCRIPTION>.sql`, version = the integer
+before the first `_`, description = the rest less `.sql`/`.up.sql` with `_` → space, checksum = SHA-384 of
+the file's text, `-- no-transaction` as the first bytes means "run outside a transaction"."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from console.errors import ConsoleError
+from console.migrator.sqlsplit import Statement, split_statements
+
+NO_TRANSACTION = "-- no-transaction"
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    """One up-migration on disk."""
+
+    version: int
+    description: str
+    path: Path
+    sql: str
+
+    @property
+    def checksum(self) -> bytes:
+        return hashlib.sha384(self.sql.encode("utf-8")).digest()
+
+    @property
+    def no_transaction(self) -> bool:
+        return self.sql.startswith(NO_TRANSACTION)
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        return split_statements(self.sql)
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+
+def parse_name(file_name: str) -> tuple[int, str] | None:
+    """(version, description) for a migration file name; None for files sqlx ignores.
+
+    Raises ConsoleError for a name sqlx would reject (a non-integer version).
+    """
+    version_text, sep, rest = file_name.partition("_")
+    if not sep or not rest.endswith(".sql") or rest.endswith(".down.sql"):
+        return None
+    if not version_text.isdigit() or int(version_text) <= 0:
+        raise ConsoleError(
+            f"bad migration file name {file_name!r}: it must start with a positive integer version "
+            "then `_` (e.g. 007_add_column.sql)"
+        )
+    suffix = ".up.sql" if rest.endswith(".up.sql") else ".sql"
+    return int(version_text), rest.removesuffix(suffix).replace("_", " ")
+
+
+def load(directory: Path) -> list[MigrationFile]:
+    """Every up-migration in `directory`, sorted by version. Raises ConsoleError on a file sqlx would refuse
+    or that cannot be a migration (not UTF-8, empty, duplicated version)."""
+    if not directory.is_dir():
+        raise ConsoleError(f"migrations folder not found: {directory}")
+    found: dict[int, MigrationFile] = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file():
+            continue
+        parsed = parse_name(path.name)
+        if parsed is None:
+            continue
+        version, description = parsed
+        raw = path.read_bytes()
+        try:
+            sql = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConsoleError(f"{path.name} is not UTF-8 (byte {exc.start}): save it as UTF-8") from None
+        migration = MigrationFile(version, description, path, sql)
+        if not migration.statements:
+            raise ConsoleError(f"{path.name} is empty (no SQL statement): remove it or add its SQL")
+        if version in found:
+            raise ConsoleError(f"duplicate migration version {version}: {found[version].label} and {path.name}")
+        found[version] = migration
+    return [found[v] for v in sorted(found)]

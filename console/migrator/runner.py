@@ -1,0 +1,291 @@
+"""`obsconsole migrate` and `obsconsole status`: plan, preflight, lock, apply one migration per transaction.
+
+Safer than sqlx where sqlx is weak: every refusal (drift, dirty ledger, missing file, missing extension,
+Apache edition) happens before the first statement runs; the lock is a try-lock in a bounded loop released
+on every path; each statement runs under lock_timeout/statement_timeout and a failure names file and line.
+Statements are sent one by one inside the migration's transaction (same effect as sqlx's one multi-statement
+query, but it can say which statement failed and never sends one huge message).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from console.db import Timeouts, connect
+from console.dsn import ResolvedDsn
+from console.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError
+from console.migrator import files, ledger
+from console.migrator.drift import likely_cause
+from console.migrator.features import community_features
+from console.migrator.files import MigrationFile
+from console.migrator.sqlsplit import Statement
+from console.resources import MIGRATIONS_DIR, query
+from console.services.server import ServerInfo, server_info
+
+Progress = Callable[[str], None]
+# Defaults for migrations: long statements are allowed (index builds), lock waits are not.
+MIGRATION_TIMEOUTS = Timeouts(statement_ms=600_000, lock_ms=5_000)
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+class MigrationRefused(ConsoleError):
+    """Preflight said no: nothing was applied (exit 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_CANNOT_RUN)
+
+
+class MigrationFailed(ConsoleError):
+    """A migration failed and was rolled back whole; earlier ones in this run stay applied (exit 1)."""
+
+    def __init__(self, message: str, applied: list[AppliedMigration]) -> None:
+        super().__init__(message, EXIT_FAILED)
+        self.applied = applied
+
+
+@dataclass(frozen=True)
+class AppliedMigration:
+    """A migration this run applied and how long it took."""
+
+    version: int
+    description: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class MigrationStatus:
+    """One row of `obsconsole status`."""
+
+    version: int
+    description: str
+    file: str | None
+    state: str  # applied | pending | missing file | failed
+    applied_at: datetime | None
+    duration_ms: float | None
+    checksum: str  # ok | DRIFTED | -
+    drift_cause: str | None = None
+    community_features: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MigrateResult:
+    """What `migrate` did (or, with dry_run, would do)."""
+
+    dry_run: bool
+    applied: list[AppliedMigration]
+    pending: list[MigrationStatus]
+    up_to_date: bool
+
+
+def status(target: ResolvedDsn, directory: Path = MIGRATIONS_DIR) -> list[MigrationStatus]:
+    """Every local migration and every ledger row: applied or pending, when, how long, checksum ok or DRIFTED."""
+    local = files.load(directory)
+    with connect(target) as conn:
+        applied = ledger.rows(conn)
+    return _statuses(local, applied)
+
+
+def migrate(
+    target: ResolvedDsn,
+    *,
+    directory: Path = MIGRATIONS_DIR,
+    to: int | None = None,
+    dry_run: bool = False,
+    timeouts: Timeouts = MIGRATION_TIMEOUTS,
+    lock_wait_s: float = 300.0,
+    progress: Progress = lambda _msg: None,
+) -> MigrateResult:
+    """Apply pending migrations up to `to` (all by default). Raises MigrationRefused before anything is
+    applied, MigrationFailed when a migration fails (it is rolled back whole)."""
+    local = files.load(directory)
+    if to is not None and to not in {m.version for m in local}:
+        raise MigrationRefused(f"--to {to}: no migration has that version (known: {_versions(local)})")
+    with connect(target, read_only=dry_run, timeouts=timeouts) as conn:
+        info = server_info(conn)
+        _require_extension(info)
+        if dry_run:
+            return _plan(local, ledger.rows(conn), info, to, dry_run=True)
+        with _migration_lock(conn, info.database, lock_wait_s, progress):
+            ledger.create(conn)
+            plan = _plan(local, ledger.rows(conn), info, to, dry_run=False)
+            if plan.up_to_date:
+                progress("nothing to apply: the database is up to date" + (f" (to {to})" if to else ""))
+                return plan
+            by_version = {m.version: m for m in local}
+            applied: list[AppliedMigration] = []
+            for item in plan.pending:
+                applied.append(_apply(conn, by_version[item.version], progress, applied))
+            return MigrateResult(False, applied, plan.pending, False)
+
+
+def _plan(
+    local: list[MigrationFile], applied: dict[int, ledger.LedgerRow], info: ServerInfo, to: int | None, *, dry_run: bool
+) -> MigrateResult:
+    statuses = _statuses(local, applied)
+    _preflight_ledger(statuses)
+    pending = [s for s in statuses if s.state == "pending" and (to is None or s.version <= to)]
+    if not info.community:
+        for item in pending:
+            if item.community_features:
+                earlier = [p.version for p in pending if p.version < item.version]
+                hint = f"; `--to {earlier[-1]:03d}` applies what this server can run" if earlier else ""
+                raise MigrationRefused(
+                    f"{item.file} needs TimescaleDB Community features ({', '.join(item.community_features)}) "
+                    f"and this server runs the {info.edition} edition (timescaledb.license={info.license}): "
+                    f"nothing was applied{hint}"
+                )
+    return MigrateResult(dry_run, [], pending, not pending)
+
+
+def _statuses(local: list[MigrationFile], applied: dict[int, ledger.LedgerRow]) -> list[MigrationStatus]:
+    result: list[MigrationStatus] = []
+    for migration in local:
+        row = applied.get(migration.version)
+        features = community_features(migration.sql)
+        if row is None:
+            result.append(MigrationStatus(migration.version, migration.description, migration.label, "pending",
+                                          None, None, "-", None, features))
+            continue
+        drifted = bytes(row.checksum) != migration.checksum
+        result.append(MigrationStatus(
+            migration.version, migration.description, migration.label,
+            "applied" if row.success else "failed", row.installed_on, _duration_ms(row.execution_time),
+            "DRIFTED" if drifted else "ok", likely_cause(migration.sql, bytes(row.checksum)) if drifted else None,
+            features,
+        ))
+    known = {m.version for m in local}
+    for version, row in sorted(applied.items()):
+        if version not in known:
+            result.append(MigrationStatus(version, row.description, None, "missing file" if row.success else "failed",
+                                          row.installed_on, _duration_ms(row.execution_time), "-"))
+    return sorted(result, key=lambda s: s.version)
+
+
+def _preflight_ledger(statuses: list[MigrationStatus]) -> None:
+    for item in statuses:
+        if item.state == "failed":
+            raise MigrationRefused(
+                f"the ledger marks migration {item.version} ({item.description}) as failed (success = false): "
+                "check its objects by hand, then delete that row from _sqlx_migrations and run migrate again"
+            )
+        if item.state == "missing file":
+            raise MigrationRefused(
+                f"migration {item.version} ({item.description}) is applied but its file is missing from the "
+                "migrations folder: restore the file (it was deleted or renamed)"
+            )
+        if item.checksum == "DRIFTED":
+            raise MigrationRefused(
+                f"{item.file} was edited after it was applied ({item.drift_cause}): restore the applied text "
+                "(e.g. `git checkout` it) and put the change in a new migration; nothing was applied"
+            )
+
+
+def _require_extension(info: ServerInfo) -> None:
+    if info.timescaledb_installed is None:
+        raise MigrationRefused(
+            f"TimescaleDB is not installed in database {info.database!r}: run CREATE EXTENSION timescaledb "
+            "(see `obsconsole doctor`); nothing was applied"
+        )
+
+
+@contextmanager
+def _migration_lock(conn: Conn, database: str, wait_s: float, progress: Progress) -> Iterator[None]:
+    key = ledger.lock_key(database)
+    deadline = time.monotonic() + wait_s
+    next_note = 0.0
+    while not _scalar(conn, "lock_try", {"key": key}):
+        now = time.monotonic()
+        holder = conn.execute(query("lock_holder"), {"key": key}).fetchone()
+        who = f"pid {holder[0]} ({holder[1]}, for {holder[2]})" if holder else "another session"
+        if now >= deadline:
+            raise MigrationRefused(
+                f"another migration holds the migration lock ({who}) and did not finish within {wait_s:.0f} s; "
+                "nothing was applied"
+            )
+        if now >= next_note:
+            progress(f"waiting for the migration lock held by {who} ...")
+            next_note = now + 10
+        time.sleep(0.25)
+    try:
+        yield
+    finally:
+        if not conn.closed:
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                conn.rollback()
+            _scalar(conn, "lock_release", {"key": key})
+
+
+def _apply(conn: Conn, migration: MigrationFile, progress: Progress, done: list[AppliedMigration]) -> AppliedMigration:
+    mode = "without a transaction" if migration.no_transaction else "in one transaction"
+    progress(f"applying {migration.label} ({len(migration.statements)} statements, {mode}) ...")
+    started = time.perf_counter_ns()
+    statement: Statement | None = None
+    try:
+        if migration.no_transaction:
+            for statement in migration.statements:
+                conn.execute(statement.sql)
+            statement = None
+            ledger.insert(conn, migration.version, migration.description, migration.checksum)
+        else:
+            with conn.transaction():
+                for statement in migration.statements:
+                    conn.execute(statement.sql)
+                statement = None
+                ledger.insert(conn, migration.version, migration.description, migration.checksum)
+    except psycopg.Error as exc:
+        raise MigrationFailed(_failure_message(conn, migration, statement, exc), done) from None
+    elapsed = time.perf_counter_ns() - started
+    ledger.set_execution_time(conn, migration.version, elapsed)
+    progress(f"applied  {migration.label} in {elapsed / 1e9:.2f} s")
+    if migration.no_transaction:
+        invalid = [row[0] for row in conn.execute(query("invalid_indexes"))]
+        if invalid:
+            progress(f"warning: INVALID indexes after {migration.label}: {', '.join(map(str, invalid))}")
+    return AppliedMigration(migration.version, migration.description, elapsed / 1e9)
+
+
+def _failure_message(conn: Conn, migration: MigrationFile, statement: Statement | None, exc: psycopg.Error) -> str:
+    where = f"{migration.label} line {statement.line} ({statement.summary})" if statement else migration.label
+    server = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+    undo = "rolled back: nothing of it remains" if not migration.no_transaction else (
+        "NOT rolled back (no-transaction migration): earlier statements of it stay applied")
+    if isinstance(exc, pgerrors.LockNotAvailable) and statement is not None:
+        return f"{where}: lock timeout: {_blockers(conn, statement)}; {undo}"
+    if isinstance(exc, pgerrors.QueryCanceled):
+        return f"{where}: statement timeout ({server}); {undo}"
+    return f"{where}: {server}; {undo}"
+
+
+def _blockers(conn: Conn, statement: Statement) -> str:
+    words = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", statement.sql)))
+    try:
+        rows = conn.execute(query("lock_blockers"), {"relnames": words}).fetchall()
+    except psycopg.Error:
+        rows = []
+    if not rows:
+        return "waited too long for a lock (the holder has gone)"
+    return "waited for " + "; ".join(
+        f"{relname} held by pid {pid} ({app}, {mode}, {state}: {q!s})" for pid, app, mode, relname, state, q in rows
+    )
+
+
+def _scalar(conn: Conn, name: str, params: dict[str, object]) -> object:
+    row = conn.execute(query(name), params).fetchone()
+    return row[0] if row else None
+
+
+def _duration_ms(execution_time: int) -> float | None:
+    return execution_time / 1e6 if execution_time >= 0 else None
+
+
+def _versions(local: list[MigrationFile]) -> str:
+    return ", ".join(f"{m.version:03d}" for m in local)

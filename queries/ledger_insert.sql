@@ -1,0 +1,3 @@
+-- sqlx writes the row inside the migration's transaction with execution_time = -1 ...
+INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+VALUES (%(version)s, %(description)s, TRUE, %(checksum)s, -1)
