@@ -39,6 +39,9 @@ def connect(
             application_name=APPLICATION_NAME,
             connect_timeout=CONNECT_TIMEOUT_S,
             autocommit=True,
+            # Never server-side prepared statements: the tsl engine is one backend shared by successive
+            # connections, so a second connection's "_pg3_0" would collide with the first one's.
+            prepare_threshold=None,
         )
     except (psycopg.Error, ValueError) as exc:
         raise ConsoleError(describe_connect_error(exc, target)) from None

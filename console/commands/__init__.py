@@ -1,0 +1,8 @@
+"""CLI commands, one module per command (group). Each module parses flags, calls a service and renders
+the result; heavy modules (Textual, SQLAlchemy, services) are imported inside the command functions so
+`obsconsole --help` stays fast."""
+
+from console.commands import doctor, engine, migrate
+from console.commands.common import app
+
+__all__ = ["app", "doctor", "engine", "migrate"]

@@ -1,0 +1,68 @@
+"""`obsconsole engine start|stop|status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from console.commands.common import KindOption, app
+from console.errors import ConsoleError
+
+engine_app = typer.Typer(help="Start, stop and inspect a throwaway TimescaleDB engine.", no_args_is_help=True)
+app.add_typer(engine_app, name="engine")
+
+
+@engine_app.command("start")
+def engine_start(
+    kind: KindOption = "tsl",
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Keep the data here.")] = None,
+) -> None:
+    """Start an engine in the background and print its DSN (stdout) for OBSCONSOLE_DSN."""
+    from console import engines
+    from console.engines import registry
+
+    _check_kind(kind)
+    existing = registry.load(kind)
+    if existing is not None and existing.running:
+        raise ConsoleError(f"a {kind} engine is already running (pid {existing.pid}); stop it first")
+    engine = engines.start(kind, data_dir, detached=True)
+    registry.save(engine)
+    typer.echo(f"{kind} engine running, pid {engine.pid}: {engine.masked_dsn}", err=True)
+    typer.echo(engine.dsn)
+
+
+@engine_app.command("stop")
+def engine_stop(kind: KindOption = "tsl") -> None:
+    """Stop the engine `engine start` left running, leaving no process behind."""
+    from console.engines import registry
+
+    _check_kind(kind)
+    record = registry.load(kind)
+    if record is None:
+        raise ConsoleError(f"no {kind} engine was started with `obsconsole engine start`")
+    record.engine().stop()
+    registry.forget(kind)
+    typer.echo(f"{kind} engine stopped (pid {record.pid})")
+
+
+@engine_app.command("status")
+def engine_status(kind: KindOption = "tsl") -> None:
+    """Say whether the engine is running, and its DSN with the password masked. Exit 1 if not running."""
+    from console.dsn import mask
+    from console.engines import registry
+
+    _check_kind(kind)
+    record = registry.load(kind)
+    if record is None or not record.running:
+        typer.echo(f"{kind} engine: not running")
+        raise typer.Exit(1)
+    typer.echo(f"{kind} engine: running, pid {record.pid}, {mask(record.dsn)}")
+
+
+def _check_kind(kind: str) -> None:
+    from console.engines import KINDS
+
+    if kind not in KINDS:
+        raise ConsoleError(f"unknown engine kind {kind!r}: choose one of {', '.join(KINDS)}")

@@ -1,0 +1,71 @@
+"""`obsconsole migrate` and `obsconsole status`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from console.commands.common import DirOption, DsnOption, app
+
+
+@app.command()
+def migrate(
+    dsn: DsnOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")] = False,
+    to: Annotated[int | None, typer.Option("--to", min=1, help="Apply pending migrations up to this version.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    statement_timeout: Annotated[str, typer.Option(help="Per-statement limit.")] = "10min",
+    lock_timeout: Annotated[str, typer.Option(help="Longest wait for a table lock.")] = "5s",
+    lock_wait: Annotated[str, typer.Option(help="Longest wait for another migrate to finish.")] = "5min",
+    directory: DirOption = None,
+) -> None:
+    """Apply pending migrations, one transaction each, under sqlx's lock and ledger."""
+    from console import dsn as dsn_mod
+    from console.db import Timeouts
+    from console.durations import parse_ms
+    from console.migrator import runner
+    from console.render import migrations as render
+    from console.resources import MIGRATIONS_DIR
+
+    timeouts = Timeouts(parse_ms(statement_timeout, "--statement-timeout"), parse_ms(lock_timeout, "--lock-timeout"))
+    wait_s = parse_ms(lock_wait, "--lock-wait") / 1000
+    progress = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
+    try:
+        result = runner.migrate(
+            dsn_mod.resolve(dsn), directory=directory or MIGRATIONS_DIR, to=to, dry_run=dry_run,
+            timeouts=timeouts, lock_wait_s=wait_s, progress=progress,
+        )
+    except runner.MigrationRefused as exc:
+        if as_json:
+            render.print_json({"outcome": "refused", "error": exc.message, "applied": []})
+        raise
+    except runner.MigrationFailed as exc:
+        if as_json:
+            render.print_json({"outcome": "failed", "error": exc.message, "applied": exc.applied})
+        raise
+    if as_json:
+        render.print_json(render.result_dict(result))
+    else:
+        render.print_result(result)
+
+
+@app.command()
+def status(
+    dsn: DsnOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    directory: DirOption = None,
+) -> None:
+    """Every migration: applied or pending, when, how long, checksum ok or DRIFTED (exit 1 on drift)."""
+    from console import dsn as dsn_mod
+    from console.migrator import runner
+    from console.render import migrations as render
+    from console.resources import MIGRATIONS_DIR
+
+    rows = runner.status(dsn_mod.resolve(dsn), directory or MIGRATIONS_DIR)
+    if as_json:
+        render.print_json({"migrations": rows})
+    else:
+        render.print_status(rows)
+    if any(r.checksum == "DRIFTED" or r.state in {"failed", "missing file"} for r in rows):
+        raise typer.Exit(1)
