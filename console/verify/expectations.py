@@ -1,0 +1,116 @@
+"""What the migrations create, read from `migrations/expected.toml` (kept beside the SQL it describes)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.resources import MIGRATIONS_DIR
+
+EXPECTED_FILE = "expected.toml"
+
+
+@dataclass(frozen=True)
+class Hypertable:
+    migration: int
+    time_column: str
+    chunk_interval: str
+
+
+@dataclass(frozen=True)
+class Compression:
+    migration: int
+    segment_by: list[str]
+    order_by: list[str]
+    compress_after: str
+
+
+@dataclass(frozen=True)
+class Retention:
+    migration: int
+    drop_after: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    migration: int
+    columns: int
+    comment: bool
+    hypertable: Hypertable | None
+    compression: Compression | None
+    retention: Retention | None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    table: str
+    method: str
+    partial: bool
+    migration: int
+
+
+@dataclass(frozen=True)
+class ContinuousAggregate:
+    name: str
+    migration: int
+    bucket: str
+    source: str
+    refresh_schedule: str
+    retention: Retention | None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    table: str
+    columns: list[str]
+    references: str
+    referenced_columns: list[str]
+    migration: int
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The whole expectation."""
+
+    tables: list[Table]
+    indexes: list[Index]
+    continuous_aggregates: list[ContinuousAggregate]
+    foreign_keys: list[ForeignKey]
+
+
+def load(directory: Path = MIGRATIONS_DIR) -> Expected:
+    """Parse `expected.toml` from the migrations folder."""
+    data = tomllib.loads((directory / EXPECTED_FILE).read_text(encoding="utf-8"))
+    tables = [
+        Table(
+            name=name,
+            migration=spec["migration"],
+            columns=spec["columns"],
+            comment=spec.get("comment", False),
+            hypertable=Hypertable(**spec["hypertable"]) if "hypertable" in spec else None,
+            compression=Compression(**spec["compression"]) if "compression" in spec else None,
+            retention=Retention(**spec["retention"]) if "retention" in spec else None,
+        )
+        for name, spec in data["tables"].items()
+    ]
+    caggs = [
+        ContinuousAggregate(
+            name=name,
+            migration=spec["migration"],
+            bucket=spec["bucket"],
+            source=spec["source"],
+            refresh_schedule=spec["refresh_schedule"],
+            retention=Retention(**spec["retention"]) if "retention" in spec else None,
+        )
+        for name, spec in data["continuous_aggregates"].items()
+    ]
+    return Expected(
+        tables=tables,
+        indexes=[Index(**spec) for spec in data["indexes"]],
+        continuous_aggregates=caggs,
+        foreign_keys=[ForeignKey(**spec) for spec in data["foreign_keys"]],
+    )

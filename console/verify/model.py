@@ -1,0 +1,49 @@
+"""Verify results: one CheckResult per check, PASS / WARN / FAIL / SKIP with expected, found and a remedy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    WARN = "WARN"
+    FAIL = "FAIL"
+    SKIP = "SKIP"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check: what was expected, what was found, and what to do about it."""
+
+    id: str
+    name: str
+    status: Status
+    expected: str
+    found: str
+    remedy: str = ""
+    problems: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """All checks of one run."""
+
+    schema: list[CheckResult]
+    health: list[CheckResult]
+    elapsed_ms: float
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        return [*self.schema, *self.health]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for c in self.checks if c.status is status)
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0 all pass (WARN allowed unless strict), 1 any FAIL (or WARN when strict)."""
+        if self.count(Status.FAIL) or (strict and self.count(Status.WARN)):
+            return 1
+        return 0

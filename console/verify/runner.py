@@ -1,0 +1,66 @@
+"""Running the verify checks: one read-only connection, each check under its own statement timeout."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import sqlalchemy.exc
+
+from console.db import Timeouts, connect
+from console.dsn import ResolvedDsn
+from console.migrator import files, ledger
+from console.resources import MIGRATIONS_DIR
+from console.services.server import server_info
+from console.verify import expectations, scope
+from console.verify.model import CheckResult, Status, VerifyReport
+from console.verify.probe import Probe
+from console.verify.schema_checks import SCHEMA_CHECKS, Context, summary
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+def verify(target: ResolvedDsn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
+    """Connect read-only and run every check. Raises ConsoleError (exit 2) when it cannot connect."""
+    with connect(target, timeouts=Timeouts(statement_ms=check_timeout_ms, lock_ms=check_timeout_ms)) as conn:
+        return verify_on(conn, directory=directory, check_timeout_ms=check_timeout_ms)
+
+
+def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
+    """Run every check on an open connection (the TUI's Verify screen calls this)."""
+    started = time.perf_counter()
+    info = server_info(conn)
+    applied = ledger.rows(conn)
+    local = files.load(directory)
+    ctx = Context(
+        probe=Probe(conn, info),
+        expected=expectations.load(directory),
+        scope=scope.build(local, set(applied) if applied else None, info),
+    )
+    results = [_timed(conn, check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
+               for check_id, name, check in SCHEMA_CHECKS]
+    results.append(summary(results))
+    return VerifyReport(schema=results, health=[], elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
+    """Run one check under `timeout_ms`; a failing or slow catalog query becomes that check's FAIL."""
+    conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{timeout_ms}ms",))
+    started = time.perf_counter()
+    try:
+        try:
+            result = run()
+        except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
+            raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
+    except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
+        result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query timeout after {timeout_ms} ms",
+                             "rerun; if it persists the catalog is under load or locked (see pg_locks)")
+    except psycopg.Error as exc:
+        message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
+                             "check the role's privileges on the catalog views")
+    elapsed = (time.perf_counter() - started) * 1000
+    return CheckResult(result.id, result.name, result.status, result.expected, result.found, result.remedy,
+                       result.problems, elapsed)
