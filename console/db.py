@@ -22,11 +22,14 @@ class Timeouts:
     lock_ms: int = 2_000
 
 
+DEFAULT_TIMEOUTS = Timeouts()
+
+
 def connect(
     target: ResolvedDsn,
     *,
     read_only: bool = True,
-    timeouts: Timeouts = Timeouts(),
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
     autocommit: bool = True,
 ) -> psycopg.Connection[tuple[object, ...]]:
     """Connect as application_name=obsconsole with statement/lock timeouts; read-only unless asked.

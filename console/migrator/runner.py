@@ -90,8 +90,12 @@ def status(target: ResolvedDsn, directory: Path = MIGRATIONS_DIR) -> list[Migrat
     """Every local migration and every ledger row: applied or pending, when, how long, checksum ok or DRIFTED."""
     local = files.load(directory)
     with connect(target) as conn:
-        applied = ledger.rows(conn)
-    return _statuses(local, applied)
+        return status_on(conn, local)
+
+
+def status_on(conn: Conn, local: list[MigrationFile]) -> list[MigrationStatus]:
+    """`status` on an open connection."""
+    return _statuses(local, ledger.rows(conn))
 
 
 def migrate(
@@ -104,27 +108,46 @@ def migrate(
     lock_wait_s: float = 300.0,
     progress: Progress = lambda _msg: None,
 ) -> MigrateResult:
-    """Apply pending migrations up to `to` (all by default). Raises MigrationRefused before anything is
-    applied, MigrationFailed when a migration fails (it is rolled back whole)."""
+    """Connect (writable unless dry_run) and apply pending migrations up to `to` (all by default).
+    Raises MigrationRefused before anything is applied, MigrationFailed when a migration fails (it is rolled
+    back whole)."""
     local = files.load(directory)
+    _check_to(local, to)
+    with connect(target, read_only=dry_run, timeouts=timeouts) as conn:
+        return migrate_on(conn, local, to=to, dry_run=dry_run, lock_wait_s=lock_wait_s, progress=progress)
+
+
+def migrate_on(
+    conn: Conn,
+    local: list[MigrationFile],
+    *,
+    to: int | None = None,
+    dry_run: bool = False,
+    lock_wait_s: float = 300.0,
+    progress: Progress = lambda _msg: None,
+) -> MigrateResult:
+    """`migrate` on an open connection (the TUI's Migrations screen uses its session's connection)."""
+    _check_to(local, to)
+    info = server_info(conn)
+    _require_extension(info)
+    if dry_run:
+        return _plan(local, ledger.rows(conn), info, to, dry_run=True)
+    with _migration_lock(conn, info.database, lock_wait_s, progress):
+        ledger.create(conn)
+        plan = _plan(local, ledger.rows(conn), info, to, dry_run=False)
+        if plan.up_to_date:
+            progress("nothing to apply: the database is up to date" + (f" (to {to})" if to else ""))
+            return plan
+        by_version = {m.version: m for m in local}
+        applied: list[AppliedMigration] = []
+        for item in plan.pending:
+            applied.append(_apply(conn, by_version[item.version], progress, applied))
+        return MigrateResult(False, applied, plan.pending, False)
+
+
+def _check_to(local: list[MigrationFile], to: int | None) -> None:
     if to is not None and to not in {m.version for m in local}:
         raise MigrationRefused(f"--to {to}: no migration has that version (known: {_versions(local)})")
-    with connect(target, read_only=dry_run, timeouts=timeouts) as conn:
-        info = server_info(conn)
-        _require_extension(info)
-        if dry_run:
-            return _plan(local, ledger.rows(conn), info, to, dry_run=True)
-        with _migration_lock(conn, info.database, lock_wait_s, progress):
-            ledger.create(conn)
-            plan = _plan(local, ledger.rows(conn), info, to, dry_run=False)
-            if plan.up_to_date:
-                progress("nothing to apply: the database is up to date" + (f" (to {to})" if to else ""))
-                return plan
-            by_version = {m.version: m for m in local}
-            applied: list[AppliedMigration] = []
-            for item in plan.pending:
-                applied.append(_apply(conn, by_version[item.version], progress, applied))
-            return MigrateResult(False, applied, plan.pending, False)
 
 
 def _plan(

@@ -1,0 +1,125 @@
+"""The console's one connection for long-running use (the TUI): opened lazily, read-only by default,
+reopened by itself after the server goes away, with the state a header needs to show."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import psycopg
+
+from console.db import DEFAULT_TIMEOUTS, Timeouts, connect
+from console.dsn import ResolvedDsn
+from console.errors import ConsoleError
+from console.services.server import ServerInfo, server_info
+
+T = TypeVar("T")
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+class Disconnected(ConsoleError):
+    """The server is unreachable right now; the session retries on the next call."""
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What the header shows about the connection."""
+
+    connected: bool
+    target: str
+    info: ServerInfo | None
+    disconnected_since: datetime | None
+    last_error: str | None
+
+
+class Session:
+    """One connection shared by every screen; calls are serialized; a lost connection is reopened on the next
+    call (each caller decides how often to retry)."""
+
+    def __init__(self, target: ResolvedDsn, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> None:
+        self.target = target
+        self.timeouts = timeouts
+        self._lock = threading.Lock()
+        self._conn: Conn | None = None
+        self._info: ServerInfo | None = None
+        self._disconnected_since: datetime | None = None
+        self._last_error: str | None = None
+
+    @property
+    def state(self) -> SessionState:
+        return SessionState(self._conn is not None and not self._conn.closed, self.target.masked, self._info,
+                            self._disconnected_since, self._last_error)
+
+    def call(self, fn: Callable[[Conn, ServerInfo], T]) -> T:
+        """Run `fn(conn, info)` read-only. Raises Disconnected when the server cannot be reached."""
+        with self._lock:
+            conn, info = self._ensure()
+            try:
+                return fn(conn, info)
+            except psycopg.OperationalError as exc:
+                if conn.closed or conn.broken:
+                    self._lost(str(exc))
+                    raise Disconnected(f"connection lost: {self._last_error}") from None
+                raise
+
+    def call_writable(self, fn: Callable[[Conn, ServerInfo], T]) -> T:
+        """Run `fn` with writes allowed for its duration only (the user asked to change something)."""
+        def writable(conn: Conn, info: ServerInfo) -> T:
+            with _read_only_off(conn):
+                return fn(conn, info)
+        return self.call(writable)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _ensure(self) -> tuple[Conn, ServerInfo]:
+        if self._conn is not None and not self._conn.closed and not self._conn.broken and self._info is not None:
+            return self._conn, self._info
+        try:
+            self._conn = connect(self.target, timeouts=self.timeouts)
+            self._info = server_info(self._conn)
+        except ConsoleError as exc:
+            self._lost(exc.message)
+            raise Disconnected(exc.message) from None
+        except psycopg.Error as exc:
+            self._lost(str(exc).strip())
+            raise Disconnected(self._last_error or "connection failed") from None
+        self._disconnected_since = None
+        self._last_error = None
+        return self._conn, self._info
+
+    def _lost(self, message: str) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        if self._disconnected_since is None:
+            self._disconnected_since = datetime.now(UTC)
+        self._last_error = message.splitlines()[0] if message else "connection lost"
+
+
+@contextmanager
+def _read_only_off(conn: Conn) -> Iterator[None]:
+    conn.execute("SET default_transaction_read_only = off")
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                conn.rollback()
+            conn.execute("SET default_transaction_read_only = on")
+
+
+def elapsed_since(moment: datetime) -> str:
+    """'42 s' / '3 min' / '2 h' since `moment`."""
+    seconds = max(0, int(time.time() - moment.timestamp()))
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{seconds // 60} min" if seconds < 7200 else f"{seconds // 3600} h"

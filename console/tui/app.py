@@ -1,0 +1,56 @@
+"""The obsconsole Textual app: modes for the Dashboard, Migrations, Verify and Jobs screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from console.resources import MIGRATIONS_DIR
+from console.services.session import Session
+from console.tui.screens.help import HelpScreen
+from console.tui.screens.migrations import MigrationsScreen
+from console.tui.screens.verify import VerifyScreen
+
+MIN_REFRESH_S = 1.0
+MAX_REFRESH_S = 60.0
+
+
+class ObsConsoleApp(App[None]):
+    """One Session (one connection) shared by every screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "obsconsole"
+    BINDINGS = [
+        Binding("d", "switch_mode('dashboard')", "Dashboard"),
+        Binding("m", "switch_mode('migrations')", "Migrations"),
+        Binding("v", "switch_mode('verify')", "Verify"),
+        Binding("j", "switch_mode('jobs')", "Jobs"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+    MODES = {
+        "migrations": MigrationsScreen,
+        "verify": VerifyScreen,
+    }
+
+    def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
+                 start_mode: str = "dashboard") -> None:
+        super().__init__()
+        self.session = session
+        self.refresh_s = min(max(refresh_s, MIN_REFRESH_S), MAX_REFRESH_S)
+        self.migrations_dir = migrations_dir
+        self.start_mode = start_mode
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.start_mode)
+
+    def action_help(self) -> None:
+        keys = [(binding.key_display or self.get_key_display(binding), binding.description or binding.action)
+                for _key, (_node, binding, enabled, _tooltip) in self.active_bindings.items()
+                if enabled and binding.show is not False]
+        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), keys))
+
+    def on_unmount(self) -> None:
+        self.session.close()

@@ -1,0 +1,44 @@
+"""What every console screen shares: the server header on top, the footer with its keys below."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from console.services.session import Session
+from console.tui.widgets.server_header import ServerHeader
+
+if TYPE_CHECKING:
+    from console.tui.app import ObsConsoleApp
+
+
+class ConsoleScreen(Screen[None]):
+    """A full screen of the console; subclasses yield their body from `compose_body`."""
+
+    SCREEN_TITLE = ""
+
+    @property
+    def console_app(self) -> ObsConsoleApp:
+        from console.tui.app import ObsConsoleApp
+
+        assert isinstance(self.app, ObsConsoleApp)
+        return self.app
+
+    @property
+    def session(self) -> Session:
+        return self.console_app.session
+
+    def compose(self) -> ComposeResult:
+        yield ServerHeader(self.session, self.SCREEN_TITLE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def header(self) -> ServerHeader:
+        return self.query_one(ServerHeader)

@@ -1,0 +1,32 @@
+"""The `?` overlay: every key the current screen and the app answer to."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists (key, action) pairs captured from the screen that opened it."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def __init__(self, screen_name: str, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.screen_name = screen_name
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        table = Table("key", "action", title=f"Keys on {self.screen_name}", expand=True)
+        for key, description in self.keys:
+            table.add_row(key, description)
+        with VerticalScroll(id="help-box"):
+            yield Static(table)
+            yield Static("Ctrl+P opens the command palette. Escape closes this help.", classes="hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

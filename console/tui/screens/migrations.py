@@ -1,0 +1,116 @@
+"""Migrations: applied and pending migrations with checksums, the dry-run plan, and apply (confirmed)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Log, Static
+
+from console.errors import ConsoleError
+from console.migrator import files
+from console.migrator.runner import MigrationStatus, migrate_on, status_on
+from console.tui.screens.base import ConsoleScreen
+from console.tui.screens.confirm import ConfirmScreen
+
+_STATE_STYLE = {"applied": "green", "pending": "yellow", "failed": "bold red", "missing file": "bold red"}
+
+
+class MigrationsScreen(ConsoleScreen):
+    SCREEN_TITLE = "Migrations"
+    BINDINGS = [
+        Binding("r", "reload", "Reload"),
+        Binding("p", "plan", "Dry-run plan"),
+        Binding("a", "apply", "Apply pending"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading migrations…", id="migrations-summary", markup=False)
+        table: DataTable[Text] = DataTable(id="migrations-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("version", "description", "state", "applied at", "duration", "checksum")
+        yield table
+        yield Log(id="migrations-log", highlight=False)
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            local = files.load(self.console_app.migrations_dir)
+            rows = self.session.call(lambda conn, _info: status_on(conn, local))
+        except ConsoleError as exc:
+            self.app.call_from_thread(self._summary, f"cannot read migrations: {exc.message}", error=True)
+            return
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[MigrationStatus]) -> None:
+        table = self.query_one("#migrations-table", DataTable)
+        table.clear()
+        for r in rows:
+            checksum = Text(f"DRIFTED: {r.drift_cause}", style="bold red") if r.checksum == "DRIFTED" else Text(
+                r.checksum, style="green" if r.checksum == "ok" else "")
+            table.add_row(
+                Text(f"{r.version:03d}"), Text(r.description), Text(r.state, style=_STATE_STYLE.get(r.state, "")),
+                Text(r.applied_at.strftime("%Y-%m-%d %H:%M:%S") if r.applied_at else ""),
+                Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""), checksum,
+                key=str(r.version),
+            )
+        applied = sum(1 for r in rows if r.state == "applied")
+        pending = sum(1 for r in rows if r.state == "pending")
+        self._summary(f"{applied} applied, {pending} pending — p: dry-run plan, a: apply pending")
+
+    def _summary(self, text: str, *, error: bool = False) -> None:
+        summary = self.query_one("#migrations-summary", Static)
+        summary.update(Text(text, style="bold red" if error else ""))
+
+    def _log(self, line: str) -> None:
+        self.query_one("#migrations-log", Log).write_line(line)
+
+    def action_plan(self) -> None:
+        self._plan()
+
+    @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
+    def _plan(self) -> None:
+        try:
+            local = files.load(self.console_app.migrations_dir)
+            plan = self.session.call(lambda conn, _info: migrate_on(conn, local, dry_run=True))
+        except ConsoleError as exc:
+            self.app.call_from_thread(self._log, f"refused: {exc.message}")
+            return
+        lines = [f"would apply {p.file}" for p in plan.pending] or ["nothing to apply: up to date"]
+        for line in ["dry-run plan:", *lines]:
+            self.app.call_from_thread(self._log, line)
+
+    def action_apply(self) -> None:
+        database = self.session.state.info.database if self.session.state.info else "the database"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply()
+            else:
+                self._log("apply cancelled")
+
+        self.app.push_screen(
+            ConfirmScreen(f"Apply the pending migrations to {database}?",
+                          "Each migration runs in its own transaction under sqlx's migration lock."),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
+    def _apply(self) -> None:
+        def progress(message: str) -> None:
+            self.app.call_from_thread(self._log, message)
+
+        try:
+            local = files.load(self.console_app.migrations_dir)
+            result = self.session.call_writable(lambda conn, _info: migrate_on(conn, local, progress=progress))
+        except ConsoleError as exc:
+            progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
+        else:
+            progress(f"applied {len(result.applied)} migration(s)" if result.applied else "nothing to apply")
+        self._load()

@@ -1,0 +1,77 @@
+"""Pilot tests of the Migrations and Verify screens against the real engines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.widgets import DataTable, Log
+
+from console.dsn import ResolvedDsn
+from console.services.session import Session
+from console.tui.app import ObsConsoleApp
+from console.tui.screens.confirm import ConfirmScreen
+from tests.conftest import CliResult, TestDb
+from tests.tui_helpers import wait_for
+
+Cli = Callable[..., CliResult]
+
+
+def _cells(table: DataTable[object], column: int) -> list[str]:
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        async with app.run_test(size=(160, 48)) as pilot:
+            table = app.screen.query_one("#verify-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count >= 14)
+            statuses = dict(zip(_cells(table, 0), _cells(table, 2), strict=True))
+            assert [statuses[f"S{n:02d}"] for n in range(1, 15)] == ["PASS"] * 14
+            await pilot.press("q")
+
+    asyncio.run(scenario())
+
+
+def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> None:
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="migrations")
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#migrations-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count == 6)
+            assert set(_cells(table, 2)) == {"pending"}
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("n")  # the default answer: nothing happens
+            log = app.screen.query_one("#migrations-log", Log)
+            await wait_for(pilot, lambda: "apply cancelled" in "\n".join(log.lines))
+            assert set(_cells(table, 2)) == {"pending"}
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: set(_cells(table, 2)) == {"applied"}, timeout=60)
+            assert any("applied 6 migration(s)" in line for line in log.lines)
+            assert set(_cells(table, 5)) == {"ok"}
+
+    asyncio.run(scenario())
+
+
+def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="migrations")
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#migrations-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count == 6)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            log = app.screen.query_one("#migrations-log", Log)
+            await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
+            refusal = next(line for line in log.lines if line.startswith("refused:"))
+            assert "004_continuous_aggregates.sql" in refusal and "apache edition" in refusal
+            assert set(_cells(table, 2)) == {"pending"}
+
+    asyncio.run(scenario())
