@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import sys
-from datetime import datetime
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 
 from console.migrator.runner import MigrateResult, MigrationStatus
+from console.render.json_out import print_json
 
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def print_json(payload: object) -> None:
-    """Dataclasses, datetimes and lists as indented JSON on stdout."""
-    json.dump(_plain(payload), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+__all__ = ["print_json", "print_result", "print_status", "result_dict"]
 
 
 def result_dict(result: MigrateResult) -> dict[str, object]:

@@ -1,0 +1,102 @@
+"""`obsconsole keys create|list|revoke|check`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from console.commands.common import DsnOption, app
+
+keys_app = typer.Typer(help="API keys: create (shown once), list, revoke, check.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    email: Annotated[str, typer.Option("--email", help="Owner's email (the user is created if new).")],
+    name: Annotated[str, typer.Option("--name", help="What the key is for.")],
+    scopes: Annotated[str, typer.Option("--scopes", help="Comma-separated scopes.")] = "ingest",
+    rate_limit: Annotated[int, typer.Option("--rate-limit", min=1, max=1_000_000, help="Requests/minute.")] = 60,
+    expires_in_days: Annotated[int | None, typer.Option("--expires-in-days", min=1, max=3650)] = None,
+    dsn: DsnOption = None,
+) -> None:
+    """Create a key and print it once on stdout; only its SHA-256 digest is stored."""
+    from console import dsn as dsn_mod
+    from console.db import connect
+    from console.services import api_keys
+
+    parsed = api_keys.parse_scopes(scopes)
+    with connect(dsn_mod.resolve(dsn), read_only=False) as conn:
+        created = api_keys.create(conn, email=email, name=name, scopes=parsed, rate_limit=rate_limit,
+                                  expires_in_days=expires_in_days)
+    if created.user_created:
+        typer.echo(f"created user {email}", err=True)
+    typer.echo(f"key {created.id} ({created.key_prefix}…) created; it is shown once, store it now:", err=True)
+    typer.echo(created.key)
+
+
+@keys_app.command("list")
+def keys_list(
+    email: Annotated[str | None, typer.Option("--email", help="Only this user's keys.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    dsn: DsnOption = None,
+) -> None:
+    """Keys with prefix, scopes and state (never the key or its hash)."""
+    from console import dsn as dsn_mod
+    from console.db import connect
+    from console.render.json_out import print_json
+    from console.services import api_keys
+
+    with connect(dsn_mod.resolve(dsn)) as conn:
+        rows = api_keys.list_keys(conn, email)
+    if as_json:
+        print_json({"keys": rows})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "prefix", "name", "owner", "scopes", "state", "created", "expires", title="API keys")
+    for r in rows:
+        table.add_row(str(r.id), r.key_prefix + "…", r.name, r.email, ",".join(r.scopes), r.state,
+                      f"{r.created_at:%Y-%m-%d}", f"{r.expires_at:%Y-%m-%d}" if r.expires_at else "never")
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    ref: Annotated[str, typer.Argument(help="The key's id or its prefix (obs_xxxxxxxx).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    dsn: DsnOption = None,
+) -> None:
+    """Revoke a key now (it stops working immediately). Asks for confirmation unless --yes."""
+    from console import dsn as dsn_mod
+    from console.db import connect
+    from console.errors import ConsoleError
+    from console.services import api_keys
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConsoleError("revoking a key needs confirmation: pass --yes when not on a terminal")
+        typer.confirm(f"Revoke key {ref}? It stops working immediately", default=False, abort=True)
+    with connect(dsn_mod.resolve(dsn), read_only=False) as conn:
+        revoked = api_keys.revoke(conn, ref)
+    if not revoked:
+        raise ConsoleError(f"no active key with id or prefix {ref!r}", exit_code=1)
+    for key_id, prefix, name in revoked:
+        typer.echo(f"revoked key {key_id} ({prefix}…, {name})")
+
+
+@keys_app.command("check")
+def keys_check(dsn: DsnOption = None) -> None:
+    """Read a key from stdin and say whether it is active (exit 0) or revoked/expired/unknown (exit 1)."""
+    from console import dsn as dsn_mod
+    from console.db import connect
+    from console.services import api_keys
+
+    key = sys.stdin.readline().strip()
+    with connect(dsn_mod.resolve(dsn)) as conn:
+        state = api_keys.check(conn, key)
+    typer.echo(state)
+    raise typer.Exit(0 if state == "active" else 1)

@@ -1,0 +1,97 @@
+"""API keys: created once and shown once; only the SHA-256 digest and a short prefix are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.rows import class_row
+
+from console.errors import ConsoleError
+from console.resources import query
+
+KEY_PREFIX = "obs_"
+_SCOPE = re.compile(r"^[a-z][a-z0-9_:.-]{0,31}$")
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    """The new key (the only time it exists in clear) and its row."""
+
+    key: str
+    id: int
+    key_prefix: str
+    user_created: bool
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """A key as `keys list` shows it: never the key, never its hash."""
+
+    id: int
+    key_prefix: str
+    name: str
+    email: str
+    scopes: list[str]
+    rate_limit_per_minute: int
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    state: str
+
+
+def digest(key: str) -> bytes:
+    """The stored form of a key: SHA-256 of its UTF-8 bytes (32 bytes)."""
+    return hashlib.sha256(key.encode("utf-8")).digest()
+
+
+def parse_scopes(text: str) -> list[str]:
+    """'ingest,read' -> ['ingest', 'read']; ConsoleError for anything that is not a plain scope name."""
+    scopes = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in scopes if not _SCOPE.match(s)]
+    if bad:
+        raise ConsoleError(f"--scopes: {bad[0]!r} is not a scope name (lower-case letters, digits, _ : . -)")
+    return scopes
+
+
+def create(conn: Conn, *, email: str, name: str, scopes: list[str], rate_limit: int,
+           expires_in_days: int | None) -> CreatedKey:
+    """Create a key for `email` (the user is created if new) in one transaction."""
+    key = f"{KEY_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
+    prefix = key[: len(KEY_PREFIX) + 8]
+    with conn.transaction():
+        user = conn.execute(query("keys/user_upsert"), {"email": email}).fetchone()
+        assert user is not None
+        row = conn.execute(query("keys/insert"), {
+            "key_hash": digest(key), "key_prefix": prefix, "name": name, "user_id": user[0], "scopes": scopes,
+            "rate_limit": rate_limit, "expires_in": f"{expires_in_days} days" if expires_in_days else None,
+        }).fetchone()
+    assert row is not None
+    return CreatedKey(key, int(str(row[0])), prefix, bool(user[1]), row[2] if isinstance(row[2], datetime) else None)
+
+
+def list_keys(conn: Conn, email: str | None = None) -> list[KeyRow]:
+    with conn.cursor(row_factory=class_row(KeyRow)) as cur:
+        return cur.execute(query("keys/list"), {"email": email}).fetchall()
+
+
+def revoke(conn: Conn, ref: str) -> list[tuple[int, str, str]]:
+    """Revoke the active key whose id or prefix is `ref`; returns (id, prefix, name) of what was revoked."""
+    with conn.transaction():
+        rows = conn.execute(query("keys/revoke"), {"ref": ref}).fetchall()
+        if len(rows) > 1:
+            raise ConsoleError(f"{ref!r} matches {len(rows)} keys: revoke by id instead (nothing was revoked)")
+    return [(int(str(r[0])), str(r[1]), str(r[2])) for r in rows]
+
+
+def check(conn: Conn, key: str) -> str:
+    """'active', 'revoked', 'expired' or 'unknown' for a key given in clear."""
+    row = conn.execute(query("keys/check"), {"key_hash": digest(key)}).fetchone()
+    return str(row[2]) if row else "unknown"
