@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 MASK = "***"
 
@@ -42,21 +45,32 @@ def resolve(flag: str | None) -> ResolvedDsn:
 
 
 def passwords_in(dsn: str) -> list[str]:
-    """Every spelling of the password in `dsn` (raw, percent-decoded, unquoted) so output can be scrubbed."""
+    """Every spelling of the password in `dsn` (as libpq reads it, raw, percent-decoded, unquoted), longest
+    first, so any output can be scrubbed even when the DSN is malformed."""
     found: list[str] = []
+    try:
+        parsed = conninfo_to_dict(dsn).get("password")
+    except (psycopg.Error, ValueError):
+        parsed = None
+    if parsed:
+        found += [str(parsed), quote(str(parsed), safe="")]
     for pattern in (_URL_PASSWORD, _KV_PASSWORD, _QUERY_PASSWORD):
         for match in pattern.finditer(dsn):
             raw = match.group("pw")
-            spellings = [raw, unquote(raw), raw.strip("'").replace("\\'", "'").replace("\\\\", "\\")]
+            found += [raw, unquote(raw), _unquote_kv(raw)]
             # A driver that split a malformed URL at an inner "@" or ":" may quote any piece of it.
-            spellings += [piece for piece in re.split(r"[@:]", raw) if len(piece) >= 4]
-            for candidate in spellings:
-                if candidate and candidate not in found:
-                    found.append(candidate)
+            found += [piece for piece in re.split(r"[@:]", raw) if len(piece) >= 4]
     env_password = os.environ.get("PGPASSWORD")
-    if env_password and env_password not in found:
+    if env_password:
         found.append(env_password)
-    return sorted(found, key=len, reverse=True)
+    return sorted({f for f in found if f}, key=len, reverse=True)
+
+
+def _unquote_kv(raw: str) -> str:
+    """A key/value value as libpq reads it: outer single quotes dropped, backslash escapes resolved."""
+    if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'":
+        raw = raw[1:-1]
+    return re.sub(r"\\(.)", r"\1", raw)
 
 
 def mask(dsn: str) -> str:
