@@ -4,16 +4,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: setup engines python demo test lint typecheck pytest clean
+.PHONY: setup prereqs engines python demo test lint typecheck pytest clean
 
-setup: engines python
+setup: prereqs engines python
+
+# Debian packages the project needs beyond the engines: Node.js for the tsl engine, venv, tmux for the
+# end-to-end terminal test. Installed only when missing.
+prereqs:
+	@command -v node >/dev/null && command -v npm >/dev/null || $(APT_INSTALL) nodejs npm
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(APT_INSTALL) python3-venv
+	@command -v tmux >/dev/null || $(APT_INSTALL) tmux
 
 engines: engines/node_modules/.installed
 	@bash engines/install-native.sh
 
 engines/node_modules/.installed: engines/package.json engines/package-lock.json
-	@command -v node >/dev/null || { echo "Node.js is required for the tsl engine (apt-get install nodejs npm)"; exit 1; }
 	cd engines && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error
 	@touch $@
 
