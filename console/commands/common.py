@@ -11,7 +11,7 @@ from console import __version__
 
 app = typer.Typer(
     help="Operator console for the LLM Observatory TimescaleDB storage layer.",
-    no_args_is_help=True,
+    no_args_is_help=False,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -38,10 +38,19 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def root(
+    ctx: typer.Context,
+    dsn: DsnOption = None,
+    refresh: Annotated[float, typer.Option("--refresh", min=1, max=60, help="Dashboard refresh (s).")] = 5.0,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Operator console for the LLM Observatory TimescaleDB storage layer."""
+    """Operator console for the LLM Observatory TimescaleDB storage layer. With no command: open the console
+    (dashboard, migrations, verify, jobs) on the database."""
+    if ctx.invoked_subcommand is None:
+        from console import dsn as dsn_mod
+        from console.tui.run import run_console
+
+        run_console(dsn_mod.resolve(dsn), refresh_s=refresh)

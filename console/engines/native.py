@@ -34,8 +34,9 @@ SERVER_SETTINGS = {
 }
 
 
-def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEngine:
-    """Start PostgreSQL 15 + TimescaleDB; a new cluster in a temp dir unless `data_dir` is given."""
+def start(data_dir: Path | None = None, *, detached: bool = False, port: int | None = None) -> RunningEngine:
+    """Start PostgreSQL 15 + TimescaleDB; a new cluster in a temp dir unless `data_dir` is given; on `port`
+    (e.g. the port of an earlier start on the same data dir, so clients can reconnect) or a free one."""
     if not (PG_BIN / "postgres").exists():
         raise ConsoleError(f"native engine not installed: {PG_BIN / 'postgres'} is missing (run `make setup`)")
     user = _run_as_user()
@@ -55,7 +56,7 @@ def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEng
         password_file.write_text(password)
         _chown(password_file, user)
     password = password_file.read_text().strip()
-    port = free_port()
+    port = port or free_port()
     argv = [str(PG_BIN / "postgres"), "-D", str(cluster), "-p", str(port), "-k", str(sockets)]
     for key, value in SERVER_SETTINGS.items():
         argv += ["-c", f"{key}={value}"]

@@ -9,7 +9,9 @@ from textual.binding import Binding
 
 from console.resources import MIGRATIONS_DIR
 from console.services.session import Session
+from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import HelpScreen
+from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 
@@ -31,6 +33,8 @@ class ObsConsoleApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
     MODES = {
+        "dashboard": DashboardScreen,
+        "jobs": JobsScreen,
         "migrations": MigrationsScreen,
         "verify": VerifyScreen,
     }
@@ -47,10 +51,15 @@ class ObsConsoleApp(App[None]):
         self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:
-        keys = [(binding.key_display or self.get_key_display(binding), binding.description or binding.action)
-                for _key, (_node, binding, enabled, _tooltip) in self.active_bindings.items()
-                if enabled and binding.show is not False]
-        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), keys))
+        by_action: dict[str, tuple[list[str], str]] = {}
+        for _key, (_node, binding, enabled, _tooltip) in self.active_bindings.items():
+            if enabled and binding.show is not False:
+                keys, _description = by_action.setdefault(binding.action, ([], binding.description or binding.action))
+                display = self.get_key_display(binding)
+                if display not in keys:
+                    keys.append(display)
+        rows = [(", ".join(keys), description) for keys, description in by_action.values()]
+        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows))
 
     def on_unmount(self) -> None:
         self.session.close()

@@ -30,24 +30,24 @@ class ServerHeader(Static):
 
     def update_state(self) -> None:
         state = self.session.state
-        line = Text()
+        line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f" obsconsole · {self.title_text} ", style="bold reverse")
-        line.append(f"  {state.target}")
-        if state.info is not None:
-            info = state.info
-            tsdb = info.timescaledb_installed or "no TimescaleDB"
-            line.append(f"  PostgreSQL {info.server_version.split()[0]} · TimescaleDB {tsdb} · {info.edition}")
         if state.connected:
-            line.append("  ● connected", style="green")
+            line.append(" ● connected", style="green")
         elif state.disconnected_since is not None:
             since = state.disconnected_since.strftime("%H:%M:%S")
-            line.append(f"  ✖ disconnected since {since} ({elapsed_since(state.disconnected_since)}), retrying",
+            line.append(f" ✖ disconnected since {since} ({elapsed_since(state.disconnected_since)}), retrying",
                         style="bold red")
             if state.last_error:
                 line.append(f" — {state.last_error}", style="red")
         else:
-            line.append("  … connecting", style="yellow")
+            line.append(" … connecting", style="yellow")
+        if state.info is not None:
+            info = state.info
+            tsdb = info.timescaledb_installed or "no TimescaleDB"
+            line.append(f" · PG {info.server_version.split()[0]} · TimescaleDB {tsdb} {info.edition}")
         if self.refresh_note:
-            line.append(f"  {self.refresh_note}", style="dim")
+            line.append(f" · {self.refresh_note}", style="dim")
+        line.append(f" · {state.target}")
         self.update(line)
         self.set_class(not state.connected and state.disconnected_since is not None, "-disconnected")

@@ -1,0 +1,195 @@
+"""Chunk sizes pane: per hypertable (continuous aggregates' materialization hypertables included, labelled by
+view name) chunk count and interval, bytes by kind, compressed vs uncompressed chunks, the newest and biggest
+chunk, growth per day, and chunks far bigger than their siblings (skew)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from console.services.panes.common import (
+    DEFAULT_TIMEOUT_MS,
+    Conn,
+    PaneData,
+    PaneResult,
+    Row,
+    fetch,
+    per_object,
+    run_pane,
+    unavailable,
+    unavailable_reason,
+)
+from console.services.server import ServerInfo
+
+PANE = "chunks"
+TITLE = "Chunk sizes"
+SKEW_FACTOR = 4.0  # a chunk bigger than this many times the median of its siblings is flagged
+SKEW_MIN_CHUNKS = 3  # siblings (same hypertable, same compression state) needed for a meaningful median
+GROWTH_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ChunkSize:
+    """One chunk: its time range, compression state and sizes (bytes, from chunks_detailed_size)."""
+
+    chunk_schema: str
+    chunk_name: str
+    range_start: datetime | None  # None for integer-time hypertables
+    range_end: datetime | None
+    is_compressed: bool
+    table_bytes: int
+    index_bytes: int
+    toast_bytes: int
+    total_bytes: int
+
+
+@dataclass(frozen=True)
+class SkewedChunk:
+    """A chunk more than `SKEW_FACTOR` times the median size of its siblings in the same compression state."""
+
+    chunk: ChunkSize
+    median_bytes: float
+    factor: float
+
+
+@dataclass(frozen=True)
+class HypertableChunks:
+    """One hypertable or continuous aggregate and its chunks."""
+
+    schema: str
+    name: str  # the hypertable, or the continuous aggregate's view name
+    kind: str  # "hypertable" | "continuous aggregate"
+    hypertable_schema: str  # the hypertable holding the chunks (the materialization hypertable of a cagg)
+    hypertable_name: str
+    chunk_interval: timedelta | None  # None for integer time (see chunk_interval_integer)
+    chunk_interval_integer: int | None
+    chunk_count: int
+    compressed_chunks: int
+    uncompressed_chunks: int
+    table_bytes: int
+    index_bytes: int
+    toast_bytes: int
+    total_bytes: int
+    compressed_bytes: int  # total bytes of the compressed chunks
+    uncompressed_bytes: int
+    newest: ChunkSize | None  # the chunk with the latest range
+    biggest: ChunkSize | None
+    growth_bytes_per_day: float | None  # bytes of the last 7 days (or since the oldest chunk) per day
+    skewed: list[SkewedChunk] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChunkSummary:
+    """Totals over every hypertable, as measured at `measured_at` (the server's clock)."""
+
+    hypertables: int
+    chunks: int
+    total_bytes: int
+    skewed_chunks: int
+    measured_at: datetime
+
+
+def chunk_sizes(
+    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, skew_factor: float = SKEW_FACTOR
+) -> PaneResult[HypertableChunks, ChunkSummary]:
+    """The chunk sizes pane (both editions; catalog views and chunks_detailed_size only)."""
+    reason = unavailable_reason(info, "chunk sizes", community=False)
+    if reason:
+        return unavailable(PANE, TITLE, reason)
+
+    def body(conn: Conn) -> PaneData[HypertableChunks, ChunkSummary]:
+        rows = fetch(conn, "panes/chunks")
+        tables = [_hypertable(group, skew_factor) for group in per_object(rows)]
+        summary = ChunkSummary(
+            hypertables=len(tables),
+            chunks=sum(t.chunk_count for t in tables),
+            total_bytes=sum(t.total_bytes for t in tables),
+            skewed_chunks=sum(len(t.skewed) for t in tables),
+            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+        )
+        return PaneData(tables, summary, "no hypertables in this database")
+
+    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+
+
+def _hypertable(rows: list[Row], skew_factor: float) -> HypertableChunks:
+    first = rows[0]
+    chunks = [_chunk(r) for r in rows if r["chunk_name"] is not None]
+    compressed = [c for c in chunks if c.is_compressed]
+    uncompressed = [c for c in chunks if not c.is_compressed]
+    return HypertableChunks(
+        schema=first["object_schema"],
+        name=first["object_name"],
+        kind=first["object_kind"],
+        hypertable_schema=first["hypertable_schema"],
+        hypertable_name=first["hypertable_name"],
+        chunk_interval=first["chunk_interval"],
+        chunk_interval_integer=first["chunk_interval_integer"],
+        chunk_count=len(chunks),
+        compressed_chunks=len(compressed),
+        uncompressed_chunks=len(uncompressed),
+        table_bytes=sum(c.table_bytes for c in chunks),
+        index_bytes=sum(c.index_bytes for c in chunks),
+        toast_bytes=sum(c.toast_bytes for c in chunks),
+        total_bytes=sum(c.total_bytes for c in chunks),
+        compressed_bytes=sum(c.total_bytes for c in compressed),
+        uncompressed_bytes=sum(c.total_bytes for c in uncompressed),
+        newest=_newest(chunks),
+        biggest=max(chunks, key=lambda c: c.total_bytes, default=None),
+        growth_bytes_per_day=_growth_per_day(chunks, first["db_now"]),
+        skewed=_skewed(compressed, skew_factor) + _skewed(uncompressed, skew_factor),
+    )
+
+
+def _chunk(row: Row) -> ChunkSize:
+    return ChunkSize(
+        chunk_schema=row["chunk_schema"],
+        chunk_name=row["chunk_name"],
+        range_start=row["range_start"],
+        range_end=row["range_end"],
+        is_compressed=bool(row["is_compressed"]),
+        table_bytes=row["table_bytes"] or 0,
+        index_bytes=row["index_bytes"] or 0,
+        toast_bytes=row["toast_bytes"] or 0,
+        total_bytes=row["total_bytes"] or 0,
+    )
+
+
+def _newest(chunks: list[ChunkSize]) -> ChunkSize | None:
+    """The chunk with the latest range (the last one for integer-time hypertables, which have no timestamps)."""
+    timed = [c for c in chunks if c.range_end is not None]
+    if not timed:
+        return chunks[-1] if chunks else None
+    return max(timed, key=lambda c: (c.range_end, c.chunk_name))
+
+
+def _skewed(siblings: list[ChunkSize], factor: float) -> list[SkewedChunk]:
+    """Chunks bigger than `factor` x the median of siblings in the same compression state (compressed chunks
+    are compared with compressed ones only: a fresh row-store chunk is always far bigger than a compressed one)."""
+    if len(siblings) < SKEW_MIN_CHUNKS:
+        return []
+    median = statistics.median(c.total_bytes for c in siblings)
+    if median <= 0:
+        return []
+    return [SkewedChunk(c, float(median), c.total_bytes / median) for c in siblings if c.total_bytes > factor * median]
+
+
+def _growth_per_day(chunks: list[ChunkSize], now: datetime) -> float | None:
+    """Bytes added per day over the last 7 days (or since the oldest chunk, if younger). A chunk counts with the
+    share of its elapsed range inside the window (its rows assumed spread evenly); a chunk entirely in the
+    future counts whole. None for integer-time hypertables or without chunks."""
+    spans = [(c.range_start, c.range_end, c.total_bytes) for c in chunks
+             if c.range_start is not None and c.range_end is not None]
+    if not spans:
+        return None
+    window_start = max(now - GROWTH_WINDOW, min(start for start, _end, _bytes in spans))
+    days = max((now - window_start) / timedelta(days=1), 1 / 24)
+    grown = 0.0
+    for start, end, size in spans:
+        elapsed_end = min(end, now)
+        if elapsed_end <= start:
+            grown += size
+        elif elapsed_end > window_start:
+            grown += size * ((elapsed_end - max(start, window_start)) / (elapsed_end - start))
+    return grown / days

@@ -1,0 +1,210 @@
+"""What every pane returns, and running one pane's queries under its own statement timeout.
+
+A pane never raises because the server cannot provide it: a feature the edition lacks, a missing object or
+privilege becomes status `unavailable` with the reason; a query over the pane's statement or lock timeout
+becomes status `timeout`. Connection loss and real bugs still raise (the caller reconnects or reports).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from itertools import groupby
+from typing import Any, Generic, TypeVar
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg.rows import dict_row
+
+from console.resources import query
+from console.services.server import ServerInfo
+
+Conn = psycopg.Connection[Any]
+Row = dict[str, Any]
+R = TypeVar("R")
+S = TypeVar("S")
+
+DEFAULT_TIMEOUT_MS = 5_000
+
+
+class PaneStatus(StrEnum):
+    """ok: rows to show; empty: nothing to show (reason says why); unavailable / timeout: see reason."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    UNAVAILABLE = "unavailable"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class PaneResult(Generic[R, S]):
+    """One pane's answer: its status, rows (dataclasses), a pane-wide summary, and how long it took.
+
+    `summary` is None when the pane is unavailable or timed out (and may be set when it is empty, e.g. the
+    cost pane's freshness). `reason` is set for every status but ok.
+    """
+
+    pane: str
+    title: str
+    status: PaneStatus
+    rows: list[R] = field(default_factory=list)
+    summary: S | None = None
+    reason: str | None = None
+    elapsed_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is PaneStatus.OK
+
+
+def unavailable_reason(info: ServerInfo, what: str, *, community: bool) -> str | None:
+    """Why `what` cannot be shown on this server (decided from the detected edition, not by trying), or None."""
+    if info.timescaledb_installed is None:
+        return f"{what} needs TimescaleDB, which is not installed in database {info.database!r}"
+    if not community or info.community:
+        return None
+    if info.edition == "apache":
+        return f"{what} is unavailable on the Apache edition (it needs TimescaleDB Community)"
+    return f"{what} needs TimescaleDB Community; this server runs the {info.edition} edition"
+
+
+def unavailable(pane: str, title: str, reason: str) -> PaneResult[Any, Any]:
+    """A pane result saying the server cannot provide the pane, and why."""
+    return PaneResult(pane, title, PaneStatus.UNAVAILABLE, reason=reason)
+
+
+class Unavailable(Exception):
+    """Raised inside a pane body: the server cannot provide this pane (the reason is shown)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PaneData(Generic[R, S]):
+    """What a pane body returns: rows, summary, and the reason shown when there are no rows."""
+
+    rows: list[R]
+    summary: S | None
+    empty_reason: str
+
+
+# SQLSTATEs meaning "this server cannot provide it": feature not supported (Apache license), insufficient
+# privilege, undefined table / function / object / column / schema.
+_UNAVAILABLE = (
+    pgerrors.FeatureNotSupported,
+    pgerrors.InsufficientPrivilege,
+    pgerrors.UndefinedTable,
+    pgerrors.UndefinedFunction,
+    pgerrors.UndefinedObject,
+    pgerrors.UndefinedColumn,
+    pgerrors.InvalidSchemaName,
+)
+
+
+def run_pane(
+    conn: Conn,
+    pane: str,
+    title: str,
+    timeout_ms: int,
+    body: Callable[[Conn], PaneData[R, S]],
+) -> PaneResult[R, S]:
+    """Run `body` in one short transaction with statement_timeout = lock_timeout = `timeout_ms` (local to it)
+    and turn what the server cannot provide into a status. `conn` must not be inside a transaction (the
+    console's connections are autocommit), so the local settings end with the pane."""
+    started = time.perf_counter()
+
+    def done(status: PaneStatus, data: PaneData[R, S] | None = None, reason: str | None = None) -> PaneResult[R, S]:
+        elapsed = (time.perf_counter() - started) * 1000
+        if data is None:
+            return PaneResult(pane, title, status, reason=reason, elapsed_ms=elapsed)
+        return PaneResult(pane, title, status, data.rows, data.summary, reason, elapsed)
+
+    try:
+        with conn.transaction():
+            conn.execute(query("panes/settings"), {"timeout": f"{timeout_ms}ms"})
+            data = body(conn)
+    except Unavailable as exc:
+        return done(PaneStatus.UNAVAILABLE, reason=exc.reason)
+    except pgerrors.QueryCanceled:
+        return done(PaneStatus.TIMEOUT, reason=f"{title}: the query exceeded its statement timeout of {timeout_ms} ms")
+    except pgerrors.LockNotAvailable:
+        return done(PaneStatus.TIMEOUT,
+                    reason=f"{title}: waited longer than its {timeout_ms} ms timeout for a lock another session holds")
+    except _UNAVAILABLE as exc:
+        return done(PaneStatus.UNAVAILABLE, reason=f"{title}: {_first_line(exc)}")
+    if not data.rows:
+        return done(PaneStatus.EMPTY, data, data.empty_reason)
+    return done(PaneStatus.OK, data)
+
+
+def fetch(conn: Conn, name: str, params: Mapping[str, object] | None = None) -> list[Row]:
+    """The rows of queries/<name>.sql as dicts."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(query(name), params).fetchall()
+
+
+def per_object(rows: list[Row]) -> list[list[Row]]:
+    """Per-chunk rows (ordered by object, as the pane queries return them) grouped per hypertable or aggregate."""
+    return [list(g) for _k, g in groupby(rows, key=lambda r: (r["object_kind"], r["object_schema"], r["object_name"]))]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# Interval text in IntervalStyle postgres (set per pane): "7 days", "1 mon", "1 year 2 mons 3 days 04:05:06",
+# "-00:30:00", "00:00:00.5".
+_PART = re.compile(r"(-?\d+) (year|years|mon|mons|day|days)\b")
+_CLOCK = re.compile(r"(-)?(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_UNIT_WORDS = {"year": "year", "years": "year", "mon": "month", "mons": "month", "day": "day", "days": "day"}
+
+
+def interval_words(text: str | None) -> str | None:
+    """An interval's text as words: "01:00:00" -> "1 hour", "1 mon" -> "1 month", "2 days 03:30:00" ->
+    "2 days 3 hours 30 minutes". Text that is not an interval (an integer-time policy's number) is returned
+    as it is; None stays None."""
+    if text is None:
+        return None
+    rest = text.strip()
+    clock = _CLOCK.search(rest)
+    if not clock and not _PART.search(rest):
+        return rest
+    words: list[str] = []
+    for number, unit in _PART.findall(rest):
+        words.append(_plural(int(number), _UNIT_WORDS[unit]))
+    if clock:
+        sign = "-" if clock.group(1) else ""
+        hours, minutes, seconds = int(clock.group(2)), int(clock.group(3)), float(clock.group(4))
+        for value, unit in ((hours, "hour"), (minutes, "minute")):
+            if value:
+                words.append(sign + _plural(value, unit))
+        if seconds:
+            shown = f"{seconds:g}"
+            words.append(f"{sign}{shown} {'second' if shown == '1' else 'seconds'}")
+    return " ".join(words) or "0 seconds"
+
+
+def _plural(value: int, unit: str) -> str:
+    return f"{value} {unit}" if abs(value) == 1 else f"{value} {unit}s"
+
+
+def duration_words(value: timedelta) -> str:
+    """A timedelta as words: to the minute from an hour on ("4 days 11 hours 39 minutes"), to the second below,
+    in milliseconds below a second."""
+    sign = "-" if value < timedelta(0) else ""
+    total = abs(value)
+    days, seconds = total.days, total.seconds
+    parts = [(days, "day"), (seconds // 3600, "hour"), (seconds // 60 % 60, "minute")]
+    if total < timedelta(hours=1):
+        parts.append((seconds % 60, "second"))
+    words = [_plural(n, unit) for n, unit in parts if n]
+    if not words and total:
+        return f"{sign}{total / timedelta(milliseconds=1):.0f} ms"
+    return sign + " ".join(words) if words else "0 seconds"

@@ -1,0 +1,193 @@
+"""Compression pane: per compression-enabled hypertable (and continuous aggregate) and per chunk, the bytes
+before and after compression, the ratio and % saved, and the backlog: chunks the policy should have compressed
+already (older than compress_after) that are still uncompressed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from console.services.panes.common import (
+    DEFAULT_TIMEOUT_MS,
+    Conn,
+    PaneData,
+    PaneResult,
+    Row,
+    fetch,
+    interval_words,
+    per_object,
+    run_pane,
+    unavailable,
+    unavailable_reason,
+)
+from console.services.server import ServerInfo
+
+PANE = "compression"
+TITLE = "Compression ratios"
+COLUMNSTORE_NAMES_SINCE = (2, 18)  # chunk_columnstore_stats; chunk_compression_stats before (still in 2.29)
+
+
+@dataclass(frozen=True)
+class ChunkCompression:
+    """One chunk: compressed or not, its sizes before/after compression (None while uncompressed)."""
+
+    chunk_schema: str
+    chunk_name: str
+    range_start: datetime | None
+    range_end: datetime | None
+    is_compressed: bool
+    before_bytes: int | None
+    after_bytes: int | None
+    ratio: float | None  # before / after
+    saved_pct: float | None  # 100 * (1 - after / before)
+    backlog: bool  # uncompressed although older than the policy's compress_after
+
+
+@dataclass(frozen=True)
+class HypertableCompression:
+    """One compression-enabled hypertable or continuous aggregate. Byte totals sum the compressed chunks'
+    snapshots taken at compression time: exactly what hypertable_compression_stats() reports."""
+
+    schema: str
+    name: str  # hypertable, or the continuous aggregate's view name
+    kind: str  # "hypertable" | "continuous aggregate"
+    hypertable_schema: str
+    hypertable_name: str
+    policy_job_id: int | None
+    compress_after: timedelta | None
+    policy: str  # "compress after 7 days", "compress chunks created before 3 days", "no compression policy"
+    total_chunks: int
+    compressed_chunks: int
+    before_table_bytes: int
+    before_index_bytes: int
+    before_toast_bytes: int
+    before_total_bytes: int
+    after_table_bytes: int
+    after_index_bytes: int
+    after_toast_bytes: int
+    after_total_bytes: int
+    ratio: float | None
+    saved_pct: float | None
+    backlog_chunks: int
+    oldest_backlog: ChunkCompression | None
+    oldest_backlog_age: timedelta | None  # now - range_end of the oldest backlog chunk
+    chunks: list[ChunkCompression] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CompressionSummary:
+    """Totals over every compression-enabled hypertable."""
+
+    hypertables: int
+    compressed_chunks: int
+    before_total_bytes: int
+    after_total_bytes: int
+    ratio: float | None
+    saved_pct: float | None
+    backlog_chunks: int
+    measured_at: datetime
+
+
+def compression(
+    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
+) -> PaneResult[HypertableCompression, CompressionSummary]:
+    """The compression pane. Unavailable on the Apache edition (compression is a Community feature)."""
+    reason = unavailable_reason(info, "compression", community=True)
+    if reason:
+        return unavailable(PANE, TITLE, reason)
+    name = "panes/compression" if info.tsdb_version_tuple >= COLUMNSTORE_NAMES_SINCE else "panes/compression_pre_2_18"
+
+    def body(conn: Conn) -> PaneData[HypertableCompression, CompressionSummary]:
+        rows = fetch(conn, name)
+        tables = [_hypertable(group) for group in per_object(rows)]
+        before = sum(t.before_total_bytes for t in tables)
+        after = sum(t.after_total_bytes for t in tables)
+        summary = CompressionSummary(
+            hypertables=len(tables),
+            compressed_chunks=sum(t.compressed_chunks for t in tables),
+            before_total_bytes=before,
+            after_total_bytes=after,
+            ratio=_ratio(before, after),
+            saved_pct=_saved(before, after),
+            backlog_chunks=sum(t.backlog_chunks for t in tables),
+            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+        )
+        return PaneData(tables, summary, "no hypertable has compression enabled")
+
+    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+
+
+def _hypertable(rows: list[Row]) -> HypertableCompression:
+    first = rows[0]
+    chunks = [_chunk(r) for r in rows if r["chunk_name"] is not None]
+    compressed = [r for r in rows if r["chunk_name"] is not None and r["before_total_bytes"] is not None]
+    backlog = [c for c in chunks if c.backlog]
+    oldest = min(backlog, key=_range_key, default=None)
+    now: datetime = first["db_now"]
+
+    def total(column: str) -> int:
+        return sum(int(r[column]) for r in compressed)
+
+    before, after = total("before_total_bytes"), total("after_total_bytes")
+    return HypertableCompression(
+        schema=first["object_schema"],
+        name=first["object_name"],
+        kind=first["object_kind"],
+        hypertable_schema=first["hypertable_schema"],
+        hypertable_name=first["hypertable_name"],
+        policy_job_id=first["policy_job_id"],
+        compress_after=first["compress_after"],
+        policy=_policy_words(first),
+        total_chunks=len(chunks),
+        compressed_chunks=len(compressed),
+        before_table_bytes=total("before_table_bytes"),
+        before_index_bytes=total("before_index_bytes"),
+        before_toast_bytes=total("before_toast_bytes"),
+        before_total_bytes=before,
+        after_table_bytes=total("after_table_bytes"),
+        after_index_bytes=total("after_index_bytes"),
+        after_toast_bytes=total("after_toast_bytes"),
+        after_total_bytes=after,
+        ratio=_ratio(before, after),
+        saved_pct=_saved(before, after),
+        backlog_chunks=len(backlog),
+        oldest_backlog=oldest,
+        oldest_backlog_age=now - oldest.range_end if oldest and oldest.range_end else None,
+        chunks=chunks,
+    )
+
+
+def _chunk(row: Row) -> ChunkCompression:
+    before, after = row["before_total_bytes"], row["after_total_bytes"]
+    return ChunkCompression(
+        chunk_schema=row["chunk_schema"],
+        chunk_name=row["chunk_name"],
+        range_start=row["range_start"],
+        range_end=row["range_end"],
+        is_compressed=bool(row["is_compressed"]),
+        before_bytes=before,
+        after_bytes=after,
+        ratio=_ratio(before, after) if before is not None and after is not None else None,
+        saved_pct=_saved(before, after) if before is not None and after is not None else None,
+        backlog=bool(row["backlog"]),
+    )
+
+
+def _range_key(chunk: ChunkCompression) -> tuple[bool, datetime | None, str]:
+    return (chunk.range_start is None, chunk.range_start, chunk.chunk_name)
+
+
+def _policy_words(row: Row) -> str:
+    if row["compress_after_text"] is not None:
+        return f"compress after {interval_words(row['compress_after_text'])}"
+    if row["compress_created_before_text"] is not None:
+        return f"compress chunks created before {interval_words(row['compress_created_before_text'])}"
+    return "no compression policy"
+
+
+def _ratio(before: int, after: int) -> float | None:
+    return before / after if after else None
+
+
+def _saved(before: int, after: int) -> float | None:
+    return 100.0 * (1 - after / before) if before else None

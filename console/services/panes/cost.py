@@ -1,0 +1,256 @@
+"""Cost per model pane, from the continuous aggregate cost_analysis_hourly only (never the raw llm_traces): cost,
+requests, tokens, cost per 1k tokens, share of total and change vs the previous window of equal length, an
+hourly series for charts, unpriced requests, and the aggregate's freshness (watermark and refresh policy)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from console.services.panes.common import (
+    DEFAULT_TIMEOUT_MS,
+    Conn,
+    PaneData,
+    PaneResult,
+    Row,
+    Unavailable,
+    duration_words,
+    fetch,
+    interval_words,
+    run_pane,
+    unavailable,
+    unavailable_reason,
+)
+from console.services.server import ServerInfo
+
+PANE = "cost"
+TITLE = "Cost per model"
+VIEW = "cost_analysis_hourly"
+CURRENCY = "USD"
+PER_1K_PLACES = Decimal("1e-10")
+_WINDOW = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
+_UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+          "w": timedelta(weeks=1)}
+
+
+def parse_window(text: str) -> timedelta:
+    """'1h', '24h', '7d', '30d', '90min', '2w' -> timedelta. ValueError otherwise."""
+    match = _WINDOW.match(text)
+    if not match or int(match.group(1)) <= 0:
+        raise ValueError(f"{text!r} is not a window length (use e.g. 1h, 24h, 7d, 30d)")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+@dataclass(frozen=True)
+class CostWindow:
+    """The window to report: the last `length` up to the server's now, or [start, end) when both are given."""
+
+    length: timedelta = timedelta(hours=24)
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @classmethod
+    def last(cls, text: str) -> CostWindow:
+        return cls(parse_window(text))
+
+    @classmethod
+    def between(cls, start: datetime, end: datetime) -> CostWindow:
+        if end <= start:
+            raise ValueError("the window's end must be after its start")
+        return cls(end - start, start, end)
+
+    def bounds(self, now: datetime) -> tuple[datetime, datetime]:
+        """[start, end) for a server clock reading `now`."""
+        end = self.end or now
+        return (self.start or end - self.length), end
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """One provider/model in the window. Costs in USD; None means no known price (never shown as 0)."""
+
+    provider: str
+    model: str
+    cost_usd: Decimal | None
+    requests: int
+    unpriced_requests: int  # spans with no known price (their cost is not in cost_usd)
+    input_tokens: int
+    output_tokens: int
+    cost_per_1k_tokens: Decimal | None  # cost_usd / (input + output tokens) * 1000
+    share_pct: float | None  # of the window's total priced cost
+    previous_cost_usd: Decimal | None
+    previous_requests: int
+    change_pct: float | None  # vs the previous window; None when it had no cost
+
+
+@dataclass(frozen=True)
+class CostPoint:
+    """One hourly bucket of one model, for charts."""
+
+    bucket: datetime
+    provider: str
+    model: str
+    cost_usd: Decimal | None
+    requests: int
+
+
+@dataclass(frozen=True)
+class CostFreshness:
+    """How far the aggregate is materialized, and the refresh policy keeping it so."""
+
+    view: str  # schema.name
+    materialized_only: bool  # True: rows past the watermark are not visible until the next refresh
+    watermark: datetime | None  # end of the last materialized bucket; None when never refreshed
+    never_refreshed: bool
+    lag: timedelta | None  # now - watermark (0 when the current bucket is materialized)
+    watermark_in_future: bool  # past the end of the current bucket: a clock or data problem
+    refresh_job_id: int | None
+    refresh_scheduled: bool
+    refresh_schedule: timedelta | None
+    refresh_window: str | None  # "refresh from 2 days to 1 hour ago"
+    expected_max_lag: timedelta | None  # end_offset + schedule_interval + one bucket
+    stale: bool  # never refreshed, or lag beyond expected_max_lag
+    last_refresh: datetime | None  # the policy's last successful run (None on a server without a scheduler)
+    next_refresh: datetime | None
+    note: str  # one line for the pane: "materialized to 10:00 (1 hour 20 minutes ago)", "never refreshed"
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    """The window, totals, the hourly series and the aggregate's freshness."""
+
+    window_start: datetime
+    window_end: datetime
+    previous_start: datetime
+    length: timedelta
+    currency: str
+    total_cost_usd: Decimal | None
+    previous_total_cost_usd: Decimal | None
+    change_pct: float | None
+    requests: int
+    unpriced_requests: int
+    unpriced_models: list[str]  # models with requests but no price in the window
+    freshness: CostFreshness
+    series: list[CostPoint] = field(default_factory=list)
+
+
+def cost_per_model(
+    conn: Conn, info: ServerInfo, window: CostWindow | None = None, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
+) -> PaneResult[ModelCost, CostSummary]:
+    """The cost pane. Unavailable on the Apache edition (continuous aggregates are a Community feature) and
+    where cost_analysis_hourly does not exist."""
+    reason = unavailable_reason(info, f"cost per model (the continuous aggregate {VIEW})", community=True)
+    if reason:
+        return unavailable(PANE, TITLE, reason)
+    wanted = window or CostWindow()
+
+    def body(conn: Conn) -> PaneData[ModelCost, CostSummary]:
+        found = fetch(conn, "panes/cost_freshness")
+        if not found:
+            raise Unavailable(f"the continuous aggregate {VIEW} does not exist (migration 004 not applied)")
+        fresh = found[0]
+        start, end = wanted.bounds(fresh["db_now"])
+        previous_start = start - (end - start)
+        params = {"start": start, "end": end, "previous_start": previous_start,
+                  "mat_hypertable_id": fresh["mat_hypertable_id"]}
+        models = fetch(conn, "panes/cost_by_model", params)
+        series = [CostPoint(r["bucket"], r["provider"], r["model"], r["cost_usd"], r["requests"])
+                  for r in fetch(conn, "panes/cost_series", params)]
+        total = _sum(r["cost_usd"] for r in models)
+        previous_total = _sum(r["previous_cost_usd"] for r in models)
+        rows = [_model(r, total) for r in models if r["requests"]]
+        freshness = _freshness(fresh)
+        summary = CostSummary(
+            window_start=start,
+            window_end=end,
+            previous_start=previous_start,
+            length=end - start,
+            currency=CURRENCY,
+            total_cost_usd=total,
+            previous_total_cost_usd=previous_total,
+            change_pct=_change(total, previous_total),
+            requests=sum(r.requests for r in rows),
+            unpriced_requests=sum(r.unpriced_requests for r in rows),
+            unpriced_models=sorted({r.model for r in rows if r.unpriced_requests}),
+            freshness=freshness,
+            series=series,
+        )
+        empty = f"no LLM requests in the window ({freshness.note})"
+        return PaneData(rows, summary, empty)
+
+    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+
+
+def _model(row: Row, total: Decimal | None) -> ModelCost:
+    cost: Decimal | None = row["cost_usd"]
+    tokens = row["input_tokens"] + row["output_tokens"]
+    return ModelCost(
+        provider=row["provider"],
+        model=row["model"],
+        cost_usd=cost,
+        requests=row["requests"],
+        unpriced_requests=row["unpriced_requests"],
+        input_tokens=row["input_tokens"],
+        output_tokens=row["output_tokens"],
+        cost_per_1k_tokens=(cost * 1000 / tokens).quantize(PER_1K_PLACES) if cost is not None and tokens else None,
+        share_pct=float(100 * cost / total) if cost is not None and total else None,
+        previous_cost_usd=row["previous_cost_usd"],
+        previous_requests=row["previous_requests"],
+        change_pct=_change(cost, row["previous_cost_usd"]),
+    )
+
+
+def _freshness(row: Row) -> CostFreshness:
+    lag: timedelta | None = row["lag"]
+    expected: timedelta | None = row["expected_max_lag"]
+    never = bool(row["never_refreshed"])
+    stale = never or (lag is not None and expected is not None and lag > expected)
+    start, end = interval_words(row["start_offset_text"]), interval_words(row["end_offset_text"])
+    window = None
+    if row["policy_job_id"] is not None:
+        window = f"refresh from {start or 'the beginning'} to {end + ' ago' if end else 'now'}"
+    if never:
+        note = "never refreshed: the aggregate holds no data yet"
+    else:
+        watermark = row["watermark"]
+        note = f"materialized to {watermark:%Y-%m-%d %H:%M %Z}"
+        note += f" ({duration_words(lag)} ago)" if lag else " (up to date)"
+        if row["watermark_in_future"]:
+            note += "; the watermark is in the future"
+    if row["policy_job_id"] is None:
+        note += "; no refresh policy: refreshed only by hand"
+    elif stale and not never:
+        note += f"; stale: more than the expected {duration_words(expected)}" if expected else "; stale"
+    if row["materialized_only"]:
+        note += "; materialized only: newer hours appear after the next refresh"
+    return CostFreshness(
+        view=f"{row['view_schema']}.{row['view_name']}",
+        materialized_only=bool(row["materialized_only"]),
+        watermark=row["watermark"],
+        never_refreshed=never,
+        lag=lag,
+        watermark_in_future=bool(row["watermark_in_future"]),
+        refresh_job_id=row["policy_job_id"],
+        refresh_scheduled=bool(row["policy_scheduled"]),
+        refresh_schedule=row["schedule_interval"],
+        refresh_window=window,
+        expected_max_lag=expected,
+        stale=stale,
+        last_refresh=row["last_refresh"],
+        next_refresh=row["next_refresh"],
+        note=note,
+    )
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _change(now: Decimal | None, before: Decimal | None) -> float | None:
+    if now is None or before is None or before == 0:
+        return None
+    return float(100 * (now - before) / before)

@@ -1,0 +1,213 @@
+"""Background jobs pane: every job with its policy kind, target (the view name for a continuous aggregate),
+schedule, config in words, whether it runs now, its last run, next start (overdue beyond a grace), run
+counts, consecutive failures and the latest error."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from console.services.panes.common import (
+    DEFAULT_TIMEOUT_MS,
+    Conn,
+    PaneData,
+    PaneResult,
+    Row,
+    fetch,
+    interval_words,
+    run_pane,
+    unavailable,
+    unavailable_reason,
+)
+from console.services.server import ServerInfo
+
+PANE = "jobs"
+TITLE = "Background jobs"
+DEFAULT_GRACE = timedelta(minutes=1)
+
+KINDS = {
+    "policy_compression": "compression",
+    "policy_retention": "retention",
+    "policy_refresh_continuous_aggregate": "refresh",
+    "policy_reorder": "reorder",
+    "policy_job_stat_history_retention": "job history retention",
+    "policy_telemetry": "telemetry",
+}
+
+
+@dataclass(frozen=True)
+class JobError:
+    """The latest failure logged for a job (timescaledb_information.job_errors)."""
+
+    at: datetime | None
+    sqlerrcode: str | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One background job and its state."""
+
+    job_id: int
+    name: str  # application_name, e.g. "Retention Policy [1007]"
+    kind: str  # compression | retention | refresh | reorder | job history retention | telemetry | custom
+    proc: str  # schema.proc_name
+    owner: str
+    target_schema: str | None
+    target_name: str | None  # the hypertable, or the continuous aggregate's view name (any version)
+    target_kind: str | None  # "hypertable" | "continuous aggregate" | None
+    scheduled: bool  # False: paused
+    fixed_schedule: bool
+    schedule_interval: timedelta  # months count as 30 days; see `schedule` for the exact words
+    schedule: str  # "every 5 minutes"
+    config: dict[str, Any] | None
+    config_text: str  # "compress after 7 days", "drop after 90 days", "refresh from 2 days to 1 hour ago"
+    status: str  # Running | Scheduled | Paused
+    last_run_status: str | None  # Success | Failed | None (never ran)
+    last_run_started_at: datetime | None
+    last_run_duration: timedelta | None
+    last_success: datetime | None
+    next_start: datetime | None
+    next_start_stuck: bool  # next_start is -infinity: the scheduler will never start it (fixed in 2.26.4)
+    overdue_by: timedelta | None  # how long past next_start (beyond the grace), when not running
+    total_runs: int
+    total_successes: int
+    total_failures: int
+    total_crashes: int
+    consecutive_failures: int
+    consecutive_crashes: int
+    last_error: JobError | None
+
+    @property
+    def running(self) -> bool:
+        return self.status == "Running"
+
+    @property
+    def failing(self) -> bool:
+        return self.last_run_status == "Failed" or self.consecutive_failures > 0 or self.consecutive_crashes > 0
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """Counts over every job, and the worker budget the scheduler has."""
+
+    jobs: int
+    scheduled: int
+    running: int
+    failing: int
+    overdue: int
+    stuck: int
+    max_background_workers: int | None  # timescaledb.max_background_workers
+    max_worker_processes: int | None
+    grace: timedelta
+    measured_at: datetime
+
+
+def jobs(
+    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, grace: timedelta = DEFAULT_GRACE
+) -> PaneResult[Job, JobSummary]:
+    """The background jobs pane (both editions: the Apache edition has built-in jobs, which fail there)."""
+    reason = unavailable_reason(info, "background jobs", community=False)
+    if reason:
+        return unavailable(PANE, TITLE, reason)
+
+    def body(conn: Conn) -> PaneData[Job, JobSummary]:
+        rows = fetch(conn, "panes/jobs", {"grace": grace})
+        found = [_job(r) for r in rows]
+        first = rows[0] if rows else {}
+        summary = JobSummary(
+            jobs=len(found),
+            scheduled=sum(j.scheduled for j in found),
+            running=sum(j.running for j in found),
+            failing=sum(j.failing for j in found),
+            overdue=sum(j.overdue_by is not None for j in found),
+            stuck=sum(j.next_start_stuck for j in found),
+            max_background_workers=_int(first.get("max_background_workers")),
+            max_worker_processes=_int(first.get("max_worker_processes")),
+            grace=grace,
+            measured_at=first.get("db_now") or datetime.now().astimezone(),
+        )
+        return PaneData(found, summary, "no background jobs")
+
+    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+
+
+def _job(row: Row) -> Job:
+    status = row["job_status"] or ("Scheduled" if row["scheduled"] else "Paused")
+    error = None
+    if row["last_error"] is not None or row["last_error_code"] is not None:
+        error = JobError(row["last_error_at"], row["last_error_code"], row["last_error"])
+    return Job(
+        job_id=row["job_id"],
+        name=row["application_name"],
+        kind=KINDS.get(row["proc_name"], "custom"),
+        proc=f"{row['proc_schema']}.{row['proc_name']}",
+        owner=row["owner"],
+        target_schema=row["target_schema"],
+        target_name=row["target_name"],
+        target_kind=row["target_kind"],
+        scheduled=row["scheduled"],
+        fixed_schedule=row["fixed_schedule"],
+        schedule_interval=row["schedule_interval"],
+        schedule=f"every {interval_words(row['schedule_text'])}" + (" (fixed)" if row["fixed_schedule"] else ""),
+        config=row["config"],
+        config_text=config_words(row),
+        status=status,
+        last_run_status=row["last_run_status"],
+        last_run_started_at=row["last_run_started_at"],
+        last_run_duration=row["last_run_duration"],
+        last_success=row["last_successful_finish"],
+        next_start=row["next_start"],
+        next_start_stuck=row["next_start_stuck"],
+        overdue_by=row["overdue_by"],
+        total_runs=row["total_runs"],
+        total_successes=row["total_successes"],
+        total_failures=row["total_failures"],
+        total_crashes=row["total_crashes"],
+        consecutive_failures=row["consecutive_failures"],
+        consecutive_crashes=row["consecutive_crashes"],
+        last_error=error,
+    )
+
+
+def config_words(row: Row) -> str:
+    """A job's config in words, from the interval columns of panes/jobs.sql and the raw config."""
+    proc, config = row["proc_name"], row["config"] or {}
+    if proc == "policy_compression":
+        if row["compress_after"] is not None:
+            text = f"compress after {interval_words(row['compress_after'])}"
+        elif row["compress_created_before"] is not None:
+            text = f"compress chunks created before {interval_words(row['compress_created_before'])}"
+        else:
+            text = "compress"
+        if config.get("maxchunks_to_compress"):
+            text += f", at most {config['maxchunks_to_compress']} chunks per run"
+        return text
+    if proc in ("policy_retention", "policy_job_stat_history_retention"):
+        what = "drop job history" if proc == "policy_job_stat_history_retention" else "drop"
+        if row["drop_after"] is not None:
+            return f"{what} after {interval_words(row['drop_after'])}"
+        if row["drop_created_before"] is not None:
+            return f"drop chunks created before {interval_words(row['drop_created_before'])}"
+        return what
+    if proc == "policy_refresh_continuous_aggregate":
+        start, end = interval_words(row["start_offset"]), interval_words(row["end_offset"])
+        if start is None and end is None:
+            return "refresh everything"
+        if end is None:
+            return f"refresh from {start} ago to now"
+        return f"refresh from {start or 'the beginning'} to {end} ago"
+    if proc == "policy_reorder":
+        return f"reorder chunks by index {config.get('index_name', '?')}"
+    if proc == "policy_telemetry":
+        return "report telemetry"
+    return json.dumps(config, sort_keys=True) if config else "no config"
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None

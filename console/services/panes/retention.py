@@ -1,0 +1,178 @@
+"""Retention pane: per hypertable and continuous aggregate, the retention window (drop_after), the oldest and
+newest chunk ranges and the span kept, the next scheduled drop, the chunks already past drop_after (overdue),
+the hot -> compressed -> dropped timeline, and findings (overlapping refresh windows, paused policies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from console.services.panes.common import (
+    DEFAULT_TIMEOUT_MS,
+    Conn,
+    PaneData,
+    PaneResult,
+    Row,
+    duration_words,
+    fetch,
+    interval_words,
+    per_object,
+    run_pane,
+    unavailable,
+    unavailable_reason,
+)
+from console.services.server import ServerInfo
+
+PANE = "retention"
+TITLE = "Retention windows"
+
+
+@dataclass(frozen=True)
+class OverdueChunk:
+    """A chunk past its hypertable's drop_after that is still there."""
+
+    chunk_name: str
+    range_start: datetime | None
+    range_end: datetime | None
+    is_compressed: bool
+    overdue_by: timedelta | None  # now - drop_after - range_end
+
+
+@dataclass(frozen=True)
+class RetentionWindow:
+    """One hypertable or continuous aggregate and its data lifecycle."""
+
+    schema: str
+    name: str  # the hypertable, or the continuous aggregate's view name
+    kind: str  # "hypertable" | "continuous aggregate"
+    hypertable_schema: str
+    hypertable_name: str
+    source_name: str | None  # the raw hypertable a continuous aggregate reads
+    retention_job_id: int | None
+    retention_scheduled: bool
+    drop_after: timedelta | None  # None: no retention policy, or integer time (see policy)
+    compress_after: timedelta | None
+    policy: str  # "drop after 90 days", "drop chunks created before 30 days", "no retention policy"
+    timeline: str  # "hot 7 days -> compressed until 90 days -> dropped"
+    next_drop: datetime | None  # the retention job's next start (None when unknown or not scheduled)
+    chunk_count: int
+    oldest_range_start: datetime | None
+    oldest_range_end: datetime | None
+    newest_range_start: datetime | None
+    newest_range_end: datetime | None
+    span: timedelta | None  # newest range_end - oldest range_start: the time covered by the chunks kept
+    overdue: list[OverdueChunk] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RetentionSummary:
+    """Counts over every hypertable and continuous aggregate."""
+
+    objects: int
+    with_policy: int
+    overdue_chunks: int
+    findings: int
+    measured_at: datetime
+
+
+def retention(
+    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
+) -> PaneResult[RetentionWindow, RetentionSummary]:
+    """The retention pane (both editions; without policies, as on Apache, everything is kept forever)."""
+    reason = unavailable_reason(info, "retention windows", community=False)
+    if reason:
+        return unavailable(PANE, TITLE, reason)
+
+    def body(conn: Conn) -> PaneData[RetentionWindow, RetentionSummary]:
+        rows = fetch(conn, "panes/retention")
+        windows = [_window(group) for group in per_object(rows)]
+        summary = RetentionSummary(
+            objects=len(windows),
+            with_policy=sum(w.retention_job_id is not None for w in windows),
+            overdue_chunks=sum(len(w.overdue) for w in windows),
+            findings=sum(len(w.findings) for w in windows),
+            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+        )
+        return PaneData(windows, summary, "no hypertables in this database")
+
+    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+
+
+def _window(rows: list[Row]) -> RetentionWindow:
+    first = rows[0]
+    chunks = [r for r in rows if r["chunk_name"] is not None]
+    timed = [r for r in chunks if r["range_start"] is not None and r["range_end"] is not None]
+    oldest = min(timed, key=lambda r: r["range_start"], default=None)
+    newest = max(timed, key=lambda r: r["range_end"], default=None)
+    overdue = [
+        OverdueChunk(r["chunk_name"], r["range_start"], r["range_end"], bool(r["is_compressed"]), r["overdue_by"])
+        for r in chunks
+        if r["overdue"]
+    ]
+    drop = interval_words(first["drop_after_text"])
+    compress = interval_words(first["compress_after_text"])
+    return RetentionWindow(
+        schema=first["object_schema"],
+        name=first["object_name"],
+        kind=first["object_kind"],
+        hypertable_schema=first["hypertable_schema"],
+        hypertable_name=first["hypertable_name"],
+        source_name=first["source_name"],
+        retention_job_id=first["retention_job_id"],
+        retention_scheduled=first["retention_scheduled"],
+        drop_after=first["drop_after"],
+        compress_after=first["compress_after"],
+        policy=_policy(first, drop),
+        timeline=_timeline(compress, drop, interval_words(first["drop_created_before_text"])),
+        next_drop=first["next_drop"],
+        chunk_count=len(chunks),
+        oldest_range_start=oldest["range_start"] if oldest else None,
+        oldest_range_end=oldest["range_end"] if oldest else None,
+        newest_range_start=newest["range_start"] if newest else None,
+        newest_range_end=newest["range_end"] if newest else None,
+        span=newest["range_end"] - oldest["range_start"] if oldest and newest else None,
+        overdue=overdue,
+        findings=_findings(first, overdue, drop, compress),
+    )
+
+
+def _policy(row: Row, drop: str | None) -> str:
+    if drop is not None:
+        return f"drop after {drop}"
+    if row["drop_created_before_text"] is not None:
+        return f"drop chunks created before {interval_words(row['drop_created_before_text'])}"
+    return "no retention policy"
+
+
+def _timeline(compress: str | None, drop: str | None, drop_created: str | None) -> str:
+    if drop is None and drop_created is not None:
+        drop_part = f"dropped once created {drop_created} ago"
+    else:
+        drop_part = f"dropped after {drop}" if drop else "kept forever"
+    if compress is None:
+        return f"row store, {drop_part}"
+    return f"hot {compress} -> compressed -> {drop_part}"
+
+
+def _findings(row: Row, overdue: list[OverdueChunk], drop: str | None, compress: str | None) -> list[str]:
+    found: list[str] = []
+    if overdue:
+        worst = max((c.overdue_by for c in overdue if c.overdue_by is not None), default=None)
+        late = f", the oldest by {duration_words(worst)}" if worst is not None else ""
+        found.append(f"{len(overdue)} chunk(s) past the retention window ({_policy(row, drop)}) are still "
+                     f"there{late}: the retention job has not run or fails")
+    if row["retention_job_id"] is not None and not row["retention_scheduled"]:
+        found.append(f"the retention policy (job {row['retention_job_id']}) is paused")
+    if row["drops_before_compressing"]:
+        found.append(f"drop_after ({drop}) is not longer than compress_after ({compress}): "
+                     "chunks are dropped before they are ever compressed")
+    start = interval_words(row["refresh_start_offset_text"]) or "the beginning"
+    if row["refresh_reaches_dropped_source"]:
+        found.append(f"the refresh window (from {start}) reaches past {row['source_name']}'s drop_after "
+                     f"({interval_words(row['source_drop_after_text'])}): a refresh deletes buckets whose raw "
+                     "data is gone")
+    if row["refresh_reaches_own_retention"]:
+        found.append(f"the refresh window (from {start}) reaches past its own drop_after ({drop}): "
+                     "dropped buckets are materialized again")
+    return found

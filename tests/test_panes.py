@@ -1,0 +1,373 @@
+"""The five panes against the real engines, with data whose answers are known: every figure is checked against
+the catalog function or the raw rows it summarizes (the tests may read raw spans; the panes may not)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+
+from console.resources import QUERIES_DIR
+from console.services.panes import (
+    PANES,
+    CostWindow,
+    PaneOptions,
+    PaneStatus,
+    compression,
+    cost_per_model,
+    parse_window,
+    refresh_all,
+)
+from console.services.panes.common import duration_words, interval_words
+from console.services.server import server_info
+from tests.conftest import CliResult, TestDb
+
+Cli = Callable[..., CliResult]
+Conn = psycopg.Connection[Any]
+
+# ~10 days of spans, one every 37 minutes, four models; the fourth ('mystery-1') has no price (NULL cost).
+SEED_TRACES = """
+INSERT INTO llm_traces (ts, trace_id, span_id, span_name, service_name, provider, model, input_tokens, output_tokens,
+                        total_tokens, input_cost_usd, output_cost_usd, total_cost_usd, duration_ms, status, user_id,
+                        environment)
+SELECT now() - interval '10 days' + n * interval '37 minutes', md5(n::text), left(md5('s' || n), 16), 'chat', 'svc',
+       (ARRAY['openai', 'anthropic', 'gcp.gemini', 'acme'])[1 + n % 4],
+       (ARRAY['gpt-4o', 'claude-sonnet-4', 'gemini-2.5-flash', 'mystery-1'])[1 + n % 4],
+       100 + n % 50, 20 + n % 7, 120 + n % 50 + n % 7,
+       CASE WHEN n % 4 <> 3 THEN (100 + n % 50) * 0.0000025 END,
+       CASE WHEN n % 4 <> 3 THEN (20 + n % 7) * 0.00001 END,
+       CASE WHEN n % 4 <> 3 THEN (100 + n % 50) * 0.0000025 + (20 + n % 7) * 0.00001 END,
+       50 + n % 300, CASE WHEN n % 17 = 0 THEN 'error' ELSE 'ok' END, 'u' || n % 5, 'prod'
+FROM generate_series(0, 389) AS n
+"""
+# Logs: one an hour for 10 days, plus three older than llm_logs' 37-day retention (overdue: the job is not run).
+SEED_LOGS = """
+INSERT INTO llm_logs (ts, trace_id, span_id, service_name, log_level, message)
+SELECT now() - interval '10 days' + n * interval '1 hour', md5(n::text), '', 'svc', 'info', 'line ' || n
+FROM generate_series(0, 239) AS n
+"""
+SEED_OLD_LOGS = """
+INSERT INTO llm_logs (ts, trace_id, service_name, log_level, message)
+SELECT now() - interval '40 days' - n * interval '1 day', 'old' || n, 'svc', 'warn', 'old ' || n
+FROM generate_series(0, 2) AS n
+"""
+SEED_METRICS = """
+INSERT INTO llm_metrics (ts, metric_name, provider, model, value)
+SELECT now() - interval '2 days' + n * interval '10 minutes', 'gen_ai.client.token.usage', 'openai', 'gpt-4o', n
+FROM generate_series(0, 287) AS n
+"""
+# One day of llm_logs ~30x bigger than the others: a skewed chunk.
+SEED_BULK_LOGS = """
+INSERT INTO llm_logs (ts, trace_id, service_name, log_level, message)
+SELECT date_trunc('day', now()) - interval '5 days' + n * interval '1 second', 'bulk' || n, 'svc', 'info',
+       repeat('x', 200)
+FROM generate_series(1, 5000) AS n
+"""
+
+
+def connect(dsn: str) -> Conn:
+    return psycopg.connect(dsn, autocommit=True, prepare_threshold=None)
+
+
+def job_id(conn: Conn, proc: str, table: str) -> int:
+    row = conn.execute(
+        "SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = %s AND hypertable_name = %s", (proc, table)
+    ).fetchone()
+    assert row is not None, (proc, table)
+    return int(row[0])
+
+
+def seed_tsl(conn: Conn) -> None:
+    for statement in (SEED_TRACES, SEED_LOGS, SEED_OLD_LOGS, SEED_METRICS):
+        conn.execute(statement)
+    conn.execute("CALL refresh_continuous_aggregate('cost_analysis_hourly', NULL, NULL)")
+    # Compress llm_traces and apply its retention (nothing is old enough to drop); llm_logs' compression and
+    # retention jobs are NOT run: its old chunks are overdue and its week-old chunks are compression backlog.
+    conn.execute("CALL run_job(%s)", (job_id(conn, "policy_compression", "llm_traces"),))
+    conn.execute("CALL run_job(%s)", (job_id(conn, "policy_retention", "llm_traces"),))
+
+
+@pytest.mark.tsl
+def test_tsl_panes_agree_with_the_catalogs_and_the_raw_spans(cli: Cli, tsl_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    with connect(tsl_db.dsn) as conn:
+        seed_tsl(conn)
+        info = server_info(conn)
+        snap = refresh_all(conn, info)
+        assert [p.pane for p in snap.panes] == list(PANES)
+        assert {p.pane: p.status for p in snap.panes} == dict.fromkeys(PANES, PaneStatus.OK), [
+            (p.pane, p.reason) for p in snap.panes
+        ]
+        _check_cost(conn, snap.pane("cost"))
+        _check_compression(conn, snap.pane("compression"))
+        _check_retention(conn, snap.pane("retention"))
+        _check_jobs(snap.pane("jobs"))
+        _check_chunks(conn, snap.pane("chunks"))
+
+        # The pre-2.18 query (chunk_compression_stats, still present in 2.23) gives the same answer.
+        older = compression(conn, dataclasses.replace(info, timescaledb_installed="2.17.2"))
+        newer = compression(conn, info)
+        def timeless(rows: list[Any]) -> list[Any]:
+            return [dataclasses.replace(r, oldest_backlog_age=None) for r in rows]
+
+        assert older.status is PaneStatus.OK and timeless(older.rows) == timeless(newer.rows)
+
+        # A 7-day and a custom window cover more of the same spans, still exactly.
+        week = cost_per_model(conn, info, CostWindow.last("7d"))
+        assert week.summary is not None and week.summary.length == timedelta(days=7)
+        _check_cost(conn, week)
+        end = week.summary.window_end
+        custom = cost_per_model(conn, info, CostWindow.between(end - timedelta(days=11), end))
+        _check_cost(conn, custom)
+        assert custom.summary is not None and custom.summary.requests == 390, "every span is in 11 days"
+
+
+def _raw_costs(conn: Conn, start: object, end: object, watermark: object) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Cost per model from the raw spans, for the hourly buckets starting in [start, end) below the watermark."""
+    rows = conn.execute(
+        "SELECT provider, model, sum(total_cost_usd), count(*), count(*) FILTER (WHERE total_cost_usd IS NULL),"
+        " sum(input_tokens), sum(output_tokens) FROM llm_traces"
+        " WHERE time_bucket('1 hour', ts) >= %(s)s AND time_bucket('1 hour', ts) < %(e)s"
+        " AND time_bucket('1 hour', ts) < %(w)s GROUP BY 1, 2",
+        {"s": start, "e": end, "w": watermark},
+    ).fetchall()
+    return {(r[0], r[1]): tuple(r[2:]) for r in rows}
+
+
+def _check_cost(conn: Conn, pane: Any) -> None:
+    summary = pane.summary
+    fresh = summary.freshness
+    wm = conn.execute(
+        "SELECT _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(mat_hypertable_id))"
+        " FROM _timescaledb_catalog.continuous_agg WHERE user_view_name = 'cost_analysis_hourly'"
+    ).fetchone()
+    assert wm is not None and fresh.watermark == wm[0] and not fresh.never_refreshed
+    assert fresh.materialized_only and fresh.refresh_window == "refresh from 2 days to 1 hour ago"
+    assert summary.window_end - summary.window_start == summary.length
+    raw = _raw_costs(conn, summary.window_start, summary.window_end, fresh.watermark)
+    assert {(m.provider, m.model) for m in pane.rows} == set(raw)
+    for m in pane.rows:
+        cost, requests, unpriced, tokens_in, tokens_out = raw[(m.provider, m.model)]
+        assert (m.cost_usd, m.requests, m.unpriced_requests, m.input_tokens, m.output_tokens) == (
+            cost, requests, unpriced, tokens_in, tokens_out), m.model
+        series = [p.cost_usd for p in summary.series if p.model == m.model and p.cost_usd is not None]
+        assert (sum(series, Decimal(0)) if series else None) == m.cost_usd
+    priced = [m for m in pane.rows if m.cost_usd is not None]
+    assert summary.total_cost_usd == sum((m.cost_usd for m in priced), Decimal(0))
+    assert sum(m.share_pct for m in priced) == pytest.approx(100)
+    mystery = next(m for m in pane.rows if m.model == "mystery-1")
+    assert mystery.cost_usd is None and mystery.unpriced_requests == mystery.requests > 0
+    assert summary.unpriced_models == ["mystery-1"]
+    previous = _raw_costs(conn, summary.previous_start, summary.window_start, fresh.watermark)
+    for m in pane.rows:
+        assert m.previous_cost_usd == previous.get((m.provider, m.model), (None,))[0], m.model
+
+
+def _check_compression(conn: Conn, pane: Any) -> None:
+    by_name = {t.name: t for t in pane.rows}
+    assert set(by_name) == {"llm_traces", "llm_metrics", "llm_logs"}
+    for table in by_name.values():
+        stats = conn.execute(
+            "SELECT total_chunks, number_compressed_chunks, before_compression_total_bytes,"
+            " after_compression_total_bytes FROM hypertable_compression_stats(%s)", (table.name,)
+        ).fetchone()
+        assert stats is not None
+        total, compressed, before, after = stats
+        assert (table.total_chunks, table.compressed_chunks) == (total, compressed), table.name
+        assert (table.before_total_bytes, table.after_total_bytes) == (before or 0, after or 0), table.name
+        assert table.ratio == (before / after if after else None)
+        assert table.policy == "compress after 7 days" and table.compress_after == timedelta(days=7)
+    traces = by_name["llm_traces"]
+    assert traces.compressed_chunks >= 3 and traces.ratio is not None and traces.ratio > 1
+    assert traces.saved_pct == pytest.approx(100 * (1 - traces.after_total_bytes / traces.before_total_bytes))
+    assert traces.backlog_chunks == 0
+    per_chunk = dict(conn.execute(
+        "SELECT chunk_name, before_compression_total_bytes FROM chunk_compression_stats('llm_traces')").fetchall())
+    assert {c.chunk_name: c.before_bytes for c in traces.chunks} == per_chunk
+    expected_backlog = {r[0] for r in conn.execute(
+        "SELECT chunk_name FROM timescaledb_information.chunks WHERE hypertable_name = 'llm_logs'"
+        " AND NOT is_compressed AND range_end < now() - interval '7 days'").fetchall()}
+    logs = by_name["llm_logs"]
+    assert len(expected_backlog) >= 6  # three 40+ days old, three or four of last week
+    assert {c.chunk_name for c in logs.chunks if c.backlog} == expected_backlog
+    assert logs.backlog_chunks == len(expected_backlog) and logs.compressed_chunks == 0
+    assert logs.oldest_backlog is not None and logs.oldest_backlog_age is not None
+    assert logs.oldest_backlog_age > timedelta(days=40)
+
+
+def _check_retention(conn: Conn, pane: Any) -> None:
+    by_name = {w.name: w for w in pane.rows}
+    assert set(by_name) == {"llm_traces", "llm_metrics", "llm_logs", "llm_metrics_1min", "llm_metrics_1hour",
+                            "llm_metrics_1day", "cost_analysis_hourly"}
+    expected = {r[0] for r in conn.execute(
+        "SELECT chunk_name FROM timescaledb_information.chunks WHERE hypertable_name = 'llm_logs'"
+        " AND range_end < now() - interval '37 days'").fetchall()}
+    logs = by_name["llm_logs"]
+    assert len(expected) == 3 and {c.chunk_name for c in logs.overdue} == expected
+    assert all(c.overdue_by is not None and c.overdue_by > timedelta(days=2) for c in logs.overdue)
+    assert any("past the retention window (drop after 37 days)" in f for f in logs.findings)
+    assert logs.policy == "drop after 37 days" and logs.drop_after == timedelta(days=37)
+    assert logs.timeline == "hot 7 days -> compressed -> dropped after 37 days"
+    assert logs.oldest_range_start is not None and logs.newest_range_end is not None
+    assert logs.span == logs.newest_range_end - logs.oldest_range_start
+    assert [w.name for w in pane.rows if w.overdue] == ["llm_logs"]
+    cost = by_name["cost_analysis_hourly"]
+    assert cost.kind == "continuous aggregate" and cost.policy == "drop after 210 days" and cost.chunk_count > 0
+    assert cost.source_name == "llm_traces" and cost.findings == []
+    assert pane.summary.overdue_chunks == 3 and pane.summary.with_policy == 7
+
+
+def _check_jobs(pane: Any) -> None:
+    policies = {(j.kind, j.target_name, j.config_text) for j in pane.rows if j.target_name is not None}
+    assert policies == {
+        ("refresh", "llm_metrics_1min", "refresh from 1 hour to 1 minute ago"),
+        ("refresh", "llm_metrics_1hour", "refresh from 2 days to 1 hour ago"),
+        ("refresh", "llm_metrics_1day", "refresh from 3 days to 1 hour ago"),
+        ("refresh", "cost_analysis_hourly", "refresh from 2 days to 1 hour ago"),
+        ("compression", "llm_traces", "compress after 7 days"),
+        ("compression", "llm_metrics", "compress after 7 days"),
+        ("compression", "llm_logs", "compress after 7 days"),
+        ("retention", "llm_traces", "drop after 90 days"),
+        ("retention", "llm_metrics", "drop after 37 days"),
+        ("retention", "llm_logs", "drop after 37 days"),
+        ("retention", "llm_metrics_1min", "drop after 37 days"),
+        ("retention", "llm_metrics_1hour", "drop after 210 days"),
+        ("retention", "llm_metrics_1day", "drop after 1095 days"),
+        ("retention", "cost_analysis_hourly", "drop after 210 days"),
+    }
+    by_target = {(j.kind, j.target_name): j for j in pane.rows}
+    assert by_target[("refresh", "llm_metrics_1min")].schedule == "every 30 seconds"
+    assert by_target[("refresh", "cost_analysis_hourly")].target_kind == "continuous aggregate"
+    assert by_target[("compression", "llm_traces")].target_kind == "hypertable"
+    builtin = next(j for j in pane.rows if j.job_id == 3)
+    assert builtin.kind == "job history retention" and builtin.config_text == "drop job history after 1 month"
+    # No background workers in the tsl engine: nothing ran through the scheduler, nothing is failing.
+    assert all(j.status == "Scheduled" and not j.failing for j in pane.rows)
+
+
+def _check_chunks(conn: Conn, pane: Any) -> None:
+    by_name = {t.name: t for t in pane.rows}
+    cost = by_name["cost_analysis_hourly"]
+    assert cost.kind == "continuous aggregate" and cost.hypertable_name.startswith("_materialized_hypertable_")
+    assert cost.chunk_count > 0 and cost.chunk_interval == timedelta(days=10)
+    for table in pane.rows:
+        sizes = conn.execute("SELECT count(*), COALESCE(sum(total_bytes), 0) FROM chunks_detailed_size(%s)",
+                             (f"{table.hypertable_schema}.{table.hypertable_name}",)).fetchone()
+        assert sizes == (table.chunk_count, table.total_bytes), table.name
+        compressed = conn.execute("SELECT count(*) FILTER (WHERE is_compressed) FROM timescaledb_information.chunks"
+                                  " WHERE hypertable_name = %s", (table.hypertable_name,)).fetchone()
+        assert compressed == (table.compressed_chunks,), table.name
+        assert table.compressed_chunks + table.uncompressed_chunks == table.chunk_count
+    assert by_name["llm_traces"].compressed_chunks >= 3
+
+
+@pytest.mark.native
+def test_native_apache_chunks_exact_jobs_show_the_failing_builtin_and_community_panes_unavailable(
+    cli: Cli, native_db: TestDb
+) -> None:
+    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
+    with connect(native_db.dsn) as conn:
+        for statement in (SEED_TRACES, SEED_LOGS, SEED_OLD_LOGS, SEED_METRICS, SEED_BULK_LOGS):
+            conn.execute(statement)
+        _wait_for_builtin_job_failure(conn)
+        info = server_info(conn)
+        snap = refresh_all(conn, info)
+
+        chunks = snap.pane("chunks")
+        assert chunks is not None and chunks.status is PaneStatus.OK
+        for table in chunks.rows:
+            expected = conn.execute(
+                "SELECT chunk_name, table_bytes, index_bytes, toast_bytes, total_bytes"
+                " FROM chunks_detailed_size(%s) ORDER BY total_bytes DESC, chunk_name", (table.name,)).fetchall()
+            assert table.chunk_count == len(expected) > 0
+            assert (table.table_bytes, table.index_bytes, table.toast_bytes, table.total_bytes) == tuple(
+                sum(r[i] for r in expected) for i in range(1, 5))
+            assert table.biggest is not None and table.biggest.total_bytes == expected[0][4]
+            assert table.compressed_chunks == 0 and table.growth_bytes_per_day is not None
+            newest = conn.execute("SELECT chunk_name FROM timescaledb_information.chunks WHERE hypertable_name = %s"
+                                  " ORDER BY range_end DESC LIMIT 1", (table.name,)).fetchone()
+            assert table.newest is not None and newest == (table.newest.chunk_name,)
+        logs = next(t for t in chunks.rows if t.name == "llm_logs")
+        assert logs.biggest is not None
+        assert [s.chunk.chunk_name for s in logs.skewed] == [logs.biggest.chunk_name]
+        assert logs.skewed[0].factor > 4
+        assert all(not t.skewed for t in chunks.rows if t.name != "llm_logs")
+
+        jobs = snap.pane("jobs")
+        assert jobs is not None and jobs.status is PaneStatus.OK
+        builtin = next(j for j in jobs.rows if j.job_id == 3)
+        assert builtin.kind == "job history retention" and builtin.last_run_status == "Failed" and builtin.failing
+        assert builtin.total_failures >= 1 and builtin.consecutive_failures >= 1 and builtin.last_success is None
+        assert builtin.last_error is not None and builtin.last_error.sqlerrcode == "0A000"
+        assert 'not supported under the current "apache" license' in (builtin.last_error.message or "")
+        assert jobs.summary is not None and jobs.summary.failing >= 1
+
+        for name in ("compression", "cost"):
+            pane = snap.pane(name)
+            assert pane is not None and pane.status is PaneStatus.UNAVAILABLE and pane.rows == []
+            assert "Apache edition" in (pane.reason or ""), pane.reason
+
+        retention = snap.pane("retention")
+        assert retention is not None and retention.status is PaneStatus.OK
+        assert {w.policy for w in retention.rows} == {"no retention policy"}
+        assert all(w.overdue == [] and w.chunk_count > 0 for w in retention.rows)
+
+
+def _wait_for_builtin_job_failure(conn: Conn, limit_s: float = 60) -> None:
+    """The native engine's scheduler runs built-in job 3 soon after the extension is created (alter_job and
+    run_job are refused on Apache, so it cannot be hurried): wait for its first, failing, run."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        row = conn.execute("SELECT last_run_status FROM timescaledb_information.job_stats WHERE job_id = 3").fetchone()
+        if row == ("Failed",):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"built-in job 3 did not run within {limit_s} s")
+
+
+@pytest.mark.native
+def test_a_pane_over_its_timeout_says_so_and_the_others_still_answer(cli: Cli, native_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
+    with connect(native_db.dsn) as conn, connect(native_db.dsn) as locker:
+        conn.execute(SEED_LOGS)
+        info = server_info(conn)
+        with locker.transaction():
+            locker.execute("LOCK TABLE llm_logs IN ACCESS EXCLUSIVE MODE")
+            snap = refresh_all(conn, info, PaneOptions(timeouts={"chunks": 200}))
+        statuses = {p.pane: p.status for p in snap.panes}
+        assert statuses == {"chunks": PaneStatus.TIMEOUT, "compression": PaneStatus.UNAVAILABLE,
+                            "jobs": PaneStatus.OK, "retention": PaneStatus.OK, "cost": PaneStatus.UNAVAILABLE}
+        chunks = snap.pane("chunks")
+        assert chunks is not None and "timeout of 200 ms" in (chunks.reason or "") and chunks.summary is None
+        assert 150 < chunks.elapsed_ms < 5_000
+        # The connection is still usable, and the pane answers once the lock is gone.
+        again = refresh_all(conn, info, only=["chunks"])
+        assert [p.status for p in again.panes] == [PaneStatus.OK]
+
+
+def test_no_pane_query_reads_a_raw_hypertable() -> None:
+    raw = re.compile(r"\b(llm_traces|llm_metrics|llm_logs)\b", re.IGNORECASE)
+    files = sorted((QUERIES_DIR / "panes").glob("*.sql"))
+    assert len(files) >= 8
+    for path in files:
+        code = "\n".join(line.split("--", 1)[0] for line in path.read_text().splitlines())
+        assert not raw.search(code), f"{path.name} names a raw hypertable"
+
+
+def test_words_for_intervals_durations_and_windows() -> None:
+    assert [interval_words(t) for t in ("7 days", "01:00:00", "00:01:00", "1 mon", "2 days 03:30:00", "00:00:30")] \
+        == ["7 days", "1 hour", "1 minute", "1 month", "2 days 3 hours 30 minutes", "30 seconds"]
+    assert interval_words("86400000") == "86400000" and interval_words(None) is None
+    assert duration_words(timedelta(days=4, hours=11, minutes=39, seconds=5)) == "4 days 11 hours 39 minutes"
+    assert duration_words(timedelta(milliseconds=5)) == "5 ms"
+    assert [parse_window(t) for t in ("1h", "24h", "7d", "30d")] == [
+        timedelta(hours=1), timedelta(hours=24), timedelta(days=7), timedelta(days=30)]
+    with pytest.raises(ValueError):
+        parse_window("yesterday")

@@ -1,0 +1,177 @@
+"""Pilot tests of the dashboard and the Jobs screen against real engines, and the layout at 80x24 / 160x48."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from textual.widgets import DataTable
+
+from console.dsn import ResolvedDsn
+from console.engines import native
+from console.services.session import Session
+from console.tui.app import ObsConsoleApp
+from console.tui.screens.confirm import ConfirmScreen
+from console.tui.screens.jobs import JobDetailScreen
+from console.tui.widgets.pane_box import PaneBox
+from tests.conftest import CliResult, TestDb
+from tests.tui_helpers import wait_for
+
+Cli = Callable[..., CliResult]
+PANES = ("cost", "chunks", "compression", "jobs", "retention")
+
+
+@pytest.fixture
+def seeded_tsl(cli: Cli, tsl_db: TestDb) -> TestDb:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    seeded = cli("seed", "--dsn", tsl_db.dsn, "--days", "9", "--rate", "40", timeout=300)
+    assert seeded.code == 0, seeded.output
+    return tsl_db
+
+
+def _pane(app: ObsConsoleApp, name: str) -> PaneBox:
+    return app.screen.query_one(f"#pane-{name}", PaneBox)
+
+
+def _column(table: DataTable[object], index: int) -> list[str]:
+    return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
+
+
+def test_dashboard_shows_the_five_panes_with_the_seeded_numbers(seeded_tsl: TestDb) -> None:
+    with psycopg.connect(seeded_tsl.dsn, prepare_threshold=None) as conn:
+        conn.execute("SET default_transaction_read_only = off")
+        models = {f"{p}/{m}" for p, m in conn.execute(
+            "SELECT DISTINCT provider, model FROM cost_analysis_hourly WHERE bucket >= now() - interval '24 hours'"
+            " AND bucket < _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark("
+            "(SELECT mat_hypertable_id FROM _timescaledb_catalog.continuous_agg"
+            " WHERE user_view_name = 'cost_analysis_hourly')))")}
+        hypertables = conn.execute("SELECT (SELECT count(*) FROM timescaledb_information.hypertables)"
+                                   " + (SELECT count(*) FROM timescaledb_information.continuous_aggregates)").fetchone()
+        jobs = conn.execute("SELECT count(*) FROM timescaledb_information.jobs").fetchone()
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), refresh_s=60)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_for(pilot, lambda: all(_pane(app, p).table.row_count > 0 for p in PANES), timeout=60)
+            cost = _pane(app, "cost")
+            assert set(_column(cost.table, 0)) == models
+            assert str(cost.border_subtitle).startswith("last 24 h: $")
+            assert _pane(app, "chunks").table.row_count == hypertables[0]  # type: ignore[index]
+            assert _pane(app, "jobs").table.row_count == jobs[0]  # type: ignore[index]
+            assert "compressed" in str(_pane(app, "compression").border_subtitle)
+            ratios = _column(_pane(app, "compression").table, 5)
+            assert any(r.endswith("x") and float(r[:-1]) > 1 for r in ratios), ratios
+            assert "with a policy" in str(_pane(app, "retention").border_subtitle)
+            header = str(app.screen.query_one(".server-header").render())
+            assert "● connected" in header and "TimescaleDB 2.23.0-dev community" in header
+            assert re.search(r"refreshed \d\d:\d\d:\d\d in \d+ ms", header)
+            await pilot.press("q")
+
+    asyncio.run(scenario())
+
+
+def test_cost_pane_total_matches_the_aggregate(seeded_tsl: TestDb) -> None:
+    async def scenario() -> Decimal:
+        app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), refresh_s=60)
+        async with app.run_test(size=(160, 48)) as pilot:
+            cost = _pane(app, "cost")
+            await wait_for(pilot, lambda: cost.table.row_count > 0, timeout=60)
+            match = re.match(r"last 24 h: \$([0-9.]+)", str(cost.border_subtitle))
+            assert match, cost.border_subtitle
+            return Decimal(match.group(1))
+
+    shown = asyncio.run(scenario())
+    with psycopg.connect(seeded_tsl.dsn, prepare_threshold=None) as conn:
+        row = conn.execute(
+            "SELECT sum(total_cost_usd) FROM cost_analysis_hourly WHERE bucket >= now() - interval '24 hours'"
+            " AND bucket < now() AND bucket < _timescaledb_functions.to_timestamp("
+            "_timescaledb_functions.cagg_watermark((SELECT mat_hypertable_id FROM _timescaledb_catalog.continuous_agg"
+            " WHERE user_view_name = 'cost_analysis_hourly')))"
+        ).fetchone()
+    assert row is not None and row[0] is not None
+    assert shown == Decimal(row[0]).quantize(Decimal("0.01"))
+
+
+def test_jobs_screen_details_and_run_now(seeded_tsl: TestDb) -> None:
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), start_mode="jobs")
+        async with app.run_test(size=(160, 48)) as pilot:
+            table = app.screen.query_one("#jobs-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count >= 14)
+            ids = _column(table, 0)
+            row = next(i for i, kind in enumerate(_column(table, 1)) if kind == "compression")
+            table.focus()
+            table.move_cursor(row=row)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
+            detail = app.screen
+            assert isinstance(detail, JobDetailScreen) and detail.job.kind == "compression"
+            assert "compress_after" in str(detail.job.config)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, JobDetailScreen))
+            await pilot.press("n")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: any(f"job {ids[row]} ran in" in str(n.message)
+                                              for n in app._notifications), timeout=60)
+
+    asyncio.run(scenario())
+
+
+def _screen_text(app: ObsConsoleApp) -> str:
+    return app.export_screenshot()
+
+
+@pytest.mark.parametrize(("size", "charts"), [((80, 24), False), ((160, 48), True)])
+def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, size: tuple[int, int], charts: bool) -> None:
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), refresh_s=60)
+        async with app.run_test(size=size) as pilot:
+            await wait_for(pilot, lambda: all(_pane(app, p).table.row_count > 0 for p in PANES), timeout=60)
+            await pilot.pause(0.3)
+            svg = app.export_screenshot()
+            (tmp_path / f"dashboard-{size[0]}x{size[1]}.svg").write_text(svg)
+            for name in PANES:
+                pane = _pane(app, name)
+                region = pane.region
+                assert region.width > 0 and region.height >= 4, (name, region)
+                assert region.right <= size[0] and region.bottom <= size[1] - 1, (name, region)
+                assert pane.TITLE.split(" (")[0] in svg.replace("&#160;", " ")
+            shown = [c.display for c in app.screen.query(".chart")]
+            assert all(shown) if charts else not any(shown)
+
+    asyncio.run(scenario())
+
+
+def test_dashboard_survives_the_server_going_away(tmp_path: Path) -> None:
+    parent = Path(tempfile.mkdtemp(prefix="obsconsole-test-"))
+    parent.chmod(0o755)
+    data = parent / "cluster"
+    engine = native.start(data)
+    port = int(psycopg.conninfo.conninfo_to_dict(engine.dsn)["port"] or 0)
+    try:
+        async def scenario() -> None:
+            nonlocal engine
+            app = ObsConsoleApp(Session(ResolvedDsn(engine.dsn, "test")), refresh_s=1)
+            async with app.run_test(size=(160, 48)) as pilot:
+                jobs = _pane(app, "jobs")
+                await wait_for(pilot, lambda: jobs.table.row_count > 0, timeout=30)
+                engine.stop()
+                header = app.screen.query_one(".server-header")
+                await wait_for(pilot, lambda: "disconnected since" in str(header.render()), timeout=30)
+                assert jobs.has_class("-stale") and jobs.table.row_count > 0  # last data kept, dimmed
+                engine = native.start(data, port=port)
+                await wait_for(pilot, lambda: "● connected" in str(header.render()) and not jobs.has_class("-stale"),
+                               timeout=30)
+
+        asyncio.run(scenario())
+    finally:
+        engine.stop()
+        shutil.rmtree(parent, ignore_errors=True)
