@@ -11,6 +11,7 @@ const { values } = parseArgs({
     port: { type: "string" },
     host: { type: "string", default: "127.0.0.1" },
     "data-dir": { type: "string" },
+    "watch-pid": { type: "string" },
   },
 });
 if (!values.port) {
@@ -44,3 +45,16 @@ async function shutdown() {
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
 process.on("SIGHUP", shutdown);
+
+// A throwaway engine follows its owner: when the process that started it is gone (even killed with SIGKILL,
+// which leaves it no chance to stop us), stop too, so no orphan engine is left behind.
+if (values["watch-pid"]) {
+  const owner = Number(values["watch-pid"]);
+  setInterval(() => {
+    try {
+      process.kill(owner, 0);
+    } catch {
+      shutdown();
+    }
+  }, 1000).unref();
+}

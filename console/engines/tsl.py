@@ -6,6 +6,7 @@ and pipeline mode crash it; no background workers (jobs run only through CALL ru
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import signal
@@ -30,6 +31,8 @@ def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEng
     workdir = Path(tempfile.mkdtemp(prefix="obsconsole-tsl-"))
     port = free_port()
     argv = [node, str(LAUNCHER), "--port", str(port)]
+    if not detached:
+        argv += ["--watch-pid", str(os.getpid())]  # it stops by itself if we die without stopping it
     if data_dir is not None:
         data_dir.mkdir(parents=True, exist_ok=True)
         argv += ["--data-dir", str(data_dir.resolve())]

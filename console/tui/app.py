@@ -29,8 +29,6 @@ class ObsConsoleApp(App[None]):
         Binding("m", "switch_mode('migrations')", "Migrations"),
         Binding("v", "switch_mode('verify')", "Verify"),
         Binding("j", "switch_mode('jobs')", "Jobs"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
     ]
     MODES = {
         "dashboard": DashboardScreen,
@@ -53,7 +51,7 @@ class ObsConsoleApp(App[None]):
     def action_help(self) -> None:
         by_action: dict[str, tuple[list[str], str]] = {}
         for _key, (_node, binding, enabled, _tooltip) in self.active_bindings.items():
-            if enabled and binding.show is not False:
+            if enabled:
                 keys, _description = by_action.setdefault(binding.action, ([], binding.description or binding.action))
                 display = self.get_key_display(binding)
                 if display not in keys:

@@ -3,6 +3,8 @@ the app until the user quits."""
 
 from __future__ import annotations
 
+import signal
+
 from console.dsn import ResolvedDsn
 from console.errors import ConsoleError
 from console.services.session import Disconnected, Session
@@ -16,7 +18,12 @@ def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str 
         session.call(lambda _conn, _info: None)
     except Disconnected as exc:
         raise ConsoleError(exc.message) from None
+    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode)
+    # The terminal went away (window closed, ssh dropped): leave cleanly instead of spinning, so the caller's
+    # clean-up (e.g. the demo stopping its engine) runs.
+    previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())
     try:
-        ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode).run()
+        app.run()
     finally:
+        signal.signal(signal.SIGHUP, previous)
         session.close()

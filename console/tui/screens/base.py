@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
@@ -20,6 +21,11 @@ class ConsoleScreen(Screen[None]):
     """A full screen of the console; subclasses yield their body from `compose_body`."""
 
     SCREEN_TITLE = ""
+    # Declared here, not on the app, so the footer shows them first, even on an 80-column terminal.
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+    ]
 
     @property
     def console_app(self) -> ObsConsoleApp:

@@ -31,9 +31,9 @@ class DashboardScreen(ConsoleScreen):
     SCREEN_TITLE = "Dashboard"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh"),
-        Binding("space,p", "toggle_pause", "Pause"),
-        Binding("plus,equals_sign", "slower", "+interval", key_display="+"),
-        Binding("minus", "faster", "-interval", key_display="-"),
+        Binding("p,space", "toggle_pause", "Pause"),
+        Binding("plus,equals_sign", "slower", "Refresh less often", key_display="+", show=False),
+        Binding("minus", "faster", "Refresh more often", key_display="-", show=False),
         Binding("w", "next_window", "Cost window"),
     ]
 

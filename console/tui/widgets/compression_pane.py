@@ -35,8 +35,9 @@ class CompressionPane(PaneBox):
         summary: CompressionSummary | None = result.summary
         if summary is None:
             return ""
-        return (f"{summary.compressed_chunks} chunks compressed · {fmt.ratio(summary.ratio)} "
-                f"({fmt.pct(summary.saved_pct)} saved) · backlog {summary.backlog_chunks}")
+        ratio = (f"{fmt.ratio(summary.ratio)} ({fmt.pct(summary.saved_pct)} saved)" if summary.ratio is not None
+                 else "no ratio yet")
+        return f"{summary.compressed_chunks} chunks compressed · {ratio} · backlog {summary.backlog_chunks}"
 
     def chart(self, result: PaneResult[Any, Any], width: int, height: int) -> Text:
         rows: list[HypertableCompression] = [r for r in result.rows if r.ratio is not None]

@@ -1,0 +1,243 @@
+"""`obsconsole bench`: span ingest through the seeder's bulk path against a psql \\copy baseline, pane-style query
+latency (p50/p95) and the index each sample query uses (EXPLAIN).
+
+It empties llm_traces (TRUNCATE) before each load, so it is for staging databases: on a table that holds spans
+it refuses unless told `--yes`. The spans stay loaded afterwards (the baseline's copy of them).
+Baseline: the rows the seeder wrote are exported as CSV (COPY TO STDOUT), the table is emptied and psql loads the
+file with `\\copy` (one COPY FROM STDIN in text/CSV form). The tsl engine crashes on COPY FROM STDIN, so there the
+baseline is skipped and the reason reported.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from console.bench.explain import PlanSummary, summarize
+from console.db import Timeouts, connect
+from console.dsn import ResolvedDsn, scrub
+from console.errors import ConsoleError
+from console.resources import query
+from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
+
+Conn = psycopg.Connection[tuple[object, ...]]
+BENCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)
+BENCH_SEED = 1
+BENCH_DAYS = 10
+EXPLAIN_PREFIX = "EXPLAIN (FORMAT JSON) "  # put before a sample query's own SQL file
+# (name, query file, kind): catalog queries as the panes run them, then the sample queries of the spec's indexes.
+QUERIES = (
+    ("chunks", "bench_q_chunks", "catalog"),
+    ("hypertable_detailed_size", "bench_q_hypertable_size", "catalog"),
+    ("jobs", "bench_q_jobs", "catalog"),
+    ("approximate_row_count", "bench_q_approx_rows", "catalog"),
+    ("by provider and time", "bench_q_by_provider", "sample"),
+    ("by trace_id", "bench_q_by_trace", "sample"),
+    ("errors", "bench_q_errors", "sample"),
+    ("expensive", "bench_q_expensive", "sample"),
+    ("cost by model over a time range", "bench_q_cost_by_model", "sample"),
+)
+TSL_NO_BASELINE = ("psql \\copy sends COPY FROM STDIN, which crashes the tsl engine (PGlite/WASM): "
+                   "baseline skipped")
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """The user's choices."""
+
+    spans: int = 100_000
+    workers: int = 1
+    repeat: int = 20
+    yes: bool = False
+
+
+@dataclass(frozen=True)
+class Ingest:
+    """The seeder's bulk path, end to end (generation included)."""
+
+    path: str
+    workers: int
+    spans: int
+    seconds: float
+    generate_s: float
+    spans_per_s: float
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """psql \\copy of the same rows from a CSV file into the emptied table; or why it was skipped."""
+
+    skipped: str | None = None
+    csv_bytes: int = 0
+    export_s: float = 0.0
+    seconds: float = 0.0
+    spans: int = 0
+    spans_per_s: float = 0.0
+    ratio: float | None = None  # seeder spans/s divided by psql \copy spans/s
+
+
+@dataclass(frozen=True)
+class QueryTiming:
+    """Latency of one query over `runs` runs after a warm-up, in milliseconds, and its plan if it is a sample."""
+
+    name: str
+    kind: str  # catalog | sample
+    runs: int
+    rows: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    plan: PlanSummary | None = None
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    """Everything bench measured."""
+
+    target: str
+    engine: str
+    started_at: datetime
+    ingest: Ingest
+    baseline: Baseline
+    queries: list[QueryTiming]
+    parameters: dict[str, str]
+
+
+def validate(options: BenchOptions) -> None:
+    """Raise ConsoleError (exit 2, one line) for impossible flags."""
+    if not 1 <= options.spans <= 100_000_000:
+        raise ConsoleError(f"--spans must be between 1 and 100,000,000 (got {options.spans})")
+    if not 1 <= options.workers <= 32:
+        raise ConsoleError(f"--workers must be between 1 and 32 (got {options.workers})")
+    if not 1 <= options.repeat <= 10_000:
+        raise ConsoleError(f"--repeat must be between 1 and 10,000 (got {options.repeat})")
+
+
+def bench(target: ResolvedDsn, options: BenchOptions, reporter: Reporter | None = None) -> BenchResult:
+    """Empty llm_traces, load spans with the seeder's bulk path, then the psql baseline, then time queries."""
+    validate(options)
+    report = reporter or SilentReporter()
+    started_at = datetime.now(UTC)
+    with connect(target, read_only=False, timeouts=BENCH_TIMEOUTS) as conn:
+        info = target_info(conn)
+        if not info.has_traces:
+            raise ConsoleError("llm_traces missing in this database: run `obsconsole migrate` first; nothing was done")
+        if conn.execute(query("bench_has_spans")).fetchone() == (True,) and not options.yes:
+            raise ConsoleError("llm_traces already holds spans and bench empties it (TRUNCATE): "
+                               "run it on a staging database and pass --yes; nothing was done")
+        conn.execute(query("bench_truncate"))
+        book, _source = load_prices(conn, info)
+        end = started_at.replace(minute=0, second=0, microsecond=0)
+        spec = spec_for(book, BENCH_SEED, end, BENCH_DAYS, options.spans, logs=False, metrics=False)
+        workers = 1 if info.wasm else options.workers
+        report.begin(options.spans, f"bench: loading {options.spans:,} spans")
+        try:
+            outcome = write(conn, target, spec, wasm=info.wasm, workers=workers, on_spans=report.advance)
+        finally:
+            report.end()
+        ingest = Ingest(outcome.path, outcome.workers, outcome.stats.spans, outcome.seconds, outcome.generate_s,
+                        outcome.spans_per_s)
+        if info.wasm:
+            baseline = Baseline(skipped=TSL_NO_BASELINE)
+        else:
+            report.note("baseline: exporting the same rows to CSV and loading them with psql \\copy ...")
+            baseline = _baseline(conn, target, ingest)
+        report.note("timing queries ...")
+        conn.execute(query("bench_vacuum"))
+        params = _parameters(conn)
+        timings = [_time_query(conn, name, file, kind, params, options.repeat) for name, file, kind in QUERIES]
+    return BenchResult(target.masked, info.label, started_at, ingest, baseline, timings,
+                       {k: str(v) for k, v in params.items()})
+
+
+def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
+    psql = _psql()
+    if psql is None:
+        return Baseline(skipped="psql not found (PATH, $OBSCONSOLE_PG_BIN, /usr/lib/postgresql/*/bin): "
+                                "baseline skipped")
+    with tempfile.TemporaryDirectory(prefix="obsconsole-bench-") as tmp:
+        csv_path = Path(tmp) / "spans.csv"
+        started = time.perf_counter()
+        with csv_path.open("wb") as out, conn.cursor() as cur, cur.copy(query("bench_export_csv")) as copy:
+            for chunk in copy:
+                out.write(chunk)
+        export_s = time.perf_counter() - started
+        conn.execute(query("bench_truncate"))
+        argv, env = _psql_command(psql, target, csv_path)
+        started = time.perf_counter()
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            detail = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+            raise ConsoleError(f"psql \\copy baseline failed (exit {proc.returncode}): {scrub(detail, target.dsn)}")
+        row = conn.execute(query("bench_count")).fetchone()
+        loaded = int(str(row[0])) if row else 0
+        rate = loaded / seconds if seconds > 0 else 0.0
+        return Baseline(None, csv_path.stat().st_size, export_s, seconds, loaded, rate,
+                        ingest.spans_per_s / rate if rate > 0 else None)
+
+
+def _psql() -> str | None:
+    found = shutil.which("psql")
+    if found:
+        return found
+    candidates = [Path(os.environ.get("OBSCONSOLE_PG_BIN", "/usr/lib/postgresql/15/bin")) / "psql",
+                  *sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), reverse=True)]
+    return next((str(c) for c in candidates if c.exists()), None)
+
+
+def _psql_command(psql: str, target: ResolvedDsn, csv_path: Path) -> tuple[list[str], dict[str, str]]:
+    """psql's argv and environment; the password goes through PGPASSWORD, never the command line."""
+    env = {**os.environ, "PGAPPNAME": "obsconsole-bench"}
+    argv = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    if target.dsn:
+        parts = psycopg.conninfo.conninfo_to_dict(target.dsn)
+        password = parts.pop("password", None)
+        if password is not None:
+            env["PGPASSWORD"] = str(password)
+        argv += ["-d", psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in parts.items() if v is not None})]
+    quoted = str(csv_path).replace("'", "''")
+    argv += ["-c", f"\\copy llm_traces FROM '{quoted}' WITH (FORMAT csv)"]
+    return argv, env
+
+
+def _parameters(conn: Conn) -> dict[str, Any]:
+    cur = conn.execute(query("bench_params"))
+    row = cur.fetchone()
+    names = [d.name for d in cur.description or []]
+    return dict(zip(names, row or (), strict=False))
+
+
+def _time_query(conn: Conn, name: str, file: str, kind: str, params: dict[str, Any], repeat: int) -> QueryTiming:
+    sql = query(file)
+    conn.execute(sql, params).fetchall()  # warm-up (catalog caches, plan, buffers)
+    samples: list[float] = []
+    rows = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        rows = len(conn.execute(sql, params).fetchall())
+        samples.append((time.perf_counter() - started) * 1000)
+    plan = None
+    if kind == "sample":
+        explained = conn.execute(EXPLAIN_PREFIX + sql, params).fetchone()
+        value = explained[0] if explained else None
+        plan = summarize(json.loads(value) if isinstance(value, str) else value)
+    ordered = sorted(samples)
+    return QueryTiming(name, kind, repeat, rows, _percentile(ordered, 50), _percentile(ordered, 95), ordered[-1], plan)
+
+
+def _percentile(ordered: list[float], pct: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]

@@ -1,0 +1,2 @@
+-- bench (catalog): every chunk, as the chunks pane reads them.
+SELECT * FROM timescaledb_information.chunks

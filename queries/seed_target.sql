@@ -1,0 +1,8 @@
+-- seed/bench: what the target is (engine build, edition) and which of the tables the seeder fills exist.
+SELECT
+    version()                                                  AS version,
+    current_setting('timescaledb.license', true)               AS license,
+    to_regclass('llm_traces') IS NOT NULL                      AS has_traces,
+    to_regclass('llm_logs') IS NOT NULL                        AS has_logs,
+    to_regclass('llm_metrics') IS NOT NULL                     AS has_metrics,
+    to_regclass('model_pricing') IS NOT NULL                   AS has_pricing
