@@ -15,6 +15,7 @@ from console.migrator import files, ledger
 from console.resources import MIGRATIONS_DIR
 from console.services.server import server_info
 from console.verify import expectations, scope
+from console.verify.health_checks import HEALTH_CHECKS
 from console.verify.model import CheckResult, Status, VerifyReport
 from console.verify.probe import Probe
 from console.verify.schema_checks import SCHEMA_CHECKS, Context, summary
@@ -42,7 +43,11 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
     results = [_timed(conn, check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
                for check_id, name, check in SCHEMA_CHECKS]
     results.append(summary(results))
-    return VerifyReport(schema=results, health=[], elapsed_ms=(time.perf_counter() - started) * 1000)
+    health = []
+    if info.timescaledb_installed is not None:
+        health = [_timed(conn, check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
+                         check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
+    return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
 def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:

@@ -1,0 +1,54 @@
+"""verify's live health checks on real engines: the failing built-in Apache job, aggregates never refreshed,
+compression backlog, chunks past retention, chunk skew."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from tests.conftest import CliResult, TestDb
+from tests.known_data import SEED_BULK_LOGS, SEED_OLD_LOGS, SEED_TRACES, connect, wait_for_builtin_job_failure
+
+Cli = Callable[..., CliResult]
+
+
+def health(result: CliResult) -> dict[str, dict[str, str]]:
+    return {c["id"]: c for c in json.loads(result.stdout)["checks"] if c["kind"] == "health"}
+
+
+def test_native_reports_the_failing_builtin_job_with_its_error_and_skew(cli: Cli, native_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
+    with connect(native_db.dsn) as conn:
+        conn.execute(SEED_BULK_LOGS)
+        conn.execute("INSERT INTO llm_logs (ts, trace_id, service_name, log_level, message) SELECT now() - n *"
+                     " interval '1 day', 'n' || n, 'svc', 'info', 'x' FROM generate_series(1, 9) n")
+        wait_for_builtin_job_failure(conn)
+    result = cli("verify", "--dsn", native_db.dsn, "--json")
+    assert result.code == 0, result.output  # WARNs pass unless --strict
+    checks = health(result)
+    jobs = checks["H01"]
+    assert jobs["status"] == "WARN"
+    assert "policy_job_stat_history_retention" in jobs["found"]
+    assert 'not supported under the current "apache" license' in jobs["found"]
+    assert checks["H05"]["status"] == "WARN" and "llm_logs" in checks["H05"]["found"]
+    assert checks["H02"]["status"] == checks["H03"]["status"] == "SKIP"
+    assert "apache" in checks["H02"]["remedy"].lower() and "apache" in checks["H03"]["remedy"].lower()
+    strict = cli("verify", "--dsn", native_db.dsn, "--json", "--strict")
+    assert strict.code == 1
+
+
+def test_tsl_backlog_retention_overdue_and_stale_aggregates_are_named(cli: Cli, tsl_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    with connect(tsl_db.dsn) as conn:
+        conn.execute("SET default_transaction_read_only = off")
+        conn.execute(SEED_TRACES)
+        conn.execute(SEED_OLD_LOGS)
+    result = cli("verify", "--dsn", tsl_db.dsn, "--json")
+    assert result.code == 0, result.output
+    checks = health(result)
+    assert checks["H01"]["status"] == "PASS"
+    assert checks["H02"]["status"] == "WARN" and "cost_analysis_hourly never refreshed" in checks["H02"]["found"]
+    assert checks["H03"]["status"] == "WARN" and "llm_traces:" in checks["H03"]["found"]
+    assert checks["H04"]["status"] == "WARN" and "llm_logs: 3 chunks past" in checks["H04"]["found"]
+    for check in checks.values():
+        assert check["status"] != "WARN" or check["remedy"], check
