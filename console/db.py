@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import TracebackType
 
 import psycopg
 
@@ -25,6 +26,29 @@ class Timeouts:
 DEFAULT_TIMEOUTS = Timeouts()
 
 
+class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
+    """A connection whose `with` block turns a lost server (restart, crash, network) into one ConsoleError
+    line (exit 2) instead of a traceback, or instead of results that an error swallowed along the way."""
+
+    target: ResolvedDsn | None = None
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None
+    ) -> None:
+        lost = self.broken
+        # libpq keeps the server's last word (e.g. "terminating connection due to administrator command") even
+        # when the exception that reached us is a later "the connection is closed" or none at all.
+        said = self.pgconn.error_message.decode(errors="replace").strip().splitlines() if lost else []
+        super().__exit__(exc_type, exc_val, exc_tb)
+        if not lost or not (exc_val is None or isinstance(exc_val, psycopg.Error)):
+            return  # connected to the end, or a ConsoleError/other exception that says more
+        self.close()
+        first = re.sub(r"^(FATAL|ERROR):\s*", "", said[0].strip()) if said else ""
+        detail = f" ({first})" if first else ""
+        message = f"lost the connection to the server{detail}: was it stopped or restarted? Run the command again"
+        raise ConsoleError(scrub(message, self.target.dsn if self.target else "")) from None
+
+
 def connect(
     target: ResolvedDsn,
     *,
@@ -37,7 +61,7 @@ def connect(
     Raises ConsoleError (exit 2) with one line naming the problem, the password scrubbed.
     """
     try:
-        conn = psycopg.connect(
+        conn = ConsoleConnection.connect(
             target.dsn,
             application_name=APPLICATION_NAME,
             connect_timeout=CONNECT_TIMEOUT_S,
@@ -48,6 +72,7 @@ def connect(
         )
     except (psycopg.Error, ValueError) as exc:
         raise ConsoleError(describe_connect_error(exc, target)) from None
+    conn.target = target
     try:
         conn.execute(
             "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false),"
@@ -85,6 +110,8 @@ def describe_connect_error(exc: BaseException, target: ResolvedDsn) -> str:
         message = f"cannot reach the server{where}: connection refused (is it running, right host and port?)"
     elif "could not translate host name" in lowered or "name or service not known" in lowered:
         message = f"cannot resolve the host name{where}"
+    elif "server closed the connection unexpectedly" in lowered:
+        message = f"cannot connect{where}: the server closed the connection (is it shutting down or restarting?)"
     elif "timeout expired" in lowered:
         message = f"cannot reach the server{where}: no answer within {CONNECT_TIMEOUT_S} s"
     elif "does not exist" in lowered and "database" in lowered:
@@ -105,4 +132,5 @@ def _endpoint(raw: str) -> str:
 def _last_line(raw: str) -> str:
     lines = [line.strip() for line in raw.splitlines() if line.strip()]
     last = lines[-1] if lines else "unknown error"
+    last = re.sub(r"^(?:connection failed:\s*)?(?:connection to server (?:at|on socket) .*? failed:\s*)?", "", last)
     return re.sub(r"^(FATAL|ERROR):\s*", "", last)

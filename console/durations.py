@@ -7,7 +7,7 @@ import re
 from console.errors import ConsoleError
 
 _UNITS_MS = {"ms": 1, "s": 1_000, "sec": 1_000, "min": 60_000, "m": 60_000, "h": 3_600_000}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$")
+_DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$")
 
 
 def parse_ms(text: str, flag: str) -> int:

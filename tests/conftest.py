@@ -23,6 +23,39 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OBSCONSOLE = str(Path(sys.executable).with_name("obsconsole"))
 _db_numbers = itertools.count(1)
 
+# Every password this session knows (engines' DSN passwords, and literal ones tests put in DSNs), and every CLI
+# output recorded by `cli` (and by tests' own subprocess helpers, via record_output): tests/test_zz_secrets.py,
+# ordered last, checks that no output contains any of them.
+SECRETS: set[str] = {"S3cret-Wrong-Pass", "hunter2-port", "pass-in-bad-dsn", "pw-secret"}
+
+
+@dataclass(frozen=True)
+class RecordedOutput:
+    """What one `obsconsole` process printed: its arguments, stdout and stderr."""
+
+    args: tuple[str, ...]
+    stdout: str
+    stderr: str
+
+
+CLI_OUTPUTS: list[RecordedOutput] = []
+
+
+def record_output(args: tuple[str, ...] | list[str], stdout: str, stderr: str) -> None:
+    CLI_OUTPUTS.append(RecordedOutput(tuple(args), stdout or "", stderr or ""))
+
+
+def register_dsn_password(dsn: str) -> None:
+    """Add the password of `dsn` (a DSN this session uses) to SECRETS."""
+    password = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
+    if password:
+        SECRETS.add(str(password))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The secrets scan (tests/test_zz_secrets.py) runs after every other test, over everything they printed."""
+    items.sort(key=lambda item: item.path.name == "test_zz_secrets.py")
+
 
 @dataclass
 class TestDb:
@@ -45,6 +78,7 @@ def _start(kind: str) -> RunningEngine:
 @pytest.fixture(scope="session")
 def native_engine() -> Iterator[RunningEngine]:
     engine = _start("native")
+    register_dsn_password(engine.dsn)
     yield engine
     engine.stop()
     assert not engine.alive(), "native engine left a process behind"
@@ -85,6 +119,7 @@ def native_plain_db(native_engine: RunningEngine) -> Iterator[TestDb]:
 def tsl_db() -> Iterator[TestDb]:
     """A fresh tsl engine (in memory) for this test, stopped afterwards with no process left."""
     engine = _start("tsl")
+    register_dsn_password(engine.dsn)
     yield TestDb(engine.dsn, engine)
     engine.stop()
     assert not engine.alive(), "tsl engine left a process behind"
@@ -115,6 +150,7 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
             [OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
             env={**env, **(extra_env or {})},
         )
+        record_output(args, proc.stdout, proc.stderr)
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     yield run

@@ -38,15 +38,15 @@ BENCH_DAYS = 10
 EXPLAIN_PREFIX = "EXPLAIN (FORMAT JSON) "  # put before a sample query's own SQL file
 # (name, query file, kind): catalog queries as the panes run them, then the sample queries of the spec's indexes.
 QUERIES = (
-    ("chunks", "bench_q_chunks", "catalog"),
-    ("hypertable_detailed_size", "bench_q_hypertable_size", "catalog"),
-    ("jobs", "bench_q_jobs", "catalog"),
-    ("approximate_row_count", "bench_q_approx_rows", "catalog"),
-    ("by provider and time", "bench_q_by_provider", "sample"),
-    ("by trace_id", "bench_q_by_trace", "sample"),
-    ("errors", "bench_q_errors", "sample"),
-    ("expensive", "bench_q_expensive", "sample"),
-    ("cost by model over a time range", "bench_q_cost_by_model", "sample"),
+    ("chunks", "bench/q_chunks", "catalog"),
+    ("hypertable_detailed_size", "bench/q_hypertable_size", "catalog"),
+    ("jobs", "bench/q_jobs", "catalog"),
+    ("approximate_row_count", "bench/q_approx_rows", "catalog"),
+    ("by provider and time", "bench/q_by_provider", "sample"),
+    ("by trace_id", "bench/q_by_trace", "sample"),
+    ("errors", "bench/q_errors", "sample"),
+    ("expensive", "bench/q_expensive", "sample"),
+    ("cost by model over a time range", "bench/q_cost_by_model", "sample"),
 )
 TSL_NO_BASELINE = ("psql \\copy sends COPY FROM STDIN, which crashes the tsl engine (PGlite/WASM): "
                    "baseline skipped")
@@ -133,10 +133,10 @@ def bench(target: ResolvedDsn, options: BenchOptions, reporter: Reporter | None 
         info = target_info(conn)
         if not info.has_traces:
             raise ConsoleError("llm_traces missing in this database: run `obsconsole migrate` first; nothing was done")
-        if conn.execute(query("bench_has_spans")).fetchone() == (True,) and not options.yes:
+        if conn.execute(query("bench/has_spans")).fetchone() == (True,) and not options.yes:
             raise ConsoleError("llm_traces already holds spans and bench empties it (TRUNCATE): "
                                "run it on a staging database and pass --yes; nothing was done")
-        conn.execute(query("bench_truncate"))
+        conn.execute(query("bench/truncate"))
         book, _source = load_prices(conn, info)
         end = started_at.replace(minute=0, second=0, microsecond=0)
         spec = spec_for(book, BENCH_SEED, end, BENCH_DAYS, options.spans, logs=False, metrics=False)
@@ -154,7 +154,7 @@ def bench(target: ResolvedDsn, options: BenchOptions, reporter: Reporter | None 
             report.note("baseline: exporting the same rows to CSV and loading them with psql \\copy ...")
             baseline = _baseline(conn, target, ingest)
         report.note("timing queries ...")
-        conn.execute(query("bench_vacuum"))
+        conn.execute(query("bench/vacuum"))
         params = _parameters(conn)
         timings = [_time_query(conn, name, file, kind, params, options.repeat) for name, file, kind in QUERIES]
     return BenchResult(target.masked, info.label, started_at, ingest, baseline, timings,
@@ -169,11 +169,11 @@ def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
     with tempfile.TemporaryDirectory(prefix="obsconsole-bench-") as tmp:
         csv_path = Path(tmp) / "spans.csv"
         started = time.perf_counter()
-        with csv_path.open("wb") as out, conn.cursor() as cur, cur.copy(query("bench_export_csv")) as copy:
+        with csv_path.open("wb") as out, conn.cursor() as cur, cur.copy(query("bench/export_csv")) as copy:
             for chunk in copy:
                 out.write(chunk)
         export_s = time.perf_counter() - started
-        conn.execute(query("bench_truncate"))
+        conn.execute(query("bench/truncate"))
         argv, env = _psql_command(psql, target, csv_path)
         started = time.perf_counter()
         proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
@@ -181,7 +181,7 @@ def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
         if proc.returncode != 0:
             detail = (proc.stderr.strip().splitlines() or ["no message"])[-1]
             raise ConsoleError(f"psql \\copy baseline failed (exit {proc.returncode}): {scrub(detail, target.dsn)}")
-        row = conn.execute(query("bench_count")).fetchone()
+        row = conn.execute(query("bench/count")).fetchone()
         loaded = int(str(row[0])) if row else 0
         rate = loaded / seconds if seconds > 0 else 0.0
         return Baseline(None, csv_path.stat().st_size, export_s, seconds, loaded, rate,
@@ -213,7 +213,7 @@ def _psql_command(psql: str, target: ResolvedDsn, csv_path: Path) -> tuple[list[
 
 
 def _parameters(conn: Conn) -> dict[str, Any]:
-    cur = conn.execute(query("bench_params"))
+    cur = conn.execute(query("bench/params"))
     row = cur.fetchone()
     names = [d.name for d in cur.description or []]
     return dict(zip(names, row or (), strict=False))

@@ -13,7 +13,7 @@ from console.commands.common import DirOption, DsnOption, app
 def migrate(
     dsn: DsnOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")] = False,
-    to: Annotated[int | None, typer.Option("--to", min=1, help="Apply pending migrations up to this version.")] = None,
+    to: Annotated[int | None, typer.Option("--to", help="Apply pending migrations up to this version.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     statement_timeout: Annotated[str, typer.Option(help="Per-statement limit.")] = "10min",
     lock_timeout: Annotated[str, typer.Option(help="Longest wait for a table lock.")] = "5s",

@@ -90,6 +90,7 @@ def status(target: ResolvedDsn, directory: Path = MIGRATIONS_DIR) -> list[Migrat
     """Every local migration and every ledger row: applied or pending, when, how long, checksum ok or DRIFTED."""
     local = files.load(directory)
     with connect(target) as conn:
+        _require_extension(server_info(conn), then="")
         return status_on(conn, local)
 
 
@@ -212,11 +213,11 @@ def _preflight_ledger(statuses: list[MigrationStatus]) -> None:
             )
 
 
-def _require_extension(info: ServerInfo) -> None:
+def _require_extension(info: ServerInfo, then: str = "; nothing was applied") -> None:
     if info.timescaledb_installed is None:
         raise MigrationRefused(
             f"TimescaleDB is not installed in database {info.database!r}: run CREATE EXTENSION timescaledb "
-            "(see `obsconsole doctor`); nothing was applied"
+            f"(see `obsconsole doctor`){then}"
         )
 
 

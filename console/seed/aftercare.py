@@ -67,22 +67,22 @@ def run(conn: Conn, start: datetime, end: datetime, progress: Progress | None = 
     if window_end < end:
         window_end += timedelta(days=1)
     steps: list[Step] = []
-    views = [str(row[0]) for row in conn.execute(query("seed_caggs"))]
+    views = [str(row[0]) for row in conn.execute(query("seed/caggs"))]
     for view in views:
         note(f"refreshing {view} ...")
-        steps.append(_step(conn, "refresh", view, "seed_refresh_cagg",
+        steps.append(_step(conn, "refresh", view, "seed/refresh_cagg",
                            {"view": view, "start": window_start, "end": window_end}))
     warnings = [
         f"the retention policy on {table} (drop_after {drop_after}) drops the part of the window older than "
         f"now() - {drop_after}: seed a more recent window, or pass --no-aftercare to keep it"
-        for table, drop_after in conn.execute(query("seed_retention_reach"), {"start": start})
+        for table, drop_after in conn.execute(query("seed/retention_reach"), {"start": start})
     ]
-    jobs = conn.execute(query("seed_policy_jobs"), {"procs": list(JOB_ORDER)}).fetchall()
+    jobs = conn.execute(query("seed/policy_jobs"), {"procs": list(JOB_ORDER)}).fetchall()
     for job_id, proc, relation in sorted(jobs, key=lambda j: (JOB_ORDER.index(str(j[1])), int(str(j[0])))):
         label = f"job {job_id} {proc} {relation}"
         note(f"running {label} ...")
-        steps.append(_step(conn, "run_job", label, "seed_run_job", {"job_id": job_id}))
-    chunks = [ChunkState(str(h), int(str(n)), int(str(c))) for h, n, c in conn.execute(query("seed_chunk_state"))]
+        steps.append(_step(conn, "run_job", label, "seed/run_job", {"job_id": job_id}))
+    chunks = [ChunkState(str(h), int(str(n)), int(str(c))) for h, n, c in conn.execute(query("seed/chunk_state"))]
     return AftercareReport(steps, chunks, warnings)
 
 

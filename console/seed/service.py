@@ -184,7 +184,7 @@ def parse_end(text: str | None) -> datetime | None:
 def target_info(conn: Conn) -> TargetInfo:
     """Engine build, edition and which tables exist (one query)."""
     with conn.cursor(row_factory=class_row(TargetInfo)) as cur:
-        row = cur.execute(query("seed_target")).fetchone()
+        row = cur.execute(query("seed/target")).fetchone()
     assert row is not None
     return row
 
@@ -203,7 +203,7 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
         if missing:
             hint = "`obsconsole migrate`" if info.community else "`obsconsole migrate --to 3` (Apache edition)"
             raise ConsoleError(f"{', '.join(missing)} missing in this database: run {hint} first; nothing was seeded")
-        row = conn.execute(query("seed_window_taken"), {"start": start, "end": end}).fetchone()
+        row = conn.execute(query("seed/window_taken"), {"start": start, "end": end}).fetchone()
         taken = list(row[0]) if row and isinstance(row[0], list) else []
         if taken:
             raise ConsoleError(
@@ -276,7 +276,7 @@ def _prices(conn: Conn, info: TargetInfo, start: datetime, end: datetime
         return book, source, None, f"none: {chosen.model} has no price before {day}"
     inserted = False
     if info.has_pricing:
-        returned = conn.execute(query("seed_price_change"), {
+        returned = conn.execute(query("seed/price_change"), {
             "provider": after.provider, "model": after.model, "input": after.input_per_1k,
             "output": after.output_per_1k, "effective_date": after.effective_date,
         }).fetchone()
@@ -309,7 +309,7 @@ class _PriceRow:
 
 def _price_rows(conn: Conn) -> list[Price]:
     with conn.cursor(row_factory=class_row(_PriceRow)) as cur:
-        rows = cur.execute(query("seed_pricing_rows")).fetchall()
+        rows = cur.execute(query("seed/pricing_rows")).fetchall()
     return [Price(r.provider, r.model, r.input_price_per_1k_usd, r.output_price_per_1k_usd, r.effective_date)
             for r in rows]
 

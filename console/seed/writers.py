@@ -68,9 +68,9 @@ class _Table:
     insert_query: str
 
 
-TRACES = _Table("llm_traces", TRACE_COLUMNS, TRACE_TYPES, "seed_copy_traces", "seed_insert_traces")
-LOGS = _Table("llm_logs", LOG_COLUMNS, LOG_TYPES, "seed_copy_logs", "seed_insert_logs")
-METRICS = _Table("llm_metrics", METRIC_COLUMNS, METRIC_TYPES, "seed_copy_metrics", "seed_insert_metrics")
+TRACES = _Table("llm_traces", TRACE_COLUMNS, TRACE_TYPES, "seed/copy_traces", "seed/insert_traces")
+LOGS = _Table("llm_logs", LOG_COLUMNS, LOG_TYPES, "seed/copy_logs", "seed/insert_logs")
+METRICS = _Table("llm_metrics", METRIC_COLUMNS, METRIC_TYPES, "seed/copy_metrics", "seed/insert_metrics")
 _COLUMN_LIST = re.compile(r"(?:COPY|INSERT INTO)\s+(\w+)\s*\(([^)]*)\)", re.IGNORECASE)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +17,8 @@ from console.errors import ConsoleError
 from console.resources import query
 
 KEY_PREFIX = "obs_"
+MAX_RATE_LIMIT = 1_000_000
+MAX_EXPIRES_IN_DAYS = 3650
 _SCOPE = re.compile(r"^[a-z][a-z0-9_:.-]{0,31}$")
 Conn = psycopg.Connection[tuple[object, ...]]
 
@@ -61,12 +65,33 @@ def parse_scopes(text: str) -> list[str]:
     return scopes
 
 
+def check_create_args(*, email: str, rate_limit: int, expires_in_days: int | None) -> None:
+    """ConsoleError (exit 2) naming the flag for a value the database would refuse or that makes no sense."""
+    if email.find("@") < 1:  # the same rule as the users table's CHECK
+        raise ConsoleError(f"--email {email!r}: not an email address (it needs a name before an @)")
+    if not 1 <= rate_limit <= MAX_RATE_LIMIT:
+        raise ConsoleError(f"--rate-limit {rate_limit}: must be between 1 and {MAX_RATE_LIMIT} requests/minute")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRES_IN_DAYS:
+        raise ConsoleError(f"--expires-in-days {expires_in_days}: must be between 1 and {MAX_EXPIRES_IN_DAYS}")
+
+
+@contextmanager
+def _needs_key_tables() -> Iterator[None]:
+    """A database without the users/api_keys tables (migration 006 not applied): one line, not a traceback."""
+    try:
+        yield
+    except psycopg.errors.UndefinedTable as exc:
+        missing = (exc.diag.message_primary or "a table is missing").strip()
+        raise ConsoleError(f"{missing}: apply the migrations first (`obsconsole migrate`, 006 creates the "
+                           "API-key tables)") from None
+
+
 def create(conn: Conn, *, email: str, name: str, scopes: list[str], rate_limit: int,
            expires_in_days: int | None) -> CreatedKey:
     """Create a key for `email` (the user is created if new) in one transaction."""
     key = f"{KEY_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
     prefix = key[: len(KEY_PREFIX) + 8]
-    with conn.transaction():
+    with _needs_key_tables(), conn.transaction():
         user = conn.execute(query("keys/user_upsert"), {"email": email}).fetchone()
         assert user is not None
         row = conn.execute(query("keys/insert"), {
@@ -78,13 +103,13 @@ def create(conn: Conn, *, email: str, name: str, scopes: list[str], rate_limit: 
 
 
 def list_keys(conn: Conn, email: str | None = None) -> list[KeyRow]:
-    with conn.cursor(row_factory=class_row(KeyRow)) as cur:
+    with _needs_key_tables(), conn.cursor(row_factory=class_row(KeyRow)) as cur:
         return cur.execute(query("keys/list"), {"email": email}).fetchall()
 
 
 def revoke(conn: Conn, ref: str) -> list[tuple[int, str, str]]:
     """Revoke the active key whose id or prefix is `ref`; returns (id, prefix, name) of what was revoked."""
-    with conn.transaction():
+    with _needs_key_tables(), conn.transaction():
         rows = conn.execute(query("keys/revoke"), {"ref": ref}).fetchall()
         if len(rows) > 1:
             raise ConsoleError(f"{ref!r} matches {len(rows)} keys: revoke by id instead (nothing was revoked)")
@@ -93,5 +118,6 @@ def revoke(conn: Conn, ref: str) -> list[tuple[int, str, str]]:
 
 def check(conn: Conn, key: str) -> str:
     """'active', 'revoked', 'expired' or 'unknown' for a key given in clear."""
-    row = conn.execute(query("keys/check"), {"key_hash": digest(key)}).fetchone()
+    with _needs_key_tables():
+        row = conn.execute(query("keys/check"), {"key_hash": digest(key)}).fetchone()
     return str(row[2]) if row else "unknown"
