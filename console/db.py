@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from types import TracebackType
@@ -31,6 +32,14 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
     line (exit 2) instead of a traceback, or instead of results that an error swallowed along the way."""
 
     target: ResolvedDsn | None = None
+
+    def close(self) -> None:
+        """Undo the session settings before leaving: the tsl engine is one backend shared by successive
+        connections, so otherwise the next client would inherit read-only mode and our timeouts."""
+        if not self.closed and not self.broken and self.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):
+                self.execute("RESET ALL")
+        super().close()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None

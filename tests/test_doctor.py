@@ -85,3 +85,14 @@ def test_libpq_environment_is_the_last_fallback(cli: Cli, native_db: TestDb) -> 
     assert result.code == 0, result.output
     assert "libpq environment" in result.stdout
     assert str(info["password"]) not in result.output
+
+
+def test_console_sessions_leave_no_settings_behind_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
+    # The tsl engine is one backend shared by successive connections: read-only mode and our timeouts must not
+    # leak into the next client's session.
+    assert cli("doctor", "--dsn", tsl_db.dsn).code == 0
+    with psycopg.connect(tsl_db.dsn, prepare_threshold=None) as conn:
+        settings = conn.execute(
+            "SELECT current_setting('default_transaction_read_only'), current_setting('statement_timeout')"
+        ).fetchone()
+    assert settings == ("off", "0")

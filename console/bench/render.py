@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from console.bench.service import BenchResult
-from console.render.seed import plain
+from console.render.json_out import plain
 
 
 def write_json(result: BenchResult, path: Path) -> None:
@@ -42,3 +42,5 @@ def print_result(result: BenchResult) -> None:
             ", ".join(plan.node_types) if plan else "",
         )
     out.print(queries)
+    out.print(f"start-up: `obsconsole --help` {result.startup.help_s:.2f} s (median of 5); first dashboard paint "
+              f"{result.startup.first_paint_ms:.0f} ms after the connection is made", markup=False, highlight=False)

@@ -24,12 +24,15 @@ from typing import Any
 
 import psycopg
 
+from console.bench import startup
 from console.bench.explain import PlanSummary, summarize
 from console.db import Timeouts, connect
 from console.dsn import ResolvedDsn, scrub
 from console.errors import ConsoleError
 from console.resources import query
 from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
+from console.services.panes import refresh_all
+from console.services.server import server_info
 
 Conn = psycopg.Connection[tuple[object, ...]]
 BENCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)
@@ -60,6 +63,7 @@ class BenchOptions:
     workers: int = 1
     repeat: int = 20
     yes: bool = False
+    baseline: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class QueryTiming:
     """Latency of one query over `runs` runs after a warm-up, in milliseconds, and its plan if it is a sample."""
 
     name: str
-    kind: str  # catalog | sample
+    kind: str  # panes | catalog | sample
     runs: int
     rows: int
     p50_ms: float
@@ -112,6 +116,7 @@ class BenchResult:
     baseline: Baseline
     queries: list[QueryTiming]
     parameters: dict[str, str]
+    startup: startup.Startup
 
 
 def validate(options: BenchOptions) -> None:
@@ -150,15 +155,19 @@ def bench(target: ResolvedDsn, options: BenchOptions, reporter: Reporter | None 
                         outcome.spans_per_s)
         if info.wasm:
             baseline = Baseline(skipped=TSL_NO_BASELINE)
+        elif not options.baseline:
+            baseline = Baseline(skipped="--no-baseline")
         else:
             report.note("baseline: exporting the same rows to CSV and loading them with psql \\copy ...")
             baseline = _baseline(conn, target, ingest)
         report.note("timing queries ...")
         conn.execute(query("bench/vacuum"))
         params = _parameters(conn)
-        timings = [_time_query(conn, name, file, kind, params, options.repeat) for name, file, kind in QUERIES]
+        timings = [_time_panes(conn, options.repeat)]
+        timings += [_time_query(conn, name, file, kind, params, options.repeat) for name, file, kind in QUERIES]
+    report.note("timing the console's start-up ...")
     return BenchResult(target.masked, info.label, started_at, ingest, baseline, timings,
-                       {k: str(v) for k, v in params.items()})
+                       {k: str(v) for k, v in params.items()}, startup.measure(target))
 
 
 def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
@@ -235,6 +244,21 @@ def _time_query(conn: Conn, name: str, file: str, kind: str, params: dict[str, A
         plan = summarize(json.loads(value) if isinstance(value, str) else value)
     ordered = sorted(samples)
     return QueryTiming(name, kind, repeat, rows, _percentile(ordered, 50), _percentile(ordered, 95), ordered[-1], plan)
+
+
+def _time_panes(conn: Conn, repeat: int) -> QueryTiming:
+    """A full refresh of the five panes on one connection: the unit the dashboard repeats."""
+    info = server_info(conn)
+    refresh_all(conn, info)  # warm-up
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        snapshot = refresh_all(conn, info)
+        samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    rows = sum(len(p.rows) for p in snapshot.panes)
+    return QueryTiming("full refresh of the five panes", "panes", repeat, rows, _percentile(ordered, 50),
+                       _percentile(ordered, 95), ordered[-1])
 
 
 def _percentile(ordered: list[float], pct: float) -> float:

@@ -22,6 +22,7 @@ def bench(
     yes: Annotated[
         bool, typer.Option("--yes", help="Empty llm_traces even if it holds spans (staging databases only).")
     ] = False,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Skip the psql \\copy baseline.")] = False,
 ) -> None:
     """Measure span ingest (seeder bulk path vs psql \\copy), query latency p50/p95 and the indexes used.
 
@@ -33,7 +34,7 @@ def bench(
     from console.bench.service import bench as run_bench
     from console.render.seed import RichReporter
 
-    options = BenchOptions(spans=spans, workers=workers, repeat=repeat, yes=yes)
+    options = BenchOptions(spans=spans, workers=workers, repeat=repeat, yes=yes, baseline=not no_baseline)
     validate(options)
     result = run_bench(dsn_mod.resolve(dsn), options, RichReporter())
     render.print_result(result)

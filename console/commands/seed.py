@@ -40,6 +40,7 @@ def seed(
     """
     from console import dsn as dsn_mod
     from console.render import seed as render
+    from console.render.json_out import print_json
     from console.seed.service import SeedOptions, parse_end, validate
     from console.seed.service import seed as run_seed
 
@@ -48,7 +49,7 @@ def seed(
     validate(options)
     result = run_seed(dsn_mod.resolve(dsn), options, render.RichReporter())
     if as_json:
-        render.print_json(result)
+        print_json(result)
     else:
         render.print_result(result)
     if result.aftercare is not None and result.aftercare.failed:

@@ -1,4 +1,4 @@
-"""JSON output for any command: dataclasses, datetimes, decimals and lists made plain."""
+"""JSON output for any command: dataclasses, enums, datetimes, intervals and decimals made plain."""
 
 from __future__ import annotations
 
@@ -7,19 +7,22 @@ import json
 import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 
 def plain(value: Any) -> Any:
-    """`value` as JSON-ready data."""
+    """`value` as JSON-ready data: timestamps ISO 8601, intervals in seconds, decimals (money) as exact strings."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: plain(v) for k, v in dataclasses.asdict(value).items()}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, Decimal):
-        return float(value)
+        return str(value)
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):

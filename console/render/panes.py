@@ -4,19 +4,18 @@ JSON: timestamps ISO 8601, durations in seconds, costs in USD (numbers), enums a
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from console.render import formatting as fmt
+from console.render import json_out
+from console.render.json_out import plain
 from console.services.panes import (
     ChunkSummary,
     CompressionSummary,
@@ -40,25 +39,6 @@ _SPARK = "▁▂▃▄▅▆▇█"
 
 
 # JSON ------------------------------------------------------------------------------------------------------------
-def plain(value: Any) -> Any:
-    """Dataclasses, datetimes, timedeltas (seconds), Decimals, enums, lists and dicts as JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
 def snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
     info = snapshot.info
     return {
@@ -70,8 +50,7 @@ def snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def print_json(snapshot: Snapshot) -> None:
-    json.dump(snapshot_dict(snapshot), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    json_out.print_json(snapshot_dict(snapshot))
 
 
 # Tables ----------------------------------------------------------------------------------------------------------
@@ -101,14 +80,14 @@ def _chunks(out: Console, rows: list[HypertableChunks], summary: ChunkSummary) -
         interval = duration_words(t.chunk_interval) if t.chunk_interval else _text(t.chunk_interval_integer)
         table.add_row(
             _label(t.name, t.kind), str(t.chunk_count), interval, f"{t.compressed_chunks}/{t.chunk_count}",
-            _bytes(t.total_bytes), _bytes(t.table_bytes), _bytes(t.index_bytes), _bytes(t.toast_bytes),
-            _when(t.newest.range_start) if t.newest else "",
-            f"{escape(t.biggest.chunk_name)} {_bytes(t.biggest.total_bytes)}" if t.biggest else "",
-            _bytes(round(t.growth_bytes_per_day)) if t.growth_bytes_per_day is not None else "",
+            fmt.size(t.total_bytes), fmt.size(t.table_bytes), fmt.size(t.index_bytes), fmt.size(t.toast_bytes),
+            fmt.when(t.newest.range_start) if t.newest else "",
+            f"{escape(t.biggest.chunk_name)} {fmt.size(t.biggest.total_bytes)}" if t.biggest else "",
+            fmt.size(round(t.growth_bytes_per_day)) if t.growth_bytes_per_day is not None else "",
             f"[yellow]{skew}[/]" if skew else "",
         )
     out.print(table)
-    out.print(f"  {summary.hypertables} hypertable(s), {summary.chunks} chunk(s), {_bytes(summary.total_bytes)}; "
+    out.print(f"  {summary.hypertables} hypertable(s), {summary.chunks} chunk(s), {fmt.size(summary.total_bytes)}; "
               f"{summary.skewed_chunks} skewed chunk(s)", highlight=False)
 
 
@@ -122,11 +101,11 @@ def _compression(out: Console, rows: list[HypertableCompression], summary: Compr
             age = f", ended {duration_words(t.oldest_backlog_age)} ago" if t.oldest_backlog_age else ""
             oldest = f"{escape(t.oldest_backlog.chunk_name)}{age}"
         table.add_row(_label(t.name, t.kind), escape(t.policy), f"{t.compressed_chunks}/{t.total_chunks}",
-                      _bytes(t.before_total_bytes), _bytes(t.after_total_bytes), _ratio(t.ratio), _pct(t.saved_pct),
-                      backlog, oldest)
+                      fmt.size(t.before_total_bytes), fmt.size(t.after_total_bytes), fmt.ratio(t.ratio),
+                      fmt.pct(t.saved_pct), backlog, oldest)
     out.print(table)
-    out.print(f"  total {_bytes(summary.before_total_bytes)} -> {_bytes(summary.after_total_bytes)} "
-              f"(ratio {_ratio(summary.ratio)}, saved {_pct(summary.saved_pct)}); "
+    out.print(f"  total {fmt.size(summary.before_total_bytes)} -> {fmt.size(summary.after_total_bytes)} "
+              f"(ratio {fmt.ratio(summary.ratio)}, saved {fmt.pct(summary.saved_pct)}); "
               f"{summary.backlog_chunks} backlog chunk(s)", highlight=False)
 
 
@@ -138,22 +117,22 @@ def _jobs(out: Console, rows: list[Job], summary: JobSummary) -> None:
         if j.last_run_status:
             style = "red" if j.last_run_status == "Failed" else "green"
             took = f", {duration_words(j.last_run_duration)}" if j.last_run_duration is not None else ""
-            last = f"[{style}]{escape(j.last_run_status)}[/] {_when(j.last_run_started_at)}{took}"
+            last = f"[{style}]{escape(j.last_run_status)}[/] {fmt.when(j.last_run_started_at)}{took}"
         if j.next_start_stuck:
             next_start = "[bold red]-infinity (stuck)[/]"
         elif j.overdue_by is not None:
-            next_start = f"[red]{_when(j.next_start)} (overdue {duration_words(j.overdue_by)})[/]"
+            next_start = f"[red]{fmt.when(j.next_start)} (overdue {duration_words(j.overdue_by)})[/]"
         else:
-            next_start = _when(j.next_start)
+            next_start = fmt.when(j.next_start)
         table.add_row(str(j.job_id), escape(j.kind), _label(j.target_name or "", j.target_kind or ""),
-                      escape(j.schedule), escape(j.config_text), escape(j.status), last, _when(j.last_success),
+                      escape(j.schedule), escape(j.config_text), escape(j.status), last, fmt.when(j.last_success),
                       next_start, str(j.total_runs), str(j.total_failures),
                       f"[red]{j.consecutive_failures}[/]" if j.consecutive_failures else "0")
     out.print(table)
     for j in rows:
         if j.last_error is not None:
             error = f"{j.last_error.sqlerrcode or ''} {j.last_error.message or ''}".strip()
-            out.print(f"  [red]job {j.job_id} latest error[/] ({_when(j.last_error.at)}): {escape(error)}",
+            out.print(f"  [red]job {j.job_id} latest error[/] ({fmt.when(j.last_error.at)}): {escape(error)}",
                       highlight=False)
     workers = f"; timescaledb.max_background_workers={summary.max_background_workers}" \
         if summary.max_background_workers is not None else ""
@@ -166,8 +145,8 @@ def _retention(out: Console, rows: list[RetentionWindow], summary: RetentionSumm
     for w in rows:
         overdue = f"[red]{len(w.overdue)}[/]" if w.overdue else "0"
         table.add_row(_label(w.name, w.kind), escape(w.policy), escape(w.timeline), str(w.chunk_count),
-                      _when(w.oldest_range_start), _when(w.newest_range_end),
-                      duration_words(w.span) if w.span is not None else "", _when(w.next_drop), overdue)
+                      fmt.when(w.oldest_range_start), fmt.when(w.newest_range_end),
+                      duration_words(w.span) if w.span is not None else "", fmt.when(w.next_drop), overdue)
     out.print(table)
     for w in rows:
         for finding in w.findings:
@@ -177,7 +156,7 @@ def _retention(out: Console, rows: list[RetentionWindow], summary: RetentionSumm
 
 
 def _cost(out: Console, rows: list[ModelCost], summary: CostSummary) -> None:
-    out.print(escape(f"  window {_when(summary.window_start)} .. {_when(summary.window_end)} "
+    out.print(escape(f"  window {fmt.when(summary.window_start)} .. {fmt.when(summary.window_end)} "
                      f"({duration_words(summary.length)}); {summary.freshness.view}: {summary.freshness.note}"),
               highlight=False)
     if not rows:
@@ -185,13 +164,15 @@ def _cost(out: Console, rows: list[ModelCost], summary: CostSummary) -> None:
     table = Table("provider", "model", f"cost {summary.currency}", "share", "vs previous", "requests", "unpriced",
                   "input tokens", "output tokens", "per 1k tokens")
     for m in rows:
-        table.add_row(escape(m.provider), escape(m.model), _usd(m.cost_usd), _pct(m.share_pct), _change(m.change_pct),
-                      str(m.requests), f"[yellow]{m.unpriced_requests}[/]" if m.unpriced_requests else "0",
-                      str(m.input_tokens), str(m.output_tokens), _usd(m.cost_per_1k_tokens, 6))
+        table.add_row(escape(m.provider), escape(m.model), fmt.usd(m.cost_usd), fmt.pct(m.share_pct),
+                      fmt.change(m.change_pct), str(m.requests),
+                      f"[yellow]{m.unpriced_requests}[/]" if m.unpriced_requests else "0", str(m.input_tokens),
+                      str(m.output_tokens), fmt.usd(m.cost_per_1k_tokens, 6))
     out.print(table)
     unpriced = f"; unpriced: {escape(', '.join(summary.unpriced_models))}" if summary.unpriced_models else ""
-    out.print(f"  total {_usd(summary.total_cost_usd)} {summary.currency} vs {_usd(summary.previous_total_cost_usd)} "
-              f"before ({_change(summary.change_pct)}); {summary.requests} requests, {summary.unpriced_requests} "
+    previous = fmt.usd(summary.previous_total_cost_usd)
+    out.print(f"  total {fmt.usd(summary.total_cost_usd)} {summary.currency} vs {previous} "
+              f"before ({fmt.change(summary.change_pct)}); {summary.requests} requests, {summary.unpriced_requests} "
               f"unpriced{unpriced}", highlight=False)
     out.print(f"  hourly cost {_sparkline(summary.series)}", highlight=False)
 
@@ -212,35 +193,6 @@ def _label(name: str, kind: str) -> str:
 
 def _text(value: object) -> str:
     return "" if value is None else escape(str(value))
-
-
-def _bytes(value: int) -> str:
-    size = float(value)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(size) < 1024 or unit == "TiB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{value} B"
-
-
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
-
-
-def _ratio(value: float | None) -> str:
-    return f"{value:.2f}x" if value is not None else ""
-
-
-def _pct(value: float | None) -> str:
-    return f"{value:.1f}%" if value is not None else ""
-
-
-def _change(value: float | None) -> str:
-    return f"{value:+.1f}%" if value is not None else "n/a"
-
-
-def _usd(value: Decimal | None, places: int = 4) -> str:
-    return f"{value:.{places}f}" if value is not None else "unknown"
 
 
 def _sparkline(series: Sequence[CostPoint]) -> str:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import sys
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
@@ -15,27 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from console.seed.service import SeedResult
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, datetimes, dates, Decimals (as strings, exact) and containers as JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-def print_json(payload: object) -> None:
-    """`payload` as indented JSON on stdout."""
-    json.dump(plain(payload), sys.stdout, indent=2)
-    sys.stdout.write("\n")
 
 
 class RateColumn(ProgressColumn):

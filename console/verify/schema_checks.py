@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
+from console.render import formatting as fmt
 from console.verify import expectations as exp
 from console.verify.model import CheckResult, Status
 from console.verify.probe import Probe
@@ -292,18 +293,11 @@ def check_comments(ctx: Context) -> CheckResult:
 def check_database_size(ctx: Context) -> CheckResult:
     name = "verify/database_size" if ctx.has_timescaledb else "verify/database_size_no_timescaledb"
     row = ctx.probe.rows(name)[0]
-    parts = ", ".join(f"{k} {_size(int(v))}" for k, v in sorted(row["hypertable_bytes"].items()))
-    found = f"{row['database']} {_size(int(row['database_bytes']))}" + (f" ({parts})" if parts else "")
+    parts = ", ".join(f"{k} {fmt.size(int(v))}" for k, v in sorted(row["hypertable_bytes"].items()))
+    found = f"{row['database']} {fmt.size(int(row['database_bytes']))}" + (f" ({parts})" if parts else "")
     return CheckResult("S13", "Database size summary", Status.PASS, "sizes readable", found)
 
 
-def _size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TB"
 
 
 SCHEMA_CHECKS: list[tuple[str, str, Callable[[Context], CheckResult]]] = [
