@@ -11,6 +11,7 @@ import psycopg
 
 from console.dsn import ResolvedDsn, scrub
 from console.errors import ConsoleError
+from console.resources import query
 
 APPLICATION_NAME = "obsconsole"
 CONNECT_TIMEOUT_S = 5
@@ -38,7 +39,7 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
         connections, so otherwise the next client would inherit read-only mode and our timeouts."""
         if not self.closed and not self.broken and self.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
             with contextlib.suppress(psycopg.Error):
-                self.execute("RESET ALL")
+                self.execute(query("session_reset"))
         super().close()
 
     def __exit__(

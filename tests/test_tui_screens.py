@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Log
 
 from console.dsn import ResolvedDsn
 from console.services.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
+from console.tui.screens.help import HelpScreen
 from tests.conftest import CliResult, TestDb
 from tests.tui_helpers import wait_for
 
@@ -75,3 +79,29 @@ def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:
             assert set(_cells(table, 2)) == {"pending"}
 
     asyncio.run(scenario())
+
+
+def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#verify-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count >= 14)
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            help_screen = app.screen
+            assert isinstance(help_screen, HelpScreen)
+            actions = {description for _keys, description in help_screen.keys}
+            assert {"Re-run", "Export JSON", "Quit", "Help", "Dashboard", "Jobs"} <= actions
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+            await pilot.press("e")
+            await wait_for(pilot, lambda: any(tmp_path.glob("obsconsole-verify-*.json")))
+
+    asyncio.run(scenario())
+    exported = json.loads(next(tmp_path.glob("obsconsole-verify-*.json")).read_text())
+    assert sum(1 for c in exported["checks"] if c["kind"] == "schema" and c["status"] == "PASS") == 14

@@ -32,6 +32,10 @@ def print_result(result: BenchResult) -> None:
         load.add_row("psql \\copy (CSV)", f"{baseline.spans:,}", f"{baseline.seconds:.2f}",
                      f"{baseline.spans_per_s:,.0f}", f"{baseline.csv_bytes / 1e6:,.1f} MB CSV; {ratio}")
     out.print(load)
+    if baseline.ratio is not None and baseline.ratio < 0.9:
+        out.print(f"why slower than psql \\copy: {ingest.generate_s:.1f} s of the seeder's {ingest.seconds:.1f} s "
+                  "went to generating the rows in Python, while psql only reads a finished file; the server's own "
+                  "write rate is the same for both. --workers N generates in parallel.", markup=False, highlight=False)
     queries = Table("query", "kind", "rows", "p50 ms", "p95 ms", "indexes used", "scans",
                     title=f"query latency ({result.queries[0].runs if result.queries else 0} runs each)")
     for timing in result.queries:
