@@ -322,3 +322,23 @@ def test_words_for_intervals_durations_and_windows() -> None:
         timedelta(hours=1), timedelta(hours=24), timedelta(days=7), timedelta(days=30)]
     with pytest.raises(ValueError):
         parse_window("yesterday")
+
+
+def test_both_stats_function_names_give_the_same_compression_rows(cli: Cli, tsl_db: TestDb) -> None:
+    """2.18 renamed chunk_compression_stats to chunk_columnstore_stats (the old name stays): the pane picks by
+    version; on 2.23 both exist, so the query must give the same rows with either."""
+    from psycopg import sql
+
+    from console.services.panes.common import fetch
+
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    with connect(tsl_db.dsn) as conn:
+        conn.execute("SET default_transaction_read_only = off")
+        conn.execute(SEED_TRACES)
+        conn.execute("SELECT compress_chunk(c) FROM show_chunks('llm_traces', older_than => interval '7 days') c")
+        rows = {name: fetch(conn, "panes/compression", template={"stats_function": sql.Identifier(name)})
+                for name in ("chunk_columnstore_stats", "chunk_compression_stats")}
+    new, old = rows["chunk_columnstore_stats"], rows["chunk_compression_stats"]
+    strip = [{k: v for k, v in r.items() if k != "db_now"} for r in new]
+    assert strip == [{k: v for k, v in r.items() if k != "db_now"} for r in old]
+    assert sum(1 for r in new if r["before_total_bytes"] is not None) >= 3

@@ -1,10 +1,10 @@
--- Compression pane, TimescaleDB 2.18+ (columnstore names; compression_pre_2_18.sql is the same query with the
--- older chunk_compression_stats): one row per chunk of every compression-enabled hypertable and continuous
+-- Compression pane: one row per chunk of every compression-enabled hypertable and continuous
 -- aggregate (its materialization hypertable, labelled by the view name), with the before/after sizes
 -- snapshotted at compression time, the compression policy's compress_after (or compress_created_before) and
 -- whether the chunk is backlog: still uncompressed although the policy's threshold has passed. A hypertable
 -- without chunks gives one row with NULL chunk columns. Per-hypertable totals are the sums of these rows, which
--- is what hypertable_columnstore_stats() returns. A cagg's policy names the view from 2.20 on and the
+-- is what hypertable_columnstore_stats() returns. {stats_function} is chosen by the detected version:
+-- chunk_columnstore_stats from TimescaleDB 2.18, chunk_compression_stats before. A cagg's policy names the view from 2.20 on and the
 -- materialization hypertable before: both spellings are matched. Catalog views and stats functions only.
 WITH objects AS (
     SELECT h.hypertable_schema AS ht_schema, h.hypertable_name AS ht_name,
@@ -35,7 +35,7 @@ policies AS (
 stats AS (
     SELECT s.*
     FROM objects AS o
-    CROSS JOIN LATERAL chunk_columnstore_stats((quote_ident(o.ht_schema) || '.' || quote_ident(o.ht_name))::regclass) AS s
+    CROSS JOIN LATERAL {stats_function}((quote_ident(o.ht_schema) || '.' || quote_ident(o.ht_name))::regclass) AS s
 )
 SELECT o.object_schema,
        o.object_name,

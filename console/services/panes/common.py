@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import psycopg
 from psycopg import errors as pgerrors
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from console.resources import query
@@ -143,10 +144,13 @@ def run_pane(
     return done(PaneStatus.OK, data)
 
 
-def fetch(conn: Conn, name: str, params: Mapping[str, object] | None = None) -> list[Row]:
-    """The rows of queries/<name>.sql as dicts."""
+def fetch(conn: Conn, name: str, params: Mapping[str, object] | None = None, *,
+          template: Mapping[str, sql.Composable] | None = None) -> list[Row]:
+    """The rows of queries/<name>.sql as dicts. `template` fills {placeholders} with identifiers chosen by
+    version (e.g. a function renamed between releases), composed safely by psycopg."""
+    text = sql.SQL(query(name)).format(**template) if template else query(name)
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(query(name), params).fetchall()
+        return cur.execute(text, params).fetchall()
 
 
 def per_object(rows: list[Row]) -> list[list[Row]]:

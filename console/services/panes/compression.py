@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from psycopg import sql
+
 from console.services.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
@@ -95,10 +97,10 @@ def compression(
     reason = unavailable_reason(info, "compression", community=True)
     if reason:
         return unavailable(PANE, TITLE, reason)
-    name = "panes/compression" if info.tsdb_version_tuple >= COLUMNSTORE_NAMES_SINCE else "panes/compression_pre_2_18"
+    stats = stats_function(info)
 
     def body(conn: Conn) -> PaneData[HypertableCompression, CompressionSummary]:
-        rows = fetch(conn, name)
+        rows = fetch(conn, "panes/compression", template={"stats_function": sql.Identifier(stats)})
         tables = [_hypertable(group) for group in per_object(rows)]
         before = sum(t.before_total_bytes for t in tables)
         after = sum(t.after_total_bytes for t in tables)
@@ -115,6 +117,12 @@ def compression(
         return PaneData(tables, summary, "no hypertable has compression enabled")
 
     return run_pane(conn, PANE, TITLE, timeout_ms, body)
+
+
+def stats_function(info: ServerInfo) -> str:
+    """The per-chunk stats function by version: 2.18 renamed it (the old name stays, deprecated)."""
+    columnstore = info.tsdb_version_tuple >= COLUMNSTORE_NAMES_SINCE
+    return "chunk_columnstore_stats" if columnstore else "chunk_compression_stats"
 
 
 def _hypertable(rows: list[Row]) -> HypertableCompression:
