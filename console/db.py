@@ -84,17 +84,12 @@ def connect(
         raise ConsoleError(describe_connect_error(exc, target)) from None
     conn.target = target
     try:
-        conn.execute(
-            "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false),"
-            " set_config('application_name', %s, false), set_config('client_min_messages', 'warning', false),"
-            " set_config('default_transaction_read_only', %s, false)",
-            (
-                f"{timeouts.statement_ms}ms",
-                f"{timeouts.lock_ms}ms",
-                APPLICATION_NAME,
-                "on" if read_only else "off",
-            ),
-        )
+        conn.execute(query("session_setup"), {
+            "statement_timeout": f"{timeouts.statement_ms}ms",
+            "lock_timeout": f"{timeouts.lock_ms}ms",
+            "application_name": APPLICATION_NAME,
+            "read_only": "on" if read_only else "off",
+        })
     except psycopg.Error as exc:
         conn.close()
         raise ConsoleError(describe_connect_error(exc, target)) from None

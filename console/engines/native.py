@@ -18,6 +18,7 @@ import psycopg
 
 from console.engines.process import RunningEngine, free_port, spawn
 from console.errors import ConsoleError
+from console.resources import query
 
 PG_BIN = Path(os.environ.get("OBSCONSOLE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ENGINE_USER = "obsconsole"
@@ -74,7 +75,7 @@ def start(data_dir: Path | None = None, *, detached: bool = False, port: int | N
     )
     engine.wait_until_ready(START_TIMEOUT_S)
     with psycopg.connect(engine.dsn, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS timescaledb")
+        conn.execute(query("create_extension"))
     return engine
 
 

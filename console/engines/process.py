@@ -16,6 +16,7 @@ import psycopg
 
 from console.dsn import mask
 from console.errors import ConsoleError
+from console.resources import query
 
 
 def free_port() -> int:
@@ -80,7 +81,7 @@ class RunningEngine:
                 break
             try:
                 with psycopg.connect(self.dsn, connect_timeout=2, autocommit=True) as conn:
-                    conn.execute("SELECT 1")
+                    conn.execute(query("ping"))
                 return
             except psycopg.Error as exc:
                 last_error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -16,6 +16,7 @@ import psycopg
 from console.db import DEFAULT_TIMEOUTS, Timeouts, connect
 from console.dsn import ResolvedDsn
 from console.errors import ConsoleError
+from console.resources import query
 from console.services.server import ServerInfo, server_info
 
 T = TypeVar("T")
@@ -107,14 +108,14 @@ class Session:
 
 @contextmanager
 def _read_only_off(conn: Conn) -> Iterator[None]:
-    conn.execute("SET default_transaction_read_only = off")
+    conn.execute(query("session_read_only"), {"read_only": "off"})
     try:
         yield
     finally:
         if not conn.closed and not conn.broken:
             if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 conn.rollback()
-            conn.execute("SET default_transaction_read_only = on")
+            conn.execute(query("session_read_only"), {"read_only": "on"})
 
 
 def elapsed_since(moment: datetime) -> str:

@@ -12,7 +12,7 @@ import sqlalchemy.exc
 from console.db import Timeouts, connect
 from console.dsn import ResolvedDsn
 from console.migrator import files, ledger
-from console.resources import MIGRATIONS_DIR
+from console.resources import MIGRATIONS_DIR, query
 from console.services.server import server_info
 from console.verify import expectations, scope
 from console.verify.health_checks import HEALTH_CHECKS
@@ -52,7 +52,7 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
 
 def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
     """Run one check under `timeout_ms`; a failing or slow catalog query becomes that check's FAIL."""
-    conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{timeout_ms}ms",))
+    conn.execute(query("session_statement_timeout"), {"timeout": f"{timeout_ms}ms"})
     started = time.perf_counter()
     try:
         try:

@@ -1,0 +1,2 @@
+-- Does the server answer a query?
+SELECT 1
