@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from console.services.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.jobs import JobDetailScreen
+from console.tui.widgets import charts as plotext_charts
 from console.tui.widgets.pane_box import PaneBox
 from tests.conftest import CliResult, TestDb
 from tests.tui_helpers import wait_for
@@ -129,10 +131,16 @@ def _screen_text(app: ObsConsoleApp) -> str:
     return app.export_screenshot()
 
 
-@pytest.mark.parametrize(("size", "charts"), [((80, 24), False), ((160, 48), True)])
-def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, size: tuple[int, int], charts: bool) -> None:
+@pytest.mark.parametrize(("size", "charts", "no_color"),
+                         [((80, 24), False, False), ((160, 48), True, False), ((160, 48), True, True)])
+def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   size: tuple[int, int], charts: bool, no_color: bool) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), refresh_s=60)
+        assert app.no_color is no_color
         async with app.run_test(size=size) as pilot:
             await wait_for(pilot, lambda: all(_pane(app, p).table.row_count > 0 for p in PANES), timeout=60)
             await pilot.pause(0.3)
@@ -146,6 +154,12 @@ def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, size: tup
                 assert pane.TITLE.split(" (")[0] in svg.replace("&#160;", " ")
             shown = [c.display for c in app.screen.query(".chart")]
             assert all(shown) if charts else not any(shown)
+            for name in PANES:  # every state is said in words too, so it reads without colour
+                assert re.search(r"[a-z]{3,}", str(_pane(app, name).border_subtitle)), name
+            if no_color:  # plotext draws without colour too (markers tell the lines apart)
+                points = [(datetime(2026, 1, 1, h), float(h)) for h in range(5)]
+                chart = plotext_charts.lines("t", {"a": points}, 40, 10)
+                assert chart.plain.strip() and not [span for span in chart.spans if span.style]
 
     asyncio.run(scenario())
 
