@@ -55,6 +55,7 @@ class PaneBox(Vertical):
             message.update(Text(result.reason or result.status.value, style=style))
             message.display = True
         self.set_class(result.status is PaneStatus.UNAVAILABLE, "-unavailable")
+        self.table.display = result.status is not PaneStatus.UNAVAILABLE
         if self.HAS_CHART:
             chart = self.query_one(".chart", Static)
             chart.display = result.status is PaneStatus.OK and not self.screen.has_class("-compact")
