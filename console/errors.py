@@ -1,7 +1,6 @@
 """The one exception type the CLI turns into a one-line message and an exit code."""
 
 # Exit codes shared by every command.
-EXIT_OK = 0
 EXIT_FAILED = 1  # the command ran and found a failure (a failed check, a failed migration)
 EXIT_CANNOT_RUN = 2  # bad input, unreachable server, missing extension: nothing was done
 

@@ -26,10 +26,6 @@ class ServerInfo:
     preload_libraries: str | None
 
     @property
-    def pg_major(self) -> int:
-        return self.server_version_num // 10_000
-
-    @property
     def community(self) -> bool:
         """True where Community (TSL) features work: compression, continuous aggregates, policies, jobs."""
         return self.license == COMMUNITY
