@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -95,6 +96,21 @@ def connect(
         raise ConsoleError(describe_connect_error(exc, target)) from None
     conn.autocommit = autocommit
     return conn
+
+
+@contextlib.contextmanager
+def session_timeouts(conn: psycopg.Connection[tuple[object, ...]], timeouts: Timeouts) -> Iterator[None]:
+    """Run a block under other statement/lock timeouts on a long-lived session, then restore the old ones."""
+    row = conn.execute(query("session_timeouts"), {"statement_timeout": f"{timeouts.statement_ms}ms",
+                                                    "lock_timeout": f"{timeouts.lock_ms}ms"}).fetchone()
+    assert row is not None
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                conn.rollback()
+            conn.execute(query("session_timeouts"), {"statement_timeout": row[0], "lock_timeout": row[1]})
 
 
 _BAD_DSN_HINTS = ("invalid dsn", "invalid integer value", "invalid port number", "invalid sslmode value")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from textual.widgets import DataTable, Log
 
 from console.dsn import ResolvedDsn
+from console.resources import MIGRATIONS_DIR
 from console.services.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
@@ -105,3 +107,32 @@ def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_db: T
     asyncio.run(scenario())
     exported = json.loads(next(tmp_path.glob("obsconsole-verify-*.json")).read_text())
     assert sum(1 for c in exported["checks"] if c["kind"] == "schema" and c["status"] == "PASS") == 14
+
+
+def test_migrations_applied_after_verify_get_the_migration_timeouts(native_db: TestDb, tmp_path: Path) -> None:
+    """Verify runs its checks under a 2 s timeout on the shared session; it must give the session back as it
+    was, and applying migrations from the screen must get migrate's own long statement timeout."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("00[123]_*.sql")):
+        shutil.copy(path, folder / path.name)
+    shutil.copy(MIGRATIONS_DIR / "expected.toml", folder / "expected.toml")
+    (folder / "004_slow_backfill.sql").write_text("SELECT pg_sleep(3);\nCREATE TABLE backfilled (id int);\n")
+
+    async def scenario() -> None:
+        session = Session(ResolvedDsn(native_db.dsn, "test"))
+        app = ObsConsoleApp(session, start_mode="verify", migrations_dir=folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#verify-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count >= 14)
+            timeout = session.call(lambda conn, _info: conn.execute("SHOW statement_timeout").fetchone())
+            assert timeout == ("10s",)
+            await pilot.press("m")
+            migrations = app.screen.query_one("#migrations-table", DataTable)
+            await wait_for(pilot, lambda: migrations.row_count == 4)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: set(_cells(migrations, 2)) == {"applied"}, timeout=60)
+
+    asyncio.run(scenario())

@@ -9,10 +9,10 @@ from pathlib import Path
 import psycopg
 import sqlalchemy.exc
 
-from console.db import Timeouts, connect
+from console.db import Timeouts, connect, session_timeouts
 from console.dsn import ResolvedDsn
 from console.migrator import files, ledger
-from console.resources import MIGRATIONS_DIR, query
+from console.resources import MIGRATIONS_DIR
 from console.services.server import server_info
 from console.verify import expectations, scope
 from console.verify.health_checks import HEALTH_CHECKS
@@ -32,27 +32,25 @@ def verify(target: ResolvedDsn, *, directory: Path = MIGRATIONS_DIR, check_timeo
 def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
     """Run every check on an open connection (the TUI's Verify screen calls this)."""
     started = time.perf_counter()
-    info = server_info(conn)
-    applied = ledger.rows(conn)
     local = files.load(directory)
-    ctx = Context(
-        probe=Probe(conn, info),
-        expected=expectations.load(directory),
-        scope=scope.build(local, set(applied) if applied else None, info),
-    )
-    results = [_timed(conn, check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
-               for check_id, name, check in SCHEMA_CHECKS]
-    results.append(summary(results))
-    health = []
-    if info.timescaledb_installed is not None:
-        health = [_timed(conn, check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
-                         check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
+    expected = expectations.load(directory)
+    with session_timeouts(conn, Timeouts(statement_ms=check_timeout_ms, lock_ms=check_timeout_ms)):
+        info = server_info(conn)
+        applied = ledger.rows(conn)
+        ctx = Context(probe=Probe(conn, info), expected=expected,
+                      scope=scope.build(local, set(applied) if applied else None, info))
+        results = [_timed(check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
+                   for check_id, name, check in SCHEMA_CHECKS]
+        results.append(summary(results))
+        health = []
+        if info.timescaledb_installed is not None:
+            health = [_timed(check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
+                             check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
     return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
-def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
-    """Run one check under `timeout_ms`; a failing or slow catalog query becomes that check's FAIL."""
-    conn.execute(query("session_statement_timeout"), {"timeout": f"{timeout_ms}ms"})
+def _timed(check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
+    """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL."""
     started = time.perf_counter()
     try:
         try:

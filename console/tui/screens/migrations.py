@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
+from console.db import session_timeouts
 from console.errors import ConsoleError
 from console.migrator import files
-from console.migrator.runner import MigrationStatus, migrate_on, status_on
+from console.migrator.runner import MIGRATION_TIMEOUTS, Conn, MigrateResult, MigrationStatus, migrate_on, status_on
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 
@@ -108,7 +109,11 @@ class MigrationsScreen(ConsoleScreen):
 
         try:
             local = files.load(self.console_app.migrations_dir)
-            result = self.session.call_writable(lambda conn, _info: migrate_on(conn, local, progress=progress))
+            def apply(conn: Conn, _info: object) -> MigrateResult:
+                with session_timeouts(conn, MIGRATION_TIMEOUTS):  # as long as `obsconsole migrate` allows
+                    return migrate_on(conn, local, progress=progress)
+
+            result = self.session.call_writable(apply)
         except ConsoleError as exc:
             progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
         else:
