@@ -9,11 +9,14 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
+from console.db import Timeouts, session_timeouts
 from console.errors import EXIT_FAILED, ConsoleError
 from console.resources import query
 from console.services.server import ServerInfo
 
 Conn = psycopg.Connection[tuple[object, ...]]
+# A job run (compressing a day of spans, say) may take minutes; waiting on a lock may not.
+JOB_RUN_TIMEOUTS = Timeouts(statement_ms=600_000, lock_ms=5_000)
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ def run_now(conn: Conn, info: ServerInfo, job_id: int) -> float:
                            EXIT_FAILED)
     started = time.perf_counter()
     try:
-        conn.execute(query("jobs/run"), {"job_id": job_id})
+        with session_timeouts(conn, JOB_RUN_TIMEOUTS):
+            conn.execute(query("jobs/run"), {"job_id": job_id})
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         raise ConsoleError(f"job {job_id} failed: {message}", EXIT_FAILED) from None
