@@ -127,8 +127,10 @@ def describe_connect_error(exc: BaseException, target: ResolvedDsn) -> str:
         message = f"invalid DSN ({target.source}): {detail}"
     elif "password authentication failed" in lowered or "no password supplied" in lowered:
         message = f"authentication failed{where}: wrong user or password"
-    elif "connection refused" in lowered:
-        message = f"cannot reach the server{where}: connection refused (is it running, right host and port?)"
+    elif "connection refused" in lowered or "is the server running" in lowered:
+        # libpq adds that hint whenever the socket connect itself failed (refused, or e.g. a full listen queue
+        # while the server starts): name the socket error, not the hint.
+        message = f"cannot reach the server{where}: {_socket_error(raw)} (is it running, right host and port?)"
     elif "could not translate host name" in lowered or "name or service not known" in lowered:
         message = f"cannot resolve the host name{where}"
     elif "server closed the connection unexpectedly" in lowered:
@@ -148,6 +150,12 @@ def _endpoint(raw: str) -> str:
         return ""
     host, port, socket = match.groups()
     return f" at {socket}" if socket else f" at {host}:{port}" if port else f" at {host}"
+
+
+def _socket_error(raw: str) -> str:
+    first = raw.strip().splitlines()[0] if raw.strip() else ""
+    reason = first.rsplit("failed:", 1)[-1].strip() or "connection refused"
+    return reason[:1].lower() + reason[1:]
 
 
 def _last_line(raw: str) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import psycopg
+import pytest
 
+from console.db import describe_connect_error
+from console.dsn import ResolvedDsn
 from console.engines.process import free_port
 from tests.conftest import CliResult, TestDb
 
@@ -96,3 +99,13 @@ def test_console_sessions_leave_no_settings_behind_on_tsl(cli: Cli, tsl_db: Test
             "SELECT current_setting('default_transaction_read_only'), current_setting('statement_timeout')"
         ).fetchone()
     assert settings == ("off", "0")
+
+
+@pytest.mark.parametrize("socket_error", ["Connection refused", "Resource temporarily unavailable"])
+def test_a_failed_socket_connect_names_the_socket_error_not_libpqs_hint(socket_error: str) -> None:
+    # libpq's text when connect() fails; the second arises while a restarting server's listen queue is full.
+    raw = (f'connection failed: connection to server at "127.0.0.1", port 5999 failed: {socket_error}\n'
+           "\tIs the server running on that host and accepting TCP/IP connections?")
+    line = describe_connect_error(psycopg.OperationalError(raw), ResolvedDsn("host=127.0.0.1 port=5999", "--dsn"))
+    assert line == (f"cannot reach the server at 127.0.0.1:5999: {socket_error.lower()} "
+                    "(is it running, right host and port?)")
