@@ -15,6 +15,7 @@ from console.services.panes.common import (
     PaneResult,
     Row,
     fetch,
+    object_identity,
     per_object,
     run_pane,
     unavailable,
@@ -119,11 +120,7 @@ def _hypertable(rows: list[Row], skew_factor: float) -> HypertableChunks:
     compressed = [c for c in chunks if c.is_compressed]
     uncompressed = [c for c in chunks if not c.is_compressed]
     return HypertableChunks(
-        schema=first["object_schema"],
-        name=first["object_name"],
-        kind=first["object_kind"],
-        hypertable_schema=first["hypertable_schema"],
-        hypertable_name=first["hypertable_name"],
+        **object_identity(first),
         chunk_interval=first["chunk_interval"],
         chunk_interval_integer=first["chunk_interval_integer"],
         chunk_count=len(chunks),

@@ -158,6 +158,18 @@ def per_object(rows: list[Row]) -> list[list[Row]]:
     return [list(g) for _k, g in groupby(rows, key=lambda r: (r["object_kind"], r["object_schema"], r["object_name"]))]
 
 
+def object_identity(first: Row) -> dict[str, str]:
+    """The identity fields every per-object pane row carries (from the columns the pane queries all return):
+    the object (hypertable, or a continuous aggregate by its view name) and the hypertable holding its chunks."""
+    return {
+        "schema": first["object_schema"],
+        "name": first["object_name"],
+        "kind": first["object_kind"],
+        "hypertable_schema": first["hypertable_schema"],
+        "hypertable_name": first["hypertable_name"],
+    }
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

@@ -17,6 +17,7 @@ from console.services.panes.common import (
     Row,
     fetch,
     interval_words,
+    object_identity,
     per_object,
     run_pane,
     unavailable,
@@ -138,11 +139,7 @@ def _hypertable(rows: list[Row]) -> HypertableCompression:
 
     before, after = total("before_total_bytes"), total("after_total_bytes")
     return HypertableCompression(
-        schema=first["object_schema"],
-        name=first["object_name"],
-        kind=first["object_kind"],
-        hypertable_schema=first["hypertable_schema"],
-        hypertable_name=first["hypertable_name"],
+        **object_identity(first),
         policy_job_id=first["policy_job_id"],
         compress_after=first["compress_after"],
         policy=_policy_words(first),

@@ -16,6 +16,7 @@ from console.services.panes.common import (
     duration_words,
     fetch,
     interval_words,
+    object_identity,
     per_object,
     run_pane,
     unavailable,
@@ -113,11 +114,7 @@ def _window(rows: list[Row]) -> RetentionWindow:
     drop = interval_words(first["drop_after_text"])
     compress = interval_words(first["compress_after_text"])
     return RetentionWindow(
-        schema=first["object_schema"],
-        name=first["object_name"],
-        kind=first["object_kind"],
-        hypertable_schema=first["hypertable_schema"],
-        hypertable_name=first["hypertable_name"],
+        **object_identity(first),
         source_name=first["source_name"],
         retention_job_id=first["retention_job_id"],
         retention_scheduled=first["retention_scheduled"],
