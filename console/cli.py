@@ -7,7 +7,7 @@ import sys
 import typer
 
 from console.commands import app
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 
 
 def main() -> None:

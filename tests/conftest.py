@@ -17,7 +17,7 @@ import pytest
 
 from console import engines
 from console.engines import RunningEngine
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OBSCONSOLE = str(Path(sys.executable).with_name("obsconsole"))

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import psycopg
 import pytest
 
-from console.db import describe_connect_error
-from console.dsn import ResolvedDsn
 from console.engines.process import free_port
+from console.infra.db import describe_connect_error
+from console.infra.dsn import ResolvedDsn
 from tests.conftest import CliResult, TestDb
 
 Cli = Callable[..., CliResult]

@@ -12,7 +12,7 @@ import pytest
 from console import engines
 from console.engines import native
 from console.engines.process import pid_alive
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 from tests.conftest import IN_CI
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from console.dsn import ResolvedDsn
 from console.engines import RunningEngine, native
-from console.errors import ConsoleError
-from console.resources import MIGRATIONS_DIR
-from console.services.session import Disconnected, Session
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
+from console.infra.resources import MIGRATIONS_DIR
+from console.infra.session import Disconnected, Session
 from tests.conftest import IN_CI, OBSCONSOLE, CliResult, TestDb, record_output, register_dsn_password
 
 Cli = Callable[..., CliResult]

@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from console.resources import MIGRATIONS_DIR
+from console.infra.resources import MIGRATIONS_DIR
 from tests.conftest import OBSCONSOLE, CliResult, TestDb
 
 Cli = Callable[..., CliResult]

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from console.resources import QUERIES_DIR
-from console.services.panes import (
+from console.infra.resources import QUERIES_DIR
+from console.infra.server import server_info
+from console.panes import (
     PANES,
     CostWindow,
     PaneOptions,
@@ -23,8 +24,7 @@ from console.services.panes import (
     parse_window,
     refresh_all,
 )
-from console.services.panes.common import duration_words, interval_words
-from console.services.server import server_info
+from console.panes.common import duration_words, interval_words
 from tests.conftest import CliResult, TestDb
 from tests.known_data import (
     SEED_BULK_LOGS,
@@ -329,7 +329,7 @@ def test_both_stats_function_names_give_the_same_compression_rows(cli: Cli, tsl_
     version; on 2.23 both exist, so the query must give the same rows with either."""
     from psycopg import sql
 
-    from console.services.panes.common import fetch
+    from console.panes.common import fetch
 
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     with connect(tsl_db.dsn) as conn:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from console.dsn import mask, scrub
-from console.durations import parse_ms
-from console.errors import ConsoleError
+from console.infra.dsn import mask, scrub
+from console.infra.durations import parse_ms
+from console.infra.errors import ConsoleError
 from console.migrator.files import parse_name
 
 passwords = st.text(

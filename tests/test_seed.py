@@ -15,7 +15,8 @@ import psycopg
 import pytest
 from psycopg.adapt import PyFormat, Transformer
 
-from console.resources import MIGRATIONS_DIR, query
+from console.infra.queries import query
+from console.infra.resources import MIGRATIONS_DIR
 from console.seed import generator, pricing, writers
 from tests.conftest import CliResult, TestDb
 

@@ -15,9 +15,9 @@ import psycopg
 import pytest
 from textual.widgets import DataTable
 
-from console.dsn import ResolvedDsn
 from console.engines import native
-from console.services.session import Session
+from console.infra.dsn import ResolvedDsn
+from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.jobs import JobDetailScreen

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Log
 
-from console.dsn import ResolvedDsn
-from console.resources import MIGRATIONS_DIR
-from console.services.session import Session
+from console.infra.dsn import ResolvedDsn
+from console.infra.resources import MIGRATIONS_DIR
+from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.help import HelpScreen

@@ -26,13 +26,13 @@ import psycopg
 
 from console.bench import startup
 from console.bench.explain import PlanSummary, summarize
-from console.db import Timeouts, connect
-from console.dsn import ResolvedDsn, scrub
-from console.errors import ConsoleError
-from console.resources import query
+from console.infra.db import Timeouts, connect
+from console.infra.dsn import ResolvedDsn, scrub
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
+from console.infra.server import server_info
+from console.panes import refresh_all
 from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
-from console.services.panes import refresh_all
-from console.services.server import server_info
 
 Conn = psycopg.Connection[tuple[object, ...]]
 BENCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)
@@ -129,7 +129,8 @@ def validate(options: BenchOptions) -> None:
         raise ConsoleError(f"--repeat must be between 1 and 10,000 (got {options.repeat})")
 
 
-def bench(target: ResolvedDsn, options: BenchOptions, reporter: Reporter | None = None) -> BenchResult:
+def bench(target: ResolvedDsn, options: BenchOptions, first_paint: startup.FirstPaint,
+          reporter: Reporter | None = None) -> BenchResult:
     """Empty llm_traces, load spans with the seeder's bulk path, then the psql baseline, then time queries."""
     validate(options)
     report = reporter or SilentReporter()
@@ -167,7 +168,7 @@ def bench(target: ResolvedDsn, options: BenchOptions, reporter: Reporter | None 
         timings += [_time_query(conn, name, file, kind, params, options.repeat) for name, file, kind in QUERIES]
     report.note("timing the console's start-up ...")
     return BenchResult(target.masked, info.label, started_at, ingest, baseline, timings,
-                       {k: str(v) for k, v in params.items()}, startup.measure(target))
+                       {k: str(v) for k, v in params.items()}, startup.measure(target, first_paint))
 
 
 def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:

@@ -28,15 +28,16 @@ def bench(
 
     Empties llm_traces (TRUNCATE) first: refuses on a table with spans unless --yes.
     """
-    from console import dsn as dsn_mod
-    from console.bench import render
     from console.bench.service import BenchOptions, validate
     from console.bench.service import bench as run_bench
-    from console.render.seed import RichReporter
+    from console.commands.render import bench as render
+    from console.commands.render.seed import RichReporter
+    from console.infra import dsn as dsn_mod
+    from console.tui.run import first_paint_ms
 
     options = BenchOptions(spans=spans, workers=workers, repeat=repeat, yes=yes, baseline=not no_baseline)
     validate(options)
-    result = run_bench(dsn_mod.resolve(dsn), options, RichReporter())
+    result = run_bench(dsn_mod.resolve(dsn), options, first_paint_ms, RichReporter())
     render.print_result(result)
     if json_file is not None:
         render.write_json(result, json_file)

@@ -50,7 +50,7 @@ def root(
     """Operator console for the LLM Observatory TimescaleDB storage layer. With no command: open the console
     (dashboard, migrations, verify, jobs) on the database."""
     if ctx.invoked_subcommand is None:
-        from console import dsn as dsn_mod
+        from console.infra import dsn as dsn_mod
         from console.tui.run import run_console
 
         run_console(dsn_mod.resolve(dsn), refresh_s=refresh)

@@ -18,10 +18,10 @@ def demo(
 ) -> None:
     """Start an embedded engine, migrate, seed traffic (with progress), open the console; stop the engine on
     exit unless --keep."""
+    from console.commands.render.seed import RichReporter
+    from console.demo import prepare
     from console.engines import KINDS, registry
-    from console.errors import ConsoleError
-    from console.render.seed import RichReporter
-    from console.services.demo import prepare
+    from console.infra.errors import ConsoleError
     from console.tui.run import run_console
 
     if engine not in KINDS:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from console.commands.common import KindOption, app
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 
 engine_app = typer.Typer(help="Start, stop and inspect a throwaway TimescaleDB engine.", no_args_is_help=True)
 app.add_typer(engine_app, name="engine")
@@ -50,8 +50,8 @@ def engine_stop(kind: KindOption = "tsl") -> None:
 @engine_app.command("status")
 def engine_status(kind: KindOption = "tsl") -> None:
     """Say whether the engine is running, and its DSN with the password masked. Exit 1 if not running."""
-    from console.dsn import mask
     from console.engines import registry
+    from console.infra.dsn import mask
 
     _check_kind(kind)
     record = registry.load(kind)

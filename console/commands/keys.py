@@ -23,9 +23,9 @@ def keys_create(
     dsn: DsnOption = None,
 ) -> None:
     """Create a key and print it once on stdout; only its SHA-256 digest is stored."""
-    from console import dsn as dsn_mod
-    from console.db import connect
-    from console.services import api_keys
+    from console.infra import dsn as dsn_mod
+    from console.infra.db import connect
+    from console.keys import service as api_keys
 
     parsed = api_keys.parse_scopes(scopes)
     api_keys.check_create_args(email=email, rate_limit=rate_limit, expires_in_days=expires_in_days)
@@ -45,10 +45,10 @@ def keys_list(
     dsn: DsnOption = None,
 ) -> None:
     """Keys with prefix, scopes and state (never the key or its hash)."""
-    from console import dsn as dsn_mod
-    from console.db import connect
-    from console.render.json_out import print_json
-    from console.services import api_keys
+    from console.infra import dsn as dsn_mod
+    from console.infra.db import connect
+    from console.infra.json_out import print_json
+    from console.keys import service as api_keys
 
     with connect(dsn_mod.resolve(dsn)) as conn:
         rows = api_keys.list_keys(conn, email)
@@ -72,10 +72,10 @@ def keys_revoke(
     dsn: DsnOption = None,
 ) -> None:
     """Revoke a key now (it stops working immediately). Asks for confirmation unless --yes."""
-    from console import dsn as dsn_mod
-    from console.db import connect
-    from console.errors import ConsoleError
-    from console.services import api_keys
+    from console.infra import dsn as dsn_mod
+    from console.infra.db import connect
+    from console.infra.errors import ConsoleError
+    from console.keys import service as api_keys
 
     if not yes:
         if not sys.stdin.isatty():
@@ -92,9 +92,9 @@ def keys_revoke(
 @keys_app.command("check")
 def keys_check(dsn: DsnOption = None) -> None:
     """Read a key from stdin and say whether it is active (exit 0) or revoked/expired/unknown (exit 1)."""
-    from console import dsn as dsn_mod
-    from console.db import connect
-    from console.services import api_keys
+    from console.infra import dsn as dsn_mod
+    from console.infra.db import connect
+    from console.keys import service as api_keys
 
     key = sys.stdin.readline().strip()
     with connect(dsn_mod.resolve(dsn)) as conn:

@@ -21,12 +21,12 @@ def migrate(
     directory: DirOption = None,
 ) -> None:
     """Apply pending migrations, one transaction each, under sqlx's lock and ledger."""
-    from console import dsn as dsn_mod
-    from console.db import Timeouts
-    from console.durations import parse_ms
+    from console.commands.render import migrations as render
+    from console.infra import dsn as dsn_mod
+    from console.infra.db import Timeouts
+    from console.infra.durations import parse_ms
+    from console.infra.resources import MIGRATIONS_DIR
     from console.migrator import runner
-    from console.render import migrations as render
-    from console.resources import MIGRATIONS_DIR
 
     timeouts = Timeouts(parse_ms(statement_timeout, "--statement-timeout"), parse_ms(lock_timeout, "--lock-timeout"))
     wait_s = parse_ms(lock_wait, "--lock-wait") / 1000
@@ -57,10 +57,10 @@ def status(
     directory: DirOption = None,
 ) -> None:
     """Every migration: applied or pending, when, how long, checksum ok or DRIFTED (exit 1 on drift)."""
-    from console import dsn as dsn_mod
+    from console.commands.render import migrations as render
+    from console.infra import dsn as dsn_mod
+    from console.infra.resources import MIGRATIONS_DIR
     from console.migrator import runner
-    from console.render import migrations as render
-    from console.resources import MIGRATIONS_DIR
 
     rows = runner.status(dsn_mod.resolve(dsn), directory or MIGRATIONS_DIR)
     if as_json:

@@ -38,9 +38,9 @@ def seed(
     synthetic mid-window price change is added to model_pricing. On TimescaleDB Community the continuous
     aggregates are then refreshed over the window and each policy job is run once.
     """
-    from console import dsn as dsn_mod
-    from console.render import seed as render
-    from console.render.json_out import print_json
+    from console.commands.render import seed as render
+    from console.infra import dsn as dsn_mod
+    from console.infra.json_out import print_json
     from console.seed.service import SeedOptions, parse_end, validate
     from console.seed.service import seed as run_seed
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from console.commands.common import DsnOption, app
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 
 if TYPE_CHECKING:
-    from console.services.panes import CostWindow
+    from console.panes import CostWindow
 
 
 @app.command()
@@ -31,12 +31,12 @@ def snapshot(
 ) -> None:
     """Show the five panes once (chunk sizes, compression, jobs, retention, cost per model) from one read-only
     connection. A pane the server cannot provide, or one over its timeout, says so; the exit code stays 0."""
-    from console import dsn as dsn_mod
-    from console.db import connect
-    from console.durations import parse_ms
-    from console.render import panes as render
-    from console.services.panes import PaneOptions, refresh_all, select_panes
-    from console.services.server import server_info
+    from console.commands.render import panes as render
+    from console.infra import dsn as dsn_mod
+    from console.infra.db import connect
+    from console.infra.durations import parse_ms
+    from console.infra.server import server_info
+    from console.panes import PaneOptions, refresh_all, select_panes
 
     try:
         chosen = select_panes(pane or None)
@@ -44,7 +44,7 @@ def snapshot(
         raise ConsoleError(f"--pane: {exc}") from None
     options = PaneOptions(window=_window(window, start, end), timeout_ms=parse_ms(timeout, "--timeout"))
     target = dsn_mod.resolve(dsn)
-    with connect(target) as conn:  # a lost connection becomes one ConsoleError line (console.db)
+    with connect(target) as conn:  # a lost connection becomes one ConsoleError line (console.infra.db)
         info = server_info(conn)
         result = refresh_all(conn, info, options, only=chosen)
     if as_json:
@@ -54,7 +54,7 @@ def snapshot(
 
 
 def _window(length: str, start: str | None, end: str | None) -> CostWindow:
-    from console.services.panes import CostWindow
+    from console.panes import CostWindow
 
     try:
         if start is None and end is None:

@@ -20,10 +20,10 @@ def verify(
     directory: DirOption = None,
 ) -> None:
     """The spec's 14 schema checks plus live health checks. Exit 0 pass, 1 any FAIL, 2 cannot connect."""
-    from console import dsn as dsn_mod
-    from console.durations import parse_ms
-    from console.render import verify as render
-    from console.resources import MIGRATIONS_DIR
+    from console.commands.render import verify as render
+    from console.infra import dsn as dsn_mod
+    from console.infra.durations import parse_ms
+    from console.infra.resources import MIGRATIONS_DIR
     from console.verify.runner import verify as run
 
     report = run(dsn_mod.resolve(dsn), directory=directory or MIGRATIONS_DIR,

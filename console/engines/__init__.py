@@ -21,7 +21,7 @@ def start(kind: str, data_dir: Path | None = None, *, detached: bool = False) ->
         from console.engines import tsl
 
         return tsl.start(data_dir, detached=detached)
-    from console.errors import ConsoleError
+    from console.infra.errors import ConsoleError
 
     raise ConsoleError(f"unknown engine kind {kind!r}: choose one of {', '.join(KINDS)}")
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import psycopg
 
 from console.engines.process import RunningEngine, free_port, spawn
-from console.errors import ConsoleError
-from console.resources import query
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
 
 PG_BIN = Path(os.environ.get("OBSCONSOLE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ENGINE_USER = "obsconsole"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import psycopg
 
-from console.dsn import mask
-from console.errors import ConsoleError
-from console.resources import query
+from console.infra.dsn import mask
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
 
 
 def free_port() -> int:

@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from console.engines.process import RunningEngine, free_port, spawn
-from console.errors import ConsoleError
-from console.resources import ENGINES_DIR
+from console.infra.errors import ConsoleError
+from console.infra.resources import ENGINES_DIR
 
 LAUNCHER = ENGINES_DIR / "tsl-server.mjs"
 START_TIMEOUT_S = 90.0

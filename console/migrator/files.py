@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 from console.migrator.sqlsplit import Statement, split_statements
 
 NO_TRANSACTION = "-- no-transaction"

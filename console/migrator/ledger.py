@@ -9,7 +9,7 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
-from console.resources import query
+from console.infra.queries import query
 
 LOCK_MULTIPLIER = 0x3D32AD9E
 

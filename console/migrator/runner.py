@@ -20,16 +20,17 @@ from pathlib import Path
 import psycopg
 from psycopg import errors as pgerrors
 
-from console.db import Timeouts, connect
-from console.dsn import ResolvedDsn
-from console.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError
+from console.infra.db import Timeouts, connect
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError
+from console.infra.queries import query
+from console.infra.resources import MIGRATIONS_DIR
+from console.infra.server import ServerInfo, server_info
 from console.migrator import files, ledger
 from console.migrator.drift import likely_cause
 from console.migrator.features import community_features
 from console.migrator.files import MigrationFile
 from console.migrator.sqlsplit import Statement
-from console.resources import MIGRATIONS_DIR, query
-from console.services.server import ServerInfo, server_info
 
 Progress = Callable[[str], None]
 # Defaults for migrations: long statements are allowed (index builds), lock waits are not.

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import psycopg
 
-from console.resources import query
+from console.infra.queries import query
 
 Conn = psycopg.Connection[tuple[object, ...]]
 Progress = Callable[[str], None]

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from console.errors import ConsoleError
-from console.resources import MIGRATIONS_DIR
+from console.infra.errors import ConsoleError
+from console.infra.resources import MIGRATIONS_DIR
 
 # One tuple of 006's `INSERT INTO model_pricing ... VALUES` list: ('openai', 'gpt-4o', 0.0025, 0.01, DATE '2024-10-02')
 _PRICE_TUPLE = re.compile(

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import class_row
 
-from console.db import Timeouts, connect
-from console.dsn import ResolvedDsn
-from console.errors import EXIT_FAILED, ConsoleError
-from console.resources import query
+from console.infra.db import Timeouts, connect
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.queries import query
 from console.seed import aftercare, pricing
 from console.seed.generator import (
     SeedSpec,

@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 from psycopg.copy import QueuedLibpqWriter
 
-from console.resources import query
+from console.infra.queries import query
 from console.seed.generator import (
     LOG_COLUMNS,
     LOG_TYPES,

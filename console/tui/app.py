@@ -7,19 +7,17 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from console.resources import MIGRATIONS_DIR
-from console.services.session import Session
+from console.infra.resources import MIGRATIONS_DIR
+from console.infra.session import Session
+from console.tui.context import ConsoleContext, HasContext
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 
-MIN_REFRESH_S = 1.0
-MAX_REFRESH_S = 60.0
 
-
-class ObsConsoleApp(App[None]):
+class ObsConsoleApp(App[None], HasContext):
     """One Session (one connection) shared by every screen."""
 
     CSS_PATH = "app.tcss"
@@ -40,9 +38,7 @@ class ObsConsoleApp(App[None]):
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard") -> None:
         super().__init__()
-        self.session = session
-        self.refresh_s = min(max(refresh_s, MIN_REFRESH_S), MAX_REFRESH_S)
-        self.migrations_dir = migrations_dir
+        self.context = ConsoleContext(session, migrations_dir, refresh_s)
         self.start_mode = start_mode
 
     def on_mount(self) -> None:
@@ -60,4 +56,4 @@ class ObsConsoleApp(App[None]):
         self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows))
 
     def on_unmount(self) -> None:
-        self.session.close()
+        self.context.session.close()

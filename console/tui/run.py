@@ -3,11 +3,13 @@ the app until the user quits."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
+import time
 
-from console.dsn import ResolvedDsn
-from console.errors import ConsoleError
-from console.services.session import Disconnected, Session
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
+from console.infra.session import Disconnected, Session
 from console.tui.app import ObsConsoleApp
 
 
@@ -26,4 +28,26 @@ def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str 
         app.run()
     finally:
         signal.signal(signal.SIGHUP, previous)
+        session.close()
+
+
+def first_paint_ms(target: ResolvedDsn) -> float:
+    """Milliseconds from the app's start on an open connection to the dashboard's five panes drawn (bench)."""
+    from console.tui.screens.dashboard import DashboardScreen
+
+    session = Session(target)
+    session.call(lambda _conn, _info: None)  # "after the connection is made"
+
+    async def run() -> float:
+        app = ObsConsoleApp(session, refresh_s=60)
+        started = time.perf_counter()
+        async with app.run_test(size=(160, 48)) as pilot:
+            while not (isinstance(app.screen, DashboardScreen) and app.screen.last_snapshot is not None):
+                await pilot.pause(0.005)
+            await pilot.pause()  # let the drawn panes reach the screen
+            return (time.perf_counter() - started) * 1000
+
+    try:
+        return asyncio.run(run())
+    finally:
         session.close()

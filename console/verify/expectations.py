@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.resources import MIGRATIONS_DIR
+from console.infra.resources import MIGRATIONS_DIR
 
 EXPECTED_FILE = "expected.toml"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from console.render import formatting as fmt
-from console.services.panes import (
+from console.infra import fmt
+from console.panes import (
     HypertableChunks,
     HypertableCompression,
     Job,

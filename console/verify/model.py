@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -47,3 +48,12 @@ class VerifyReport:
         if self.count(Status.FAIL) or (strict and self.count(Status.WARN)):
             return 1
         return 0
+
+
+def as_dict(report: VerifyReport) -> dict[str, object]:
+    """The report as JSON-ready data (the CLI's --json and the Verify screen's export)."""
+    return {
+        "summary": {s.value: report.count(s) for s in Status} | {"elapsed_ms": round(report.elapsed_ms, 1)},
+        "checks": [dataclasses.asdict(c) | {"status": c.status.value, "kind": kind}
+                   for kind, checks in (("schema", report.schema), ("health", report.health)) for c in checks],
+    }

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Inspector
 from sqlalchemy.pool import StaticPool
 
-from console.resources import query
-from console.services.server import ServerInfo
+from console.infra.queries import for_version, query
+from console.infra.server import ServerInfo
 
 Row = dict[str, Any]
 
@@ -27,8 +27,11 @@ class Probe:
         self.info = info
 
     def rows(self, name: str, params: dict[str, object] | None = None) -> list[Row]:
+        return self.rows_of(query(name), params)
+
+    def rows_of(self, text: str, params: dict[str, object] | None = None) -> list[Row]:
         with self.conn.cursor(row_factory=dict_row) as cur:
-            return cur.execute(query(name), params).fetchall()
+            return cur.execute(text, params).fetchall()
 
     @cached_property
     def inspector(self) -> Inspector:
@@ -49,10 +52,8 @@ class Probe:
 
     @cached_property
     def compression_settings(self) -> dict[str, Row]:
-        name = "verify/compression_settings"
-        if self.info.tsdb_version_tuple < (2, 14, 1):
-            name = "verify/compression_settings_pre_2_14"
-        return {r["hypertable_name"]: r for r in self.rows(name)}
+        text = for_version("verify/compression_settings", self.info.tsdb_version_tuple)
+        return {r["hypertable_name"]: r for r in self.rows_of(text)}
 
     @cached_property
     def policies(self) -> list[Row]:

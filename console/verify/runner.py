@@ -9,11 +9,11 @@ from pathlib import Path
 import psycopg
 import sqlalchemy.exc
 
-from console.db import Timeouts, connect, session_timeouts
-from console.dsn import ResolvedDsn
+from console.infra.db import Timeouts, connect, session_timeouts
+from console.infra.dsn import ResolvedDsn
+from console.infra.resources import MIGRATIONS_DIR
+from console.infra.server import server_info
 from console.migrator import files, ledger
-from console.resources import MIGRATIONS_DIR
-from console.services.server import server_info
 from console.verify import expectations, scope
 from console.verify.health_checks import HEALTH_CHECKS
 from console.verify.model import CheckResult, Status, VerifyReport

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
-from console.render import formatting as fmt
+from console.infra import fmt
 from console.verify import expectations as exp
 from console.verify.model import CheckResult, Status
 from console.verify.probe import Probe

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.infra.server import ServerInfo
 from console.migrator.features import community_features
 from console.migrator.files import MigrationFile
-from console.services.server import ServerInfo
 
 
 @dataclass(frozen=True)

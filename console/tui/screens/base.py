@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from console.services.session import Session
+from console.infra.session import Session
+from console.tui.context import ConsoleContext, HasContext
 from console.tui.widgets.server_header import ServerHeader
-
-if TYPE_CHECKING:
-    from console.tui.app import ObsConsoleApp
 
 
 class ConsoleScreen(Screen[None]):
@@ -28,15 +24,13 @@ class ConsoleScreen(Screen[None]):
     ]
 
     @property
-    def console_app(self) -> ObsConsoleApp:
-        from console.tui.app import ObsConsoleApp
-
-        assert isinstance(self.app, ObsConsoleApp)
-        return self.app
+    def context(self) -> ConsoleContext:
+        assert isinstance(self.app, HasContext)
+        return self.app.context
 
     @property
     def session(self) -> Session:
-        return self.console_app.session
+        return self.context.session
 
     def compose(self) -> ComposeResult:
         yield ServerHeader(self.session, self.SCREEN_TITLE)

@@ -12,8 +12,8 @@ from textual.containers import Grid
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from console.services.panes import CostWindow, PaneOptions, Snapshot, refresh_all
-from console.services.session import Disconnected
+from console.infra.session import Disconnected
+from console.panes import CostWindow, PaneOptions, Snapshot, refresh_all
 from console.tui.screens.base import ConsoleScreen
 from console.tui.widgets.chunks_pane import ChunksPane
 from console.tui.widgets.compression_pane import CompressionPane
@@ -55,7 +55,7 @@ class DashboardScreen(ConsoleScreen):
 
     @property
     def interval(self) -> float:
-        return self.console_app.refresh_s
+        return self.context.refresh_s
 
     def on_mount(self) -> None:
         self._update_layout(self.size.width, self.size.height)
@@ -137,8 +137,8 @@ class DashboardScreen(ConsoleScreen):
     def _step_interval(self, direction: int) -> None:
         steps = INTERVAL_STEPS
         current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.interval))
-        self.console_app.refresh_s = steps[max(0, min(len(steps) - 1, current + direction))]
-        self.notify(f"refresh every {self.console_app.refresh_s:g} s")
+        self.context.refresh_s = steps[max(0, min(len(steps) - 1, current + direction))]
+        self.notify(f"refresh every {self.context.refresh_s:g} s")
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]

@@ -16,11 +16,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from console.errors import ConsoleError
-from console.render import formatting as fmt
-from console.services import job_actions
-from console.services.job_actions import JobRun
-from console.services.panes import Job, PaneResult, PaneStatus, jobs
+from console.actions import jobs as job_actions
+from console.actions.jobs import JobRun
+from console.infra import fmt
+from console.infra.errors import ConsoleError
+from console.panes import Job, PaneResult, PaneStatus, jobs
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.widgets.jobs_pane import JOB_COLUMNS, job_cells

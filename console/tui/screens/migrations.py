@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
-from console.db import session_timeouts
-from console.errors import ConsoleError
+from console.infra.db import session_timeouts
+from console.infra.errors import ConsoleError
 from console.migrator import files
 from console.migrator.runner import MIGRATION_TIMEOUTS, Conn, MigrateResult, MigrationStatus, migrate_on, status_on
 from console.tui.screens.base import ConsoleScreen
@@ -42,7 +42,7 @@ class MigrationsScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def _load(self) -> None:
         try:
-            local = files.load(self.console_app.migrations_dir)
+            local = files.load(self.context.migrations_dir)
             rows = self.session.call(lambda conn, _info: status_on(conn, local))
         except ConsoleError as exc:
             self.app.call_from_thread(self._summary, f"cannot read migrations: {exc.message}", error=True)
@@ -78,7 +78,7 @@ class MigrationsScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def _plan(self) -> None:
         try:
-            local = files.load(self.console_app.migrations_dir)
+            local = files.load(self.context.migrations_dir)
             plan = self.session.call(lambda conn, _info: migrate_on(conn, local, dry_run=True))
         except ConsoleError as exc:
             self.app.call_from_thread(self._log, f"refused: {exc.message}")
@@ -108,7 +108,7 @@ class MigrationsScreen(ConsoleScreen):
             self.app.call_from_thread(self._log, message)
 
         try:
-            local = files.load(self.console_app.migrations_dir)
+            local = files.load(self.context.migrations_dir)
             def apply(conn: Conn, _info: object) -> MigrateResult:
                 with session_timeouts(conn, MIGRATION_TIMEOUTS):  # as long as `obsconsole migrate` allows
                     return migrate_on(conn, local, progress=progress)

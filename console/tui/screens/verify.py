@@ -12,10 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from console.errors import ConsoleError
-from console.render.verify import as_dict
+from console.infra.errors import ConsoleError
 from console.tui.screens.base import ConsoleScreen
-from console.verify.model import Status, VerifyReport
+from console.verify.model import Status, VerifyReport, as_dict
 from console.verify.runner import verify_on
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
@@ -46,7 +45,7 @@ class VerifyScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
     def _run(self) -> None:
-        directory = self.console_app.migrations_dir
+        directory = self.context.migrations_dir
         try:
             report = self.session.call(lambda conn, _info: verify_on(conn, directory=directory))
         except ConsoleError as exc:

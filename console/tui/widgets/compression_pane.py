@@ -6,8 +6,8 @@ from typing import Any
 
 from rich.text import Text
 
-from console.render import formatting as fmt
-from console.services.panes import CompressionSummary, HypertableCompression, PaneResult
+from console.infra import fmt
+from console.panes import CompressionSummary, HypertableCompression, PaneResult
 from console.tui.widgets import charts
 from console.tui.widgets.pane_box import PaneBox, Row
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from console.services.panes import PaneResult, PaneStatus
+from console.panes import PaneResult, PaneStatus
 from console.tui.widgets.table_sync import sync_rows
 
 Row = tuple[str, Sequence[Text]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from console.services.session import Session, elapsed_since
+from console.infra.session import Session, elapsed_since
 
 
 class ServerHeader(Static):

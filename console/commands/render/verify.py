@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from console.verify.model import Status, VerifyReport
+from console.verify.model import Status, VerifyReport, as_dict
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
 
@@ -26,14 +25,6 @@ def print_table(report: VerifyReport) -> None:
     out.print(table)
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
     out.print(f"{counts} in {report.elapsed_ms:.0f} ms", highlight=False)
-
-
-def as_dict(report: VerifyReport) -> dict[str, object]:
-    return {
-        "summary": {s.value: report.count(s) for s in Status} | {"elapsed_ms": round(report.elapsed_ms, 1)},
-        "checks": [dataclasses.asdict(c) | {"status": c.status.value, "kind": kind}
-                   for kind, checks in (("schema", report.schema), ("health", report.health)) for c in checks],
-    }
 
 
 def print_json(report: VerifyReport) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from console.services.doctor import DoctorReport
+from console.doctor import DoctorReport
 
 
 def print_report(report: DoctorReport) -> None:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # console/
 _CHECKOUT = _PACKAGE.parent
 
 
@@ -14,8 +14,3 @@ def _locate(name: str) -> Path:
 MIGRATIONS_DIR = _locate("migrations")
 QUERIES_DIR = _locate("queries")
 ENGINES_DIR = _CHECKOUT / "engines"
-
-
-def query(name: str) -> str:
-    """The text of `queries/<name>.sql`."""
-    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from console.infra.json_out import print_json
 from console.migrator.runner import MigrateResult, MigrationStatus
-from console.render.json_out import print_json
 
 __all__ = ["print_json", "print_result", "print_status", "result_dict"]
 

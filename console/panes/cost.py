@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from console.services.panes.common import (
+from console.infra.server import ServerInfo
+from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
     PaneData,
@@ -24,7 +25,6 @@ from console.services.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.services.server import ServerInfo
 
 PANE = "cost"
 TITLE = "Cost per model"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.rows import class_row
 
-from console.resources import query
+from console.infra.queries import query
 
 COMMUNITY = "timescale"
 APACHE = "apache"

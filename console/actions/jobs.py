@@ -9,10 +9,10 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
-from console.db import Timeouts, session_timeouts
-from console.errors import EXIT_FAILED, ConsoleError
-from console.resources import query
-from console.services.server import ServerInfo
+from console.infra.db import Timeouts, session_timeouts
+from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.queries import for_version, query
+from console.infra.server import ServerInfo
 
 Conn = psycopg.Connection[tuple[object, ...]]
 # A job run (compressing a day of spans, say) may take minutes; waiting on a lock may not.
@@ -32,9 +32,9 @@ class JobRun:
 
 def history(conn: Conn, info: ServerInfo, job_id: int, limit: int = 20) -> list[JobRun]:
     """The job's latest logged runs, newest first (failures only before TimescaleDB 2.15)."""
-    name = "jobs/history" if info.tsdb_version_tuple >= (2, 15) else "jobs/history_pre_2_15"
     with conn.cursor(row_factory=class_row(JobRun)) as cur:
-        return cur.execute(query(name), {"job_id": job_id, "limit": limit}).fetchall()
+        text = for_version("jobs/history", info.tsdb_version_tuple)
+        return cur.execute(text, {"job_id": job_id, "limit": limit}).fetchall()
 
 
 def run_now(conn: Conn, info: ServerInfo, job_id: int) -> float:

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from console.services.panes.chunks import ChunkSize, ChunkSummary, HypertableChunks, SkewedChunk, chunk_sizes
-from console.services.panes.common import DEFAULT_TIMEOUT_MS, Conn, PaneResult, PaneStatus
-from console.services.panes.compression import (
+from console.infra.server import ServerInfo
+from console.panes.chunks import ChunkSize, ChunkSummary, HypertableChunks, SkewedChunk, chunk_sizes
+from console.panes.common import DEFAULT_TIMEOUT_MS, Conn, PaneResult, PaneStatus
+from console.panes.compression import (
     ChunkCompression,
     CompressionSummary,
     HypertableCompression,
     compression,
 )
-from console.services.panes.cost import (
+from console.panes.cost import (
     CostFreshness,
     CostPoint,
     CostSummary,
@@ -29,9 +30,8 @@ from console.services.panes.cost import (
     cost_per_model,
     parse_window,
 )
-from console.services.panes.jobs import DEFAULT_GRACE, Job, JobError, JobSummary, jobs
-from console.services.panes.retention import OverdueChunk, RetentionSummary, RetentionWindow, retention
-from console.services.server import ServerInfo
+from console.panes.jobs import DEFAULT_GRACE, Job, JobError, JobSummary, jobs
+from console.panes.retention import OverdueChunk, RetentionSummary, RetentionWindow, retention
 
 PANES = ("chunks", "compression", "jobs", "retention", "cost")
 

@@ -8,7 +8,8 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from console.services.panes.common import (
+from console.infra.server import ServerInfo
+from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
     PaneData,
@@ -21,7 +22,6 @@ from console.services.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.services.server import ServerInfo
 
 PANE = "chunks"
 TITLE = "Chunk sizes"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.services.panes.common import (
+from console.infra.server import ServerInfo
+from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
     PaneData,
@@ -21,7 +22,6 @@ from console.services.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.services.server import ServerInfo
 
 PANE = "jobs"
 TITLE = "Background jobs"

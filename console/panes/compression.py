@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 
 from psycopg import sql
 
-from console.services.panes.common import (
+from console.infra.queries import identifier
+from console.infra.server import ServerInfo
+from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
     PaneData,
@@ -23,11 +25,9 @@ from console.services.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.services.server import ServerInfo
 
 PANE = "compression"
 TITLE = "Compression ratios"
-COLUMNSTORE_NAMES_SINCE = (2, 18)  # chunk_columnstore_stats; chunk_compression_stats before (still in 2.29)
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,7 @@ def compression(
 
 def stats_function(info: ServerInfo) -> str:
     """The per-chunk stats function by version: 2.18 renamed it (the old name stays, deprecated)."""
-    columnstore = info.tsdb_version_tuple >= COLUMNSTORE_NAMES_SINCE
-    return "chunk_columnstore_stats" if columnstore else "chunk_compression_stats"
+    return identifier("compression_stats", info.tsdb_version_tuple)
 
 
 def _hypertable(rows: list[Row]) -> HypertableCompression:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from console.services.panes.common import (
+from console.infra.server import ServerInfo
+from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
     PaneData,
@@ -22,7 +23,6 @@ from console.services.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.services.server import ServerInfo
 
 PANE = "retention"
 TITLE = "Retention windows"

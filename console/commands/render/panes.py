@@ -13,10 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from console.render import formatting as fmt
-from console.render import json_out
-from console.render.json_out import plain
-from console.services.panes import (
+from console.infra import fmt, json_out
+from console.infra.json_out import plain
+from console.panes import (
     ChunkSummary,
     CompressionSummary,
     CostPoint,
@@ -31,7 +30,7 @@ from console.services.panes import (
     RetentionWindow,
     Snapshot,
 )
-from console.services.panes.common import duration_words
+from console.panes.common import duration_words
 
 _STATUS_STYLE = {PaneStatus.OK: "green", PaneStatus.EMPTY: "dim", PaneStatus.UNAVAILABLE: "yellow",
                  PaneStatus.TIMEOUT: "bold red"}

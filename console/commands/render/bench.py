@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from console.bench.service import BenchResult
-from console.render.json_out import plain
+from console.infra.json_out import plain
 
 
 def write_json(result: BenchResult, path: Path) -> None:

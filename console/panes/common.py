@@ -21,8 +21,8 @@ from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from console.resources import query
-from console.services.server import ServerInfo
+from console.infra.queries import query
+from console.infra.server import ServerInfo
 
 Conn = psycopg.Connection[Any]
 Row = dict[str, Any]

@@ -10,9 +10,9 @@ from types import TracebackType
 
 import psycopg
 
-from console.dsn import ResolvedDsn, scrub
-from console.errors import ConsoleError
-from console.resources import query
+from console.infra.dsn import ResolvedDsn, scrub
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
 
 APPLICATION_NAME = "obsconsole"
 CONNECT_TIMEOUT_S = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from console.errors import ConsoleError
+from console.infra.errors import ConsoleError
 
 _UNITS_MS = {"ms": 1, "s": 1_000, "sec": 1_000, "min": 60_000, "m": 60_000, "h": 3_600_000}
 _DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$")

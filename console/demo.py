@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from console import engines
-from console.dsn import ResolvedDsn
+from console.doctor import diagnose
 from console.engines import RunningEngine
+from console.infra.dsn import ResolvedDsn
+from console.infra.resources import MIGRATIONS_DIR
 from console.migrator import files, runner
 from console.migrator.features import community_features
-from console.resources import MIGRATIONS_DIR
 from console.seed.service import Reporter, SeedOptions, SeedResult, seed
-from console.services.doctor import diagnose
 
 Progress = Callable[[str], None]
 

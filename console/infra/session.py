@@ -13,11 +13,11 @@ from typing import TypeVar
 
 import psycopg
 
-from console.db import DEFAULT_TIMEOUTS, Timeouts, connect
-from console.dsn import ResolvedDsn
-from console.errors import ConsoleError
-from console.resources import query
-from console.services.server import ServerInfo, server_info
+from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
+from console.infra.server import ServerInfo, server_info
 
 T = TypeVar("T")
 Conn = psycopg.Connection[tuple[object, ...]]

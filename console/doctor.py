@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.db import connect
-from console.dsn import ResolvedDsn
-from console.errors import ConsoleError
-from console.services.server import Capability, ServerInfo, capabilities, server_info
+from console.infra.db import connect
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
+from console.infra.server import Capability, ServerInfo, capabilities, server_info
 
 
 @dataclass(frozen=True)

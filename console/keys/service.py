@@ -13,8 +13,8 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
-from console.errors import ConsoleError
-from console.resources import query
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
 
 KEY_PREFIX = "obs_"
 MAX_RATE_LIMIT = 1_000_000

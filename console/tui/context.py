@@ -1,0 +1,29 @@
+"""What every screen reads from the app, as one object the app owns (screens never import the app module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.infra.session import Session
+
+MIN_REFRESH_S = 1.0
+MAX_REFRESH_S = 60.0
+
+
+@dataclass
+class ConsoleContext:
+    """The one Session, the migrations folder and the dashboard's refresh interval (changed by `+`/`-`)."""
+
+    session: Session
+    migrations_dir: Path
+    refresh_s: float = 5.0
+
+    def __post_init__(self) -> None:
+        self.refresh_s = min(max(self.refresh_s, MIN_REFRESH_S), MAX_REFRESH_S)
+
+
+class HasContext:
+    """Mixin for the app: the context screens reach through `self.app`."""
+
+    context: ConsoleContext
