@@ -37,6 +37,7 @@ def snapshot(
     from console.infra.db import connect
     from console.infra.durations import parse_ms
     from console.infra.server import server_info
+    from console.infra.session import endpoint
     from console.panes import PaneOptions, refresh_all, select_panes
 
     try:
@@ -47,11 +48,12 @@ def snapshot(
     target = dsn_mod.resolve(dsn)
     with connect(target) as conn:  # a lost connection becomes one ConsoleError line (console.infra.db)
         info = server_info(conn)
+        where = endpoint(conn)
         result = refresh_all(conn, info, options, only=chosen)
     if as_json:
         render.print_json(result)
     else:
-        render.print_snapshot(result, wide=wide)
+        render.print_snapshot(result, where, wide=wide)
 
 
 def _window(length: str, start: str | None, end: str | None) -> CostWindow:

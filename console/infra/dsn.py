@@ -45,10 +45,21 @@ class ResolvedDsn:
         return f"{host}:{port}/{database}"
 
 
+_global_flag: list[str] = []
+
+
+def set_global_flag(value: str | None) -> None:
+    """The `--dsn` given before the subcommand (`obsconsole --dsn X status`): used where the subcommand has none."""
+    _global_flag[:] = [value] if value else []
+
+
 def resolve(flag: str | None) -> ResolvedDsn:
-    """The DSN by precedence: --dsn flag, OBSCONSOLE_DSN, DATABASE_URL, then libpq's own environment."""
+    """The DSN by precedence: the subcommand's --dsn, the global --dsn, OBSCONSOLE_DSN, DATABASE_URL, then libpq's
+    own environment."""
     if flag:
         return ResolvedDsn(flag, "--dsn")
+    if _global_flag:
+        return ResolvedDsn(_global_flag[0], "--dsn")
     for name in ("OBSCONSOLE_DSN", "DATABASE_URL"):
         value = os.environ.get(name)
         if value:

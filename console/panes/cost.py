@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from psycopg import sql
+
 from console.infra import fmt
 from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
@@ -102,31 +104,85 @@ class CostSummary:
     unpriced_requests: int
     unpriced_models: list[str]  # models with requests but no price in the window
     freshness: CostFreshness
+    source: CostSource
     series: list[CostPoint] = field(default_factory=list)
+
+
+COST_COLUMNS = ("total_cost_usd", "cost_usd", "total_cost", "cost")
+REQUEST_COLUMNS = ("request_count", "requests", "count")
+LOOKED_FOR = (f"looked for {VIEW}, or a continuous aggregate with a 1-hour bucket and the columns provider, model, "
+              f"a cost ({', '.join(COST_COLUMNS)}) and a request count ({', '.join(REQUEST_COLUMNS)})")
+
+
+@dataclass(frozen=True)
+class CostSource:
+    """The hourly continuous aggregate the pane reads, and the columns it recognised there."""
+
+    schema: str
+    view: str
+    mat_hypertable_id: int
+    bucket: str
+    cost: str
+    requests: str
+    unpriced: str | None  # unpriced_request_count where the source has it
+    input_tokens: str | None
+    output_tokens: str | None
+
+    @property
+    def label(self) -> str:
+        return self.view if self.view == VIEW else f"{self.view}: {self.bucket}, provider, model, {self.cost}, " \
+            f"{self.requests}" + "".join(f", {c}" for c in (self.unpriced, self.input_tokens, self.output_tokens) if c)
+
+    def template(self) -> dict[str, sql.Composable]:
+        def column(name: str | None) -> sql.Composable:
+            return sql.SQL("c.{}").format(sql.Identifier(name)) if name else sql.SQL("0")
+
+        return {"view": sql.Identifier(self.schema, self.view), "bucket": sql.Identifier(self.bucket),
+                "provider": sql.Identifier("provider"), "model": sql.Identifier("model"),
+                "cost": sql.Identifier(self.cost), "requests": column(self.requests),
+                "unpriced": column(self.unpriced), "input_tokens": column(self.input_tokens),
+                "output_tokens": column(self.output_tokens)}
+
+
+def find_source(rows: list[Row]) -> CostSource | None:
+    """The first candidate (cost_analysis_hourly first) carrying provider, model, a cost and a request count."""
+    for row in rows:
+        columns = set(row["columns"])
+        cost = next((c for c in COST_COLUMNS if c in columns), None)
+        requests = next((c for c in REQUEST_COLUMNS if c in columns), None)
+        if {"provider", "model"} <= columns and cost and requests:
+            def optional(name: str, found: set[str] = columns) -> str | None:
+                return name if name in found else None
+
+            return CostSource(row["view_schema"], row["view_name"], row["mat_hypertable_id"], row["bucket_column"],
+                              cost, requests, optional("unpriced_request_count"), optional("input_tokens"),
+                              optional("output_tokens"))
+    return None
 
 
 def cost_per_model(
     conn: Conn, info: ServerInfo, window: CostWindow | None = None, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
 ) -> PaneResult[ModelCost, CostSummary]:
-    """The cost pane. Unavailable on the Apache edition (continuous aggregates are a Community feature) and
-    where cost_analysis_hourly does not exist."""
-    reason = unavailable_reason(info, f"cost per model (the continuous aggregate {VIEW})", community=True)
+    """The cost pane, from cost_analysis_hourly or another hourly cost aggregate (find_source). Unavailable on the
+    Apache edition (continuous aggregates are a Community feature) and where no hourly cost aggregate exists."""
+    reason = unavailable_reason(info, "cost per model (an hourly continuous aggregate)", community=True)
     if reason:
         return unavailable(NAME, TITLE, reason)
     wanted = window or CostWindow()
 
     def body(conn: Conn) -> PaneData[ModelCost, CostSummary]:
-        found = fetch(conn, "panes/cost_freshness")
-        if not found:
-            raise Unavailable(f"the continuous aggregate {VIEW} does not exist (migration 004 not applied)")
-        fresh = found[0]
+        source = find_source(fetch(conn, "panes/cost_source"))
+        if source is None:
+            raise Unavailable(f"no hourly cost aggregate in this database ({LOOKED_FOR})")
+        fresh = fetch(conn, "panes/cost_freshness", {"view_schema": source.schema, "view_name": source.view})[0]
+        template = source.template()
         start, end = wanted.bounds(fresh["db_now"], fresh["watermark"], BUCKET)
         previous_start = start - (end - start)
         params = {"start": start, "end": end, "previous_start": previous_start,
                   "mat_hypertable_id": fresh["mat_hypertable_id"]}
-        models = fetch(conn, "panes/cost_by_model", params)
+        models = fetch(conn, "panes/cost_by_model", params, template=template)
         series = [CostPoint(r["bucket"], r["provider"], r["model"], r["cost_usd"], r["requests"])
-                  for r in fetch(conn, "panes/cost_series", params)]
+                  for r in fetch(conn, "panes/cost_series", params, template=template)]
         total = _sum(r["cost_usd"] for r in models)
         previous_total = _sum(r["previous_cost_usd"] for r in models)
         rows = [_model(r, total) for r in models if r["requests"]]
@@ -145,6 +201,7 @@ def cost_per_model(
             unpriced_requests=sum(r.unpriced_requests for r in rows),
             unpriced_models=sorted({r.model for r in rows if r.unpriced_requests}),
             freshness=freshness,
+            source=source,
             series=series,
         )
         empty = f"no LLM requests in the window ({freshness.note})"
@@ -260,6 +317,7 @@ def view(result: PaneResult[ModelCost, CostSummary]) -> PaneView:
         Cell.of(fmt.usd(m.cost_usd, COST_PLACES), Style.WARN if m.cost_usd is None else Style.PLAIN),
         Cell.of(f"{m.requests:,}"), Cell.of(fmt.pct(m.share_pct)), Cell.of(fmt.change(m.change_pct)),
         Cell.of(fmt.usd(m.cost_per_1k_tokens, PER_1K_SHOWN) if m.cost_per_1k_tokens is not None else ""),
+        Cell.of("n/a", Style.DIM) if summary.source.unpriced is None else
         Cell.of(f"{m.unpriced_requests:,}", Style.WARN if m.unpriced_requests else Style.PLAIN),
         Cell.of(f"{m.input_tokens:,}"), Cell.of(f"{m.output_tokens:,}"),
     )) for m in result.rows)
@@ -273,7 +331,11 @@ def view(result: PaneResult[ModelCost, CostSummary]) -> PaneView:
                              f"({', '.join(summary.unpriced_models)}): `obsconsole prices sync` would fix it",
                              Style.WARN))
     message = None if result.rows else Cell.of(result.reason or "", Style.DIM)
-    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, message, tuple(notes), _chart(summary),
+    if summary.source.unpriced is None:
+        notes.append(Cell.of(f"{summary.source.view} has no unpriced_request_count: requests without a price are "
+                             "not counted apart", Style.DIM))
+    title = f"{TITLE} ({summary.source.label})"
+    return PaneView(NAME, title, result.status.value, COLUMNS, rows, line, message, tuple(notes), _chart(summary),
                     result.elapsed_ms)
 
 

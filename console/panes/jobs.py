@@ -107,6 +107,7 @@ class JobSummary:
     max_worker_processes: int | None
     grace: timedelta
     measured_at: datetime
+    not_scheduled: str | None = None  # why no job of this database will run by itself (no scheduler), or None
 
 
 def jobs(
@@ -121,6 +122,7 @@ def jobs(
         rows = fetch(conn, "panes/jobs", {"grace": grace})
         found = [_job(r) for r in rows]
         first = rows[0] if rows else {}
+        scheduler = fetch(conn, "panes/scheduler")[0]
         summary = JobSummary(
             jobs=len(found),
             scheduled=sum(j.scheduled for j in found),
@@ -132,10 +134,28 @@ def jobs(
             max_worker_processes=_int(first.get("max_worker_processes")),
             grace=grace,
             measured_at=first.get("db_now") or datetime.now().astimezone(),
+            not_scheduled=_not_scheduled(scheduler, info) if found else None,
         )
         return PaneData(found, summary, "no background jobs")
 
     return run_pane(conn, NAME, TITLE, timeout_ms, body)
+
+
+def _not_scheduled(row: Row, info: ServerInfo) -> str | None:
+    """Why jobs will not run by themselves here, or None when TimescaleDB's scheduler runs for this database."""
+    if row["scheduler_running"]:
+        return None
+    if row["wasm"]:
+        cause = "this engine has no background workers (WASM)"
+    elif not row["launcher_running"]:
+        cause = "no TimescaleDB launcher runs (timescaledb not in shared_preload_libraries, or " \
+                "timescaledb.max_background_workers = 0)"
+    else:
+        cause = (f"no scheduler for database {info.database} (timescaledb.max_background_workers="
+                 f"{row['max_background_workers']} may be used up by other databases' schedulers and jobs)")
+    late = f"; {row['never_ran_past_start']} job(s) are past their start and never ran" \
+        if row["never_ran_past_start"] else ""
+    return f"jobs are not being scheduled: {cause}{late}. They run only by hand (CALL run_job)"
 
 
 def _job(row: Row) -> Job:
@@ -269,14 +289,16 @@ def view(result: PaneResult[Job, JobSummary]) -> PaneView:
     if summary is None or not result.rows:
         return status_view(result, COLUMNS)
     rows = tuple(ViewRow(str(j.job_id), job_cells(j)) for j in result.rows)
+    warning = Cell.of(summary.not_scheduled, Style.BAD) if summary.not_scheduled else None
     notes = tuple(Cell.of(f"job {j.job_id} latest error ({fmt.when(j.last_error.at)}): "
                           f"{j.last_error.sqlerrcode or ''} {j.last_error.message or ''}".rstrip(), Style.BAD)
                   for j in result.rows if j.last_error is not None)
     workers = (f" · max_background_workers={summary.max_background_workers}"
                if summary.max_background_workers is not None else "")
-    line = (f"{summary.jobs} jobs · {summary.running} running · {summary.failing} failing · {summary.overdue} "
-            f"overdue (grace {fmt.duration_words(summary.grace)}) · {summary.stuck} stuck{workers}")
-    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, None, notes, None, result.elapsed_ms)
+    scheduled = "NOT SCHEDULED · " if summary.not_scheduled else ""
+    line = (f"{scheduled}{summary.jobs} jobs · {summary.running} running · {summary.failing} failing · "
+            f"{summary.overdue} overdue (grace {fmt.duration_words(summary.grace)}) · {summary.stuck} stuck{workers}")
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, warning, notes, None, result.elapsed_ms)
 
 
 PANE = Pane(NAME, TITLE, lambda conn, info, options: jobs(conn, info, timeout_ms=options.timeout_for(NAME),

@@ -203,7 +203,7 @@ def view(result: PaneResult[RetentionWindow, RetentionSummary]) -> PaneView:
         Cell.of(fmt.when(w.oldest_range_start)), Cell.of(fmt.when(w.newest_range_end)), Cell.of(w.timeline),
     )) for w in result.rows)
     notes = tuple(Cell.of(f"{w.name}: {finding}", Style.WARN) for w in result.rows for finding in w.findings)
-    line = (f"{summary.with_policy}/{summary.objects} with a retention policy · {summary.overdue_chunks} chunks "
+    line = (f"{summary.with_policy}/{summary.objects} with a policy · {summary.overdue_chunks} chunks "
             f"overdue · {summary.findings} findings")
     charted = [w for w in result.rows if w.drop_after is not None]
     hot = [w.compress_after / timedelta(days=1) if w.compress_after else 0.0 for w in charted]

@@ -122,10 +122,17 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[ViewRow], width: int, 
 
     droppable = sorted((i for i, c in enumerate(columns) if c.priority > 0),
                        key=lambda i: (columns[i].priority, i), reverse=True)
+    dropped: list[int] = []
     for index in droppable:
         if total() <= width:
             break
         shown.remove(index)
+        dropped.append(index)
+    for index in reversed(dropped):  # a narrower column given way for a wide one may still fit: most important first
+        shown.append(index)
+        shown.sort()
+        if total() > width:
+            shown.remove(index)
     return shown
 
 

@@ -53,9 +53,13 @@ def check_jobs(ctx: Context, timeout_ms: int) -> CheckResult:
     findings += [f"job {j.job_id} {j.proc} overdue by {fmt.short_duration(j.overdue_by)}"
                  if not j.next_start_stuck else f"job {j.job_id} {j.proc} stuck (next_start -infinity)"
                  for j in overdue]
+    summary = result.summary
+    if summary is not None and summary.not_scheduled:
+        findings.insert(0, summary.not_scheduled)
     if findings:
         return CheckResult("H01", name, Status.WARN, expected, "; ".join(findings),
-                           "overdue: check timescaledb.max_background_workers against the number of jobs")
+                           "overdue or not scheduled: check that timescaledb is in shared_preload_libraries and "
+                           "timescaledb.max_background_workers covers every database's scheduler and its jobs")
     return CheckResult("H01", name, Status.PASS, expected, f"{len(rows)} jobs, none failing or overdue")
 
 

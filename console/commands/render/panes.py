@@ -35,13 +35,13 @@ def print_json(snapshot: Snapshot) -> None:
     json_out.print_json(snapshot_dict(snapshot))
 
 
-def print_snapshot(snapshot: Snapshot, console: Console | None = None, *, wide: bool = False) -> None:
+def print_snapshot(snapshot: Snapshot, endpoint: str, console: Console | None = None, *, wide: bool = False) -> None:
     """Each pane as a titled table, or one line saying why it has nothing to show."""
     out = console or Console(highlight=False)
     info = snapshot.info
     out.print(Text(printable(
         f"PostgreSQL {info.server_version}, TimescaleDB {info.timescaledb_installed or 'not installed'} "
-        f"({info.edition} edition), database {info.database}; {len(snapshot.views)} pane(s) in "
+        f"({info.edition} edition), {endpoint}; {len(snapshot.views)} pane(s) in "
         f"{snapshot.elapsed_ms:.0f} ms; times in UTC")))
     for view in snapshot.views:
         out.print()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from console.infra.errors import ConsoleError
+from console.infra.fmt import printable
+from console.infra.resources import state_dir
 from console.tui.screens.base import ConsoleScreen
 from console.verify.model import Status, VerifyReport, as_dict
 from console.verify.runner import verify_on
@@ -34,8 +36,10 @@ class VerifyScreen(ConsoleScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Running checks…", id="verify-summary", markup=False)
         table: DataTable[Text] = DataTable(id="verify-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "check", "status", "expected", "found", "remedy")
+        table.add_columns("#", "status", "check", "found")
         yield table
+        with VerticalScroll(id="verify-findings"):
+            yield Static("", id="verify-findings-text")
 
     def on_mount(self) -> None:
         self.action_rerun()
@@ -61,8 +65,14 @@ class VerifyScreen(ConsoleScreen):
         table = self.query_one("#verify-table", DataTable)
         table.clear()
         for check in report.checks:
-            table.add_row(Text(check.id), Text(check.name), Text(check.status.value, style=_STYLE[check.status]),
-                          Text(check.expected), Text(check.found), Text(check.remedy), key=check.id)
+            table.add_row(Text(check.id), Text(check.status.value, style=_STYLE[check.status]),
+                          Text(printable(check.name)), Text(printable(check.found)), key=check.id)
+        findings = [Text.assemble((f"{c.id} {c.status.value} ", _STYLE[c.status]), (printable(c.name), "bold"),
+                                  f"\n  found:    {printable(c.found)}\n  expected: {printable(c.expected)}"
+                                  f"\n  remedy:   {printable(c.remedy)}")
+                    for c in report.checks if c.status is not Status.PASS]
+        self.query_one("#verify-findings-text", Static).update(
+            Text("\n").join(findings) if findings else Text("every check passed", style="green"))
         counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
         verdict = "FAIL" if report.exit_code() else "PASS"
         self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms — r: re-run, e: export JSON",
@@ -72,6 +82,7 @@ class VerifyScreen(ConsoleScreen):
         if self.report is None:
             self.notify("no report yet", severity="warning")
             return
-        path = Path.cwd() / f"obsconsole-verify-{datetime.now():%Y%m%d-%H%M%S}.json"
+        path = state_dir() / "exports" / f"verify-{datetime.now(UTC):%Y%m%d-%H%M%S}Z.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(as_dict(self.report), indent=2))
         self.notify(f"verify report written to {path}")
