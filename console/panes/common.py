@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from itertools import groupby
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import psycopg
 from psycopg import errors as pgerrors
@@ -24,6 +24,9 @@ from console.infra.queries import query
 from console.infra.server import ServerInfo
 from console.panes.view import Cell, Column, PaneView, Style
 from console.panes.window import CostWindow
+
+if TYPE_CHECKING:
+    from console.panes.chunk_cache import SizeCache
 
 Conn = psycopg.Connection[Any]
 Row = dict[str, Any]
@@ -69,6 +72,7 @@ class PaneOptions:
     pane name; `timeout_ms` for the others)."""
 
     window: CostWindow = field(default_factory=CostWindow)
+    sizes: SizeCache | None = None  # the chunk sizes a long-running console keeps between refreshes
     grace: timedelta = timedelta(minutes=1)
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     timeouts: Mapping[str, int] = field(default_factory=dict)
