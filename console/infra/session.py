@@ -12,14 +12,13 @@ from typing import TypeVar
 
 import psycopg
 
-from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
+from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 from console.infra.server import ServerInfo, server_info
 
 T = TypeVar("T")
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 class Disconnected(ConsoleError):

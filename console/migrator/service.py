@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from console.infra.db import session_timeouts
+from console.infra.db import Conn, session_timeouts
 from console.migrator import files
-from console.migrator.runner import MIGRATION_TIMEOUTS, Conn, MigrateResult, MigrationStatus, migrate_on, status_on
+from console.migrator.runner import MIGRATION_TIMEOUTS, MigrateResult, MigrationStatus, migrate_on, status_on
 
 __all__ = ["MigrateResult", "MigrationStatus", "apply", "plan", "status"]
 

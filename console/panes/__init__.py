@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from console.infra.db import Conn
 from console.infra.server import ServerInfo
 from console.panes import chunks, compression, cost, jobs, retention
 from console.panes.chunks import ChunkSize, ChunkSummary, HypertableChunks, SkewedChunk, chunk_sizes
-from console.panes.common import DEFAULT_TIMEOUT_MS, Conn, Pane, PaneOptions, PaneResult, PaneStatus, Refreshed
+from console.panes.common import DEFAULT_TIMEOUT_MS, Pane, PaneOptions, PaneResult, PaneStatus, Refreshed
 from console.panes.compression import ChunkCompression, CompressionSummary, HypertableCompression
 from console.panes.cost import CostFreshness, CostPoint, CostSummary, ModelCost, cost_per_model
 from console.panes.jobs import DEFAULT_GRACE, Job, JobError, JobSummary

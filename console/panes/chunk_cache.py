@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from console.panes.common import Conn, Row, fetch
+from console.infra.db import Conn
+from console.panes.common import Row, fetch
 
 HOT_PER_TABLE = 2  # the newest uncompressed chunks of each hypertable, measured on every refresh
 COLD_TTL = timedelta(minutes=10)  # a cold chunk's size is re-measured once older than this

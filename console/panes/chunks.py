@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from console.infra import fmt
+from console.infra.db import Conn
 from console.infra.server import ServerInfo
 from console.panes import chunk_cache
 from console.panes.chunk_cache import Key, Measured, SizeCache
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
-    Conn,
     Pane,
     PaneData,
     PaneResult,

@@ -15,11 +15,11 @@ from enum import StrEnum
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import psycopg
 from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from console.infra.db import Conn
 from console.infra.queries import query
 from console.infra.server import ServerInfo
 from console.panes.view import Cell, Column, PaneView, Style
@@ -28,7 +28,6 @@ from console.panes.window import CostWindow
 if TYPE_CHECKING:
     from console.panes.chunk_cache import SizeCache
 
-Conn = psycopg.Connection[Any]
 Row = dict[str, Any]
 R = TypeVar("R")
 S = TypeVar("S")

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from psycopg import sql
 
 from console.infra import fmt
+from console.infra.db import Conn
 from console.infra.fmt import interval_words
 from console.infra.queries import identifier
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
-    Conn,
     Pane,
     PaneData,
     PaneResult,

@@ -12,11 +12,11 @@ from decimal import Decimal
 from psycopg import sql
 
 from console.infra import fmt
+from console.infra.db import Conn
 from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
-    Conn,
     Pane,
     PaneData,
     PaneResult,

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from console.infra import fmt
+from console.infra.db import Conn
 from console.infra.fmt import interval_words
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
-    Conn,
     Pane,
     PaneData,
     PaneResult,

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import class_row
 
-from console.infra.db import Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.queries import query
@@ -32,7 +32,6 @@ from console.seed.generator import (
 from console.seed.pricing import Price, PriceBook, PriceChange
 from console.seed.writers import CopyWriter, InsertWriter, WriteStats, is_wasm_engine
 
-Conn = psycopg.Connection[tuple[object, ...]]
 SEED_TIMEOUTS = Timeouts(statement_ms=1_800_000, lock_ms=10_000)
 DEFAULT_DAYS = 10
 DEFAULT_RATE = 250.0  # spans per hour: 60,000 spans over the default 10 days
