@@ -4,6 +4,7 @@ confirmation."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Group
@@ -22,10 +23,13 @@ from console.infra import fmt
 from console.infra.errors import ConsoleError
 from console.panes import Job, PaneResult, PaneStatus
 from console.panes.jobs import COLUMNS, job_cells, jobs
+from console.panes.view import Cell, Style
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
+
+LAST_RUN = [c.name for c in COLUMNS].index("last run")
 
 
 class JobsScreen(ConsoleScreen):
@@ -39,6 +43,7 @@ class JobsScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.jobs: dict[str, Job] = {}
+        self.manual_runs: dict[int, tuple[datetime, float]] = {}  # job id -> (started, seconds) run from here
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
@@ -71,12 +76,21 @@ class JobsScreen(ConsoleScreen):
         rows: list[Job] = result.rows
         self.jobs = {str(job.job_id): job for job in rows}
         sync_rows(self.query_one("#jobs-table", DataTable),
-                  [(str(j.job_id), [cell_text(c) for c in job_cells(j)]) for j in rows])
+                  [(str(j.job_id), [cell_text(c) for c in self._cells(j)]) for j in rows])
         if result.status is not PaneStatus.OK:
             self._summary(result.reason or result.status.value, "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
             self._summary(f"{len(rows)} jobs, {failing} failing — Enter: details, n: run now, r: reload")
+
+    def _cells(self, job: Job) -> list[Cell]:
+        """The job's cells; a run by hand from this console shows in "last run" until the job's own statistics
+        record a later run (run_job is not counted there on every version)."""
+        cells = list(job_cells(job))
+        manual = self.manual_runs.get(job.job_id)
+        if manual is not None and (job.last_run_started_at is None or job.last_run_started_at < manual[0]):
+            cells[LAST_RUN] = Cell.of(f"Success by hand {fmt.when_short(manual[0])} ({manual[1]:.2f} s)", Style.OK)
+        return cells
 
     def _selected(self) -> Job | None:
         table = self.query_one("#jobs-table", DataTable)
@@ -118,6 +132,7 @@ class JobsScreen(ConsoleScreen):
         except ConsoleError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
         else:
+            self.manual_runs[job.job_id] = (datetime.now(UTC) - timedelta(seconds=seconds), seconds)
             self.app.call_from_thread(self.notify, f"job {job.job_id} ran in {seconds:.2f} s")
         self._load()
 
