@@ -50,7 +50,9 @@ def drift(target: ResolvedDsn, *, directory: Path, to: int | None = None,
     )
 
 
-def _choose(local: list[MigrationFile], applied: set[int], to: int | None) -> tuple[list[MigrationFile], list[str], str]:
+def _choose(
+    local: list[MigrationFile], applied: set[int], to: int | None
+) -> tuple[list[MigrationFile], list[str], str]:
     capped = [m for m in local if to is None or m.version <= to]
     if not applied:
         return capped, [], "folder"

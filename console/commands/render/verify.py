@@ -27,8 +27,8 @@ def print_table(report: VerifyReport) -> None:
     out.print(f"{counts} in {report.elapsed_ms:.0f} ms", highlight=False)
 
 
-def print_json(report: VerifyReport) -> None:
-    json.dump(as_dict(report), sys.stdout, indent=2)
+def print_json(report: VerifyReport, extra: dict[str, object] | None = None) -> None:
+    json.dump(as_dict(report) | (extra or {}), sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 
