@@ -121,7 +121,7 @@ def _extra_detail(key: str, sides: Sides) -> str:
     word = re.compile(rf"\b{re.escape(name)}\b")
     for migration in sides.not_replayed:
         if word.search(migration.sql):
-            return f"not created by the replayed migrations; {migration.label} (not applied per the ledger) names it"
+            return f"not created by the replayed migrations; {migration.label} (not replayed) names it"
     return "not created by any replayed migration (made by hand or by another tool?)"
 
 
