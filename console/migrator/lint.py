@@ -107,7 +107,7 @@ def errors(findings: list[Finding]) -> list[Finding]:
 def _check(migration: MigrationFile, statement: Statement, code: str, created: set[str],
            rows: dict[str, int]) -> Iterator[Finding]:
     def finding(rule: str, message: str) -> Finding:
-        return Finding(rule, RULES[rule][0], migration.label, _code_line(statement), message)
+        return Finding(rule, RULES[rule][0], migration.label, statement.line, message)
 
     in_tx = not migration.no_transaction
     if in_tx and _TX_CONTROL.match(code):
@@ -140,24 +140,6 @@ def _check(migration: MigrationFile, statement: Statement, code: str, created: s
     if _SESSION_SET.match(code):
         yield finding("L007", f"`{code[:60]}` sets it for the whole session: it outlives the migration (and behind "
                               "a transaction pooler lands on another client's backend); use SET LOCAL")
-
-
-def _code_line(statement: Statement) -> int:
-    """The line of the statement's first token after any leading comments."""
-    text = statement.sql
-    i = 0
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-        elif text.startswith("--", i):
-            end = text.find("\n", i)
-            i = len(text) if end < 0 else end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i)
-            i = len(text) if end < 0 else end + 2
-        else:
-            break
-    return statement.line + text.count("\n", 0, i)
 
 
 def _created(code: str) -> set[str]:
