@@ -46,7 +46,7 @@ SELECT add_retention_policy('cost_by_hour', INTERVAL '30 days', if_not_exists =>
 
 def write_folder(tmp_path: Path, extra: dict[str, str] | None = None, upto: int = 6) -> Path:
     folder = tmp_path / "migrations"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for path in SHIPPED:
         if int(path.name.split("_")[0]) <= upto:
             shutil.copy(path, folder / path.name)

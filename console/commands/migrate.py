@@ -40,14 +40,14 @@ def migrate(
     try:
         if not dry_run:
             checked = preflight(target, directory=folder, to=to)
-            if not as_json:
-                render_pre.print_findings(checked, err=True)
             if checked.blocking and not force:
                 first = checked.blocking[0]
                 raise runner.MigrationRefused(
                     f"lint {first.code} at {first.where}: {first.message} ({len(checked.blocking)} error-level "
                     "finding(s) in pending files; `migrate --dry-run` lists them, --force applies anyway); "
                     "nothing was applied")
+            if not as_json:
+                render_pre.print_findings(checked, err=True, pending_only=True)
         result = runner.migrate(
             target, directory=folder, to=to, dry_run=dry_run,
             timeouts=timeouts, lock_wait_s=wait_s, progress=progress,

@@ -18,10 +18,12 @@ def as_dict(checked: Preflight) -> dict[str, object]:
             "rehearsal": plain(checked.rehearsal) if checked.rehearsal else None}
 
 
-def print_findings(checked: Preflight, *, err: bool = False) -> None:
+def print_findings(checked: Preflight, *, err: bool = False, pending_only: bool = False) -> None:
     """One line per finding: code, level, file:line, message (blocking errors marked)."""
     out = Console(stderr=err, highlight=False)
     for f in checked.findings:
+        if pending_only and f.file not in checked.pending:
+            continue
         mark = " (blocks migrate; --force overrides)" if f in checked.blocking else ""
         out.print(clean(f"lint {f.code} {f.level} {f.where}: {f.message}{mark}"), markup=False, soft_wrap=True)
 
