@@ -242,3 +242,21 @@ def _ledger(dsn: str) -> list[tuple[object, ...]]:
         if conn.execute("SELECT to_regclass('_sqlx_migrations')").fetchone() == (None,):
             return []
         return conn.execute("SELECT version, checksum FROM _sqlx_migrations ORDER BY 1").fetchall()
+
+
+def test_apache_target_refusals_and_version_differences_are_unsettled_not_drift(
+    cli: Cli, native_db: TestDb, tmp_path: Path
+) -> None:
+    folder = write_folder(tmp_path)
+    psql_apply(native_db.dsn, folder)  # 004 and 005 fail statement by statement on the Apache edition
+    result = cli("verify", "--dsn", native_db.dsn, "--drift", "--dir", str(folder), "--json", timeout=300)
+    drift = drift_of(result)
+    assert drift["target"].startswith("PostgreSQL 15") and "(apache)" in drift["target"]  # type: ignore[union-attr]
+    assert drift["replay_engine"].startswith("PostgreSQL 17")  # type: ignore[union-attr]
+    found = differences(drift)
+    assert drift["drifted"] is False, [d for d in found.values() if d["kind"] != "unsettled"]
+    cagg = found[("unsettled", "continuous aggregate", "cost_analysis_hourly")]
+    assert cagg["file"] == "004_continuous_aggregates.sql"
+    assert "the target runs the apache edition, which refuses continuous aggregates" in cagg["detail"]
+    retention = found[("unsettled", "job", "policy_retention on llm_traces")]
+    assert retention["file"] == "005_retention_policies.sql"
