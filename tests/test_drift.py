@@ -4,6 +4,7 @@ Each target is a tsl engine; the command starts its own scratch tsl engine to re
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -15,9 +16,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from textual.widgets import DataTable, Static
 
+from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
+from console.infra.session import Session
+from console.tui.app import ObsConsoleApp
 from tests.conftest import IN_CI, CliResult, TestDb, record_output
+from tests.tui_helpers import wait_for
 
 Cli = Callable[..., CliResult]
 SHIPPED = sorted(MIGRATIONS_DIR.glob("*.sql"))
@@ -260,3 +266,24 @@ def test_apache_target_refusals_and_version_differences_are_unsettled_not_drift(
     assert "the target runs the apache edition, which refuses continuous aggregates" in cagg["detail"]
     retention = found[("unsettled", "job", "policy_retention on llm_traces")]
     assert retention["file"] == "005_retention_policies.sql"
+
+
+def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    execute(tsl_db.dsn, "ALTER INDEX idx_logs_provider RENAME TO idx_logs_provider_old")
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_for(pilot, lambda: app.screen.query_one("#verify-table", DataTable).row_count >= 14)
+            await pilot.press("d")
+            summary = app.screen.query_one("#drift-summary", Static)
+            await wait_for(pilot, lambda: "DRIFT" in str(summary.render()), timeout=180)
+            table = app.screen.query_one("#drift-table", DataTable)
+            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+            assert rows == [["renamed", "index", "idx_logs_provider", "003_create_indexes.sql",
+                             "exists as idx_logs_provider_old (same definition)"]]
+            assert "6 migration(s) from the ledger" in str(summary.render())
+            await pilot.press("q")
+
+    asyncio.run(scenario())

@@ -30,14 +30,19 @@ def drift(target: ResolvedDsn, *, directory: Path, to: int | None = None,
           check_timeout_ms: int = 10_000) -> DriftReport:
     """Replay what the target's ledger says is applied (no ledger: every file in `directory` up to `to`) into a
     scratch engine and report every difference. Raises ConsoleError when no scratch engine can start."""
+    with connect(target, timeouts=Timeouts(check_timeout_ms, check_timeout_ms)) as conn:
+        return drift_on(conn, directory=directory, to=to)
+
+
+def drift_on(conn: Conn, *, directory: Path, to: int | None = None) -> DriftReport:
+    """`drift` on an open (read-only) connection to the target: the TUI's Verify screen uses its session's."""
     started = time.perf_counter()
     local = files.load(directory)
     if to is not None and to not in {m.version for m in local}:
         raise ConsoleError(f"--to {to}: no migration in {directory} has that version")
-    with connect(target, timeouts=Timeouts(check_timeout_ms, check_timeout_ms)) as conn:
-        info = server_info(conn)
-        applied = {v for v, row in ledger.rows(conn).items() if row.success}
-        live = snapshot.take(conn, info)
+    info = server_info(conn)
+    applied = {v for v, row in ledger.rows(conn).items() if row.success}
+    live = snapshot.take(conn, info)
     chosen, not_replayed, source = _choose(local, applied, to)
     with scratch() as scratch_conn:
         replay_info = server_info(scratch_conn)
