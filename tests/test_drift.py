@@ -276,7 +276,7 @@ def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_db: TestDb)
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, lambda: app.screen.query_one("#verify-table", DataTable).row_count >= 14)
-            await pilot.press("d")
+            await pilot.press("f")
             summary = app.screen.query_one("#drift-summary", Static)
             await wait_for(pilot, lambda: "DRIFT" in str(summary.render()), timeout=180)
             table = app.screen.query_one("#drift-table", DataTable)

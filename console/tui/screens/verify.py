@@ -1,5 +1,5 @@
 """Verify: the checks table (PASS/WARN/FAIL/SKIP, expected, found, remedy), re-run, export JSON; a Drift tab
-(`d`) replays the applied migrations into a scratch engine and lists every difference."""
+(`f`) replays the applied migrations into a scratch engine and lists every difference."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class VerifyScreen(ConsoleScreen):
     BINDINGS = [
         Binding("r", "rerun", "Re-run"),
         Binding("e", "export", "Export JSON"),
-        Binding("d", "drift", "Drift (replay)"),
+        Binding("f", "drift", "Drift (replay)"),
     ]
 
     def __init__(self) -> None:
@@ -43,7 +43,7 @@ class VerifyScreen(ConsoleScreen):
                 table.add_columns("#", "check", "status", "expected", "found", "remedy")
                 yield table
             with TabPane("Drift", id="drift-tab"):
-                yield Static("d: replay the applied migrations into a scratch engine and compare (10-40 s)",
+                yield Static("f: replay the applied migrations into a scratch engine and compare (10-40 s)",
                              id="drift-summary", markup=False)
                 drift: DataTable[Text] = DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
                 drift.add_columns("difference", "object", "name", "created by", "detail")
@@ -89,7 +89,7 @@ class VerifyScreen(ConsoleScreen):
         verdict = f"DRIFT: {len(report.drift)} difference(s)" if report.drift else "no drift"
         self.query_one("#drift-summary", Static).update(Text(
             f"{verdict}, {len(report.differences) - len(report.drift)} unsettled; {len(report.replayed)} "
-            f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; d: again",
+            f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; f: again",
             style="bold red" if report.drift else "bold green"))
 
     def _summary(self, text: str, style: str = "") -> None:
