@@ -60,7 +60,43 @@ def compare(expected: ReplayResult, actual: Snapshot, sides: Sides) -> list[Diff
         for key in wanted.keys() & found.keys():
             if wanted[key] != found[key]:
                 out.append(_changed(section, key, wanted[key], found[key], expected, community, sides))
+    return _fold_children(out, expected.snapshot, actual)
+
+
+def _fold_children(diffs: list[Difference], expected: Snapshot, actual: Snapshot) -> list[Difference]:
+    """Columns, constraints and indexes of a missing or extra table go with it: one row, counted there."""
+    tables = {(d.kind, d.name): d for d in diffs if d.section == "relation" and d.kind in {Kind.MISSING, Kind.EXTRA}}
+    counts: dict[tuple[Kind, str], dict[str, int]] = {}
+    kept: list[Difference] = []
+    for d in diffs:
+        owner = _owner(d, expected if d.kind is Kind.MISSING else actual)
+        if owner is not None and (d.kind, owner) in tables:
+            per = counts.setdefault((d.kind, owner), {})
+            per[d.section] = per.get(d.section, 0) + 1
+        else:
+            kept.append(d)
+    out: list[Difference] = []
+    for d in kept:
+        folded = counts.get((d.kind, d.name))
+        if d.section == "relation" and folded:
+            parts = ", ".join(_plural(n, section) for section, n in sorted(folded.items()))
+            d = Difference(d.kind, d.section, d.name, f"{d.detail} (with its {parts})", d.file)
+        out.append(d)
     return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}es" if word.endswith("x") else f"{n} {word}s"
+
+
+def _owner(d: Difference, side: Snapshot) -> str | None:
+    if d.section in {"column", "constraint"}:
+        return d.name.rsplit(".", 1)[0]
+    if d.section == "index":
+        table = side.get("index", {}).get(d.name, {}).get("table", "")
+        schema = d.name.rsplit(".", 1)[0] + "." if "." in d.name else ""
+        return schema + table if table else None
+    return None
 
 
 def _renames(section: str, wanted: dict[str, Attrs], found: dict[str, Attrs], missing: list[str],

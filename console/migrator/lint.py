@@ -56,7 +56,7 @@ _NOT_IDEMPOTENT: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^CREATE\s+(?:UNLOGGED\s+)?(TABLE|MATERIALIZED\s+VIEW|SCHEMA|SEQUENCE|EXTENSION)\s+(?!IF\s+NOT)",
                 re.I), "CREATE {0} without IF NOT EXISTS"),
     (re.compile(r"^CREATE\s+(VIEW|FUNCTION|PROCEDURE|TRIGGER)\b", re.I), "CREATE {0} without OR REPLACE"),
-    (re.compile(r"^DROP\s+(\w+(?:\s+VIEW)?)\s+(?!IF\s+EXISTS)", re.I), "DROP {0} without IF EXISTS"),
+    (re.compile(r"^DROP\s+(\w+(?:\s+VIEW)?)\s+(?:CONCURRENTLY\s+)?(?!IF\s+EXISTS)", re.I), "DROP {0} without IF EXISTS"),
     (re.compile(r"^ALTER\s+TABLE\b.*\bADD\s+(?:COLUMN\s+)?(?!IF\s+NOT\s+EXISTS|CONSTRAINT)\w", re.I | re.S),
      "ALTER TABLE … ADD COLUMN without IF NOT EXISTS"),
     (re.compile(r"^ALTER\s+TABLE\b.*\bDROP\s+(?:COLUMN\s+)?(?!IF\s+EXISTS|CONSTRAINT)\w", re.I | re.S),
