@@ -32,7 +32,7 @@ EXPECTED_007 = [
     ("L004", "error", 8), ("L003", "error", 9), ("L006", "warning", 10), ("L001", "error", 11),
 ]
 INDEX_007 = """-- 007: one more index on the spans
-CREATE INDEX IF NOT EXISTS idx_traces_environment ON llm_traces (environment, ts DESC);
+CREATE INDEX idx_traces_environment ON llm_traces (environment, ts DESC);
 """
 
 
@@ -75,6 +75,7 @@ def test_lint_codes_file_line_refusal_force_and_row_estimate(cli: Cli, tsl_db: T
     index = write_folder(tmp_path / "index", {"007_environment_index.sql": INDEX_007})
     applied = cli("migrate", "--dsn", tsl_db.dsn, "--dir", str(index), timeout=300)
     assert applied.code == 0, applied.output  # a warning does not block
-    assert (f"lint L005 warning 007_environment_index.sql:2: CREATE INDEX on hypertable llm_traces holding "
+    assert (f"warning: lint L005 007_environment_index.sql:2: CREATE INDEX on hypertable llm_traces holding "
             f"~{estimate:,} rows (catalog estimate)") in applied.stderr
+    assert "L006" not in applied.stderr  # authoring findings are for --dry-run and CI, not the apply log
     assert _ledger_versions(tsl_db.dsn) == [1, 2, 3, 4, 5, 6, 7]

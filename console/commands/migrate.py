@@ -47,7 +47,7 @@ def migrate(
                     "finding(s) in pending files; `migrate --dry-run` lists them, --force applies anyway); "
                     "nothing was applied")
             if not as_json:
-                render_pre.print_findings(checked, err=True, pending_only=True)
+                render_pre.print_lock_warnings(checked)
         result = runner.migrate(
             target, directory=folder, to=to, dry_run=dry_run,
             timeouts=timeouts, lock_wait_s=wait_s, progress=progress,

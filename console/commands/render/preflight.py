@@ -18,14 +18,21 @@ def as_dict(checked: Preflight) -> dict[str, object]:
             "rehearsal": plain(checked.rehearsal) if checked.rehearsal else None}
 
 
-def print_findings(checked: Preflight, *, err: bool = False, pending_only: bool = False) -> None:
+def print_findings(checked: Preflight) -> None:
     """One line per finding: code, level, file:line, message (blocking errors marked)."""
-    out = Console(stderr=err, highlight=False)
+    out = Console(highlight=False)
     for f in checked.findings:
-        if pending_only and f.file not in checked.pending:
-            continue
         mark = " (blocks migrate; --force overrides)" if f in checked.blocking else ""
         out.print(clean(f"lint {f.code} {f.level} {f.where}: {f.message}{mark}"), markup=False, soft_wrap=True)
+
+
+def print_lock_warnings(checked: Preflight) -> None:
+    """While migrating: only the L005 warnings of files about to run (a lock that blocks writes, now), on stderr
+    like the progress lines; the other findings are for `--dry-run` and CI."""
+    out = Console(stderr=True, highlight=False)
+    for f in checked.findings:
+        if f.code == "L005" and f.file in checked.pending:
+            out.print(clean(f"warning: lint {f.code} {f.where}: {f.message}"), markup=False, soft_wrap=True)
 
 
 def print_rehearsal(rehearsal: Rehearsal | None) -> None:
