@@ -83,8 +83,9 @@ class Expected:
 
 
 def load(directory: Path = MIGRATIONS_DIR) -> Expected:
-    """Parse `expected.toml` from the migrations folder."""
-    data = tomllib.loads((directory / EXPECTED_FILE).read_text(encoding="utf-8"))
+    """Parse `expected.toml` from the migrations folder (the shipped spec's when the folder has none)."""
+    path = directory / EXPECTED_FILE
+    data = tomllib.loads((path if path.exists() else MIGRATIONS_DIR / EXPECTED_FILE).read_text(encoding="utf-8"))
     tables = [
         Table(
             name=name,

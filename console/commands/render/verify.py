@@ -42,8 +42,8 @@ def print_table(report: VerifyReport, *, wide: bool = False) -> None:
                 out.print(Text(f"  {label + ':':<10}{printable(value)}"))
 
 
-def print_json(report: VerifyReport) -> None:
-    json.dump(as_dict(report), sys.stdout, indent=2)
+def print_json(report: VerifyReport, extra: dict[str, object] | None = None) -> None:
+    json.dump(as_dict(report) | (extra or {}), sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 

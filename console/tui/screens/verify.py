@@ -1,4 +1,5 @@
-"""Verify: the checks table (PASS/WARN/FAIL/SKIP, expected, found, remedy), re-run, export JSON."""
+"""Verify: the checks table (PASS/WARN/FAIL/SKIP, expected, found, remedy), re-run, export JSON; a Drift tab
+(`f`) replays the applied migrations into a scratch engine and lists every difference."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from console.drift.model import DriftReport
+from console.drift.service import drift_on
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
@@ -27,6 +30,7 @@ class VerifyScreen(ConsoleScreen):
     BINDINGS = [
         Binding("r", "rerun", "Re-run"),
         Binding("e", "export", "Export JSON"),
+        Binding("f", "drift", "Drift (replay)"),
     ]
 
     def __init__(self) -> None:
@@ -34,12 +38,20 @@ class VerifyScreen(ConsoleScreen):
         self.report: VerifyReport | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Running checks…", id="verify-summary", markup=False)
-        table: DataTable[Text] = DataTable(id="verify-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "status", "check", "found")
-        yield table
-        with VerticalScroll(id="verify-findings"):
-            yield Static("", id="verify-findings-text")
+        with TabbedContent(id="verify-tabs"):
+            with TabPane("Checks", id="checks-tab"):
+                yield Static("Running checks…", id="verify-summary", markup=False)
+                table: DataTable[Text] = DataTable(id="verify-table", cursor_type="row", zebra_stripes=True)
+                table.add_columns("#", "status", "check", "found")
+                yield table
+                with VerticalScroll(id="verify-findings"):
+                    yield Static("", id="verify-findings-text")
+            with TabPane("Drift", id="drift-tab"):
+                yield Static("f: replay the applied migrations into a scratch engine and compare (10-40 s)",
+                             id="drift-summary", markup=False)
+                drift: DataTable[Text] = DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
+                drift.add_columns("difference", "object", "name", "created by", "detail")
+                yield drift
 
     def on_mount(self) -> None:
         self.action_rerun()
@@ -56,6 +68,34 @@ class VerifyScreen(ConsoleScreen):
             self.app.call_from_thread(self._summary, f"cannot verify: {exc.message}", "bold red")
             return
         self.app.call_from_thread(self._show, report)
+
+    def action_drift(self) -> None:
+        self.query_one("#verify-tabs", TabbedContent).active = "drift-tab"
+        self.query_one("#drift-summary", Static).update("replaying the migrations into a scratch engine…")
+        self._drift()
+
+    @work(thread=True, exclusive=True, group="drift", exit_on_error=False)
+    def _drift(self) -> None:
+        directory = self.context.migrations_dir
+        try:
+            report = self.session.call(lambda conn, _info: drift_on(conn, directory=directory))
+        except ConsoleError as exc:
+            self.app.call_from_thread(self.query_one("#drift-summary", Static).update,
+                                      Text(f"cannot check drift: {exc.message}", style="bold red"))
+            return
+        self.app.call_from_thread(self._show_drift, report)
+
+    def _show_drift(self, report: DriftReport) -> None:
+        table = self.query_one("#drift-table", DataTable)
+        table.clear()
+        for d in report.differences:
+            table.add_row(Text(d.kind.value), Text(d.section), Text(printable(d.name)), Text(d.file or "-"),
+                          Text(printable(d.detail)))
+        verdict = f"DRIFT: {len(report.drift)} difference(s)" if report.drift else "no drift"
+        self.query_one("#drift-summary", Static).update(Text(
+            f"{verdict}, {len(report.differences) - len(report.drift)} unsettled; {len(report.replayed)} "
+            f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; f: again",
+            style="bold red" if report.drift else "bold green"))
 
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#verify-summary", Static).update(Text(text, style=style))
