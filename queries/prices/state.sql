@@ -1,0 +1,9 @@
+-- prices: is model_pricing there, has it migration 007's cache columns, and today's date in UTC (the server's).
+SELECT to_regclass('model_pricing') IS NOT NULL                                   AS has_table,
+       EXISTS (SELECT 1 FROM pg_attribute
+               WHERE attrelid = to_regclass('model_pricing')
+                 AND attname IN ('cache_read_price_per_1k_usd', 'cache_write_price_per_1k_usd')
+                 AND NOT attisdropped
+               HAVING count(*) = 2)                                              AS has_cache_columns,
+       (now() AT TIME ZONE 'UTC')::date                                          AS today,
+       to_regclass('llm_traces') IS NOT NULL                                     AS has_traces
