@@ -68,7 +68,7 @@ def plan(conn: Conn, *, provider: str | None = None, models_seen: bool = False, 
     snap = catalog.snapshot()
     result = SyncPlan(snap.label, snap.newest_change, state.today, scope + (f", provider {provider}" if provider
                                                                                else ""), dry_run)
-    if provider is None:
+    if provider is None and not models_seen:
         result.catalog_providers_skipped = [p for p in snap.provider_ids() if catalog.span_provider(p) is None]
     span_names = {catalog.SPAN_PROVIDERS[c] for c in chosen}
     result.unmapped_providers = sorted(f"{p}/{m}" for p, m in pairs

@@ -6,6 +6,7 @@ import textwrap
 from decimal import Decimal
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -63,9 +64,10 @@ def print_sync(result: SyncPlan) -> None:
 
 def print_list(listed: PriceList) -> None:
     """A table of the prices in force today; model names fold onto more lines instead of being cut."""
-    table = Table(title=f"Prices in force on {listed.today} (UTC), USD per 1k tokens", title_justify="left")
-    table.add_column("provider/model", overflow="fold", ratio=1)
-    for name in ("input", "output", "cache read", "cache write", "since"):
+    table = Table(title=f"Prices in force on {listed.today} (UTC), USD per 1k tokens", title_justify="left",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    table.add_column("provider/model", overflow="fold", min_width=20, ratio=1)
+    for name in ("input", "output", "cache rd", "cache wr", "since"):
         table.add_column(name, justify="right", no_wrap=True)
     for p in listed.prices:
         since = f"{p.effective_date}" + (f"\nnext {p.next_change}" if p.next_change else "")
