@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,25 @@ RELEASED = {
     "006_supporting_tables.sql":
         "e00504f71e1abc556d59d584c2ef2b80edde8926357bd577d5e7681433c431f931ac465e81a573aa59467466f7140209",
 }
+# Seeded spans against the model_pricing row in force on their UTC date, cache rates included (NULL: input rate).
+SEEDED_COSTS = """
+SELECT count(*) FILTER (WHERE t.input_cost_usd IS DISTINCT FROM
+           ((t.input_tokens - t.cache_read_input_tokens - t.cache_creation_input_tokens) * p.inp
+            + t.cache_read_input_tokens * COALESCE(p.crd, p.inp)
+            + t.cache_creation_input_tokens * COALESCE(p.cwr, p.inp)) / 1000
+         OR t.output_cost_usd IS DISTINCT FROM t.output_tokens * p.outp / 1000),
+       count(*) FILTER (WHERE t.cache_read_input_tokens > 0 AND p.crd < p.inp),
+       count(*) FILTER (WHERE t.cache_creation_input_tokens > 0 AND p.cwr > p.inp),
+       count(DISTINCT t.model)
+FROM llm_traces t
+LEFT JOIN LATERAL (
+    SELECT mp.input_price_per_1k_usd AS inp, mp.output_price_per_1k_usd AS outp,
+           mp.cache_read_price_per_1k_usd AS crd, mp.cache_write_price_per_1k_usd AS cwr
+    FROM model_pricing mp
+    WHERE mp.provider = t.provider AND mp.model = t.model AND mp.effective_date <= (t.ts AT TIME ZONE 'UTC')::date
+    ORDER BY mp.effective_date DESC
+    LIMIT 1) p ON true
+"""
 ROWS = ("SELECT provider, model, input_price_per_1k_usd, output_price_per_1k_usd, cache_read_price_per_1k_usd,"
         " cache_write_price_per_1k_usd, effective_date, id FROM model_pricing ORDER BY id")
 
@@ -117,6 +136,20 @@ def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None
     assert narrow.code == 0 and narrow.stdout.count("\n") > 400
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80, "fits 80 columns"
     assert "aws.bedrock/" in narrow.stdout and "…" not in narrow.stdout, "names wrap, never cut"
+
+    # The seeder costs spans from the synced rows: cached input at the catalog's cache-read/-write rates.
+    end = f"{date.fromisoformat(today) + timedelta(days=1)}T00:00Z"
+    seeded = cli("seed", "--dsn", dsn, "--spans", "3000", "--days", "1", "--end", end, "--no-aftercare", "--json")
+    assert seeded.code == 0, seeded.output
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        mismatched, cheaper_reads, dearer_writes, models = conn.execute(SEEDED_COSTS).fetchone()  # type: ignore[misc]
+        assert mismatched == 0 and cheaper_reads > 100 and dearer_writes > 0 and models == 25
+        span = conn.execute("SELECT input_tokens, cache_read_input_tokens, output_tokens, total_cost_usd"
+                            " FROM llm_traces WHERE model = 'gpt-4o' AND cache_read_input_tokens > 0"
+                            " ORDER BY ts LIMIT 1").fetchone()
+    assert span is not None
+    usage = Usage(input_tokens=span[0], cache_read_tokens=span[1], output_tokens=span[2])
+    assert calc_price(usage, "gpt-4o", provider_id="openai").total_price == span[3], "same as genai-prices"
 
 
 def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb) -> None:

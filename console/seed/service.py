@@ -305,12 +305,15 @@ class _PriceRow:
     input_price_per_1k_usd: Decimal
     output_price_per_1k_usd: Decimal
     effective_date: date
+    cache_read_price_per_1k_usd: Decimal | None
+    cache_write_price_per_1k_usd: Decimal | None
 
 
 def _price_rows(conn: Conn) -> list[Price]:
     with conn.cursor(row_factory=class_row(_PriceRow)) as cur:
         rows = cur.execute(query("seed/pricing_rows")).fetchall()
-    return [Price(r.provider, r.model, r.input_price_per_1k_usd, r.output_price_per_1k_usd, r.effective_date)
+    return [Price(r.provider, r.model, r.input_price_per_1k_usd, r.output_price_per_1k_usd, r.effective_date,
+                  r.cache_read_price_per_1k_usd, r.cache_write_price_per_1k_usd)
             for r in rows]
 
 
