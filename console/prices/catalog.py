@@ -24,6 +24,10 @@ SPAN_PROVIDERS = {
     "groq": "groq", "deepseek": "deepseek", "cohere": "cohere", "x-ai": "x_ai", "aws": "aws.bedrock",
     "azure": "azure.ai.openai", "perplexity": "perplexity",
 }
+# Catalog models served under another span provider: Google's partner models (Claude) exist only on Vertex AI.
+PARTNER_MODELS = {("google", "claude"): "gcp.vertex_ai"}
+# Span providers priced from a catalog provider besides its own name (Gemini on Vertex AI costs as on the API).
+ALSO_PRICED_AS = {"gcp.vertex_ai": "google"}
 
 
 @dataclass(frozen=True)
@@ -133,12 +137,31 @@ def span_provider(catalog_provider: str) -> str | None:
     return SPAN_PROVIDERS.get(catalog_provider)
 
 
+def span_provider_of(model: CatalogModel) -> str:
+    """The span provider a mapped catalog model is stored under."""
+    for (provider, prefix), name in PARTNER_MODELS.items():
+        if model.catalog_provider == provider and model.catalog_id.startswith(prefix):
+            return name
+    return SPAN_PROVIDERS[model.catalog_provider]
+
+
+def span_names(catalog_id: str) -> set[str]:
+    """Every span provider name a catalog provider prices."""
+    return {SPAN_PROVIDERS[catalog_id], *(n for n, c in ALSO_PRICED_AS.items() if c == catalog_id)}
+
+
 def catalog_provider(span_provider_name: str) -> str | None:
     """The catalog id for a span provider name (or a catalog id given as is)."""
+    if span_provider_name in ALSO_PRICED_AS:
+        return ALSO_PRICED_AS[span_provider_name]
     for catalog_id, name in SPAN_PROVIDERS.items():
         if span_provider_name in (name, catalog_id):
             return catalog_id
     return None
+
+
+def known_span_providers() -> list[str]:
+    return sorted({*SPAN_PROVIDERS.values(), *ALSO_PRICED_AS})
 
 
 def models_of(catalog_id: str) -> list[CatalogModel]:

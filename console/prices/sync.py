@@ -70,27 +70,29 @@ def plan(conn: Conn, *, provider: str | None = None, models_seen: bool = False, 
                                                                                else ""), dry_run)
     if provider is None and not models_seen:
         result.catalog_providers_skipped = [p for p in snap.provider_ids() if catalog.span_provider(p) is None]
-    span_names = {catalog.SPAN_PROVIDERS[c] for c in chosen}
+    wanted = {n for c in chosen for n in catalog.span_names(c)}
+    if provider in wanted:
+        wanted = {provider}
     result.unmapped_providers = sorted(f"{p}/{m}" for p, m in pairs
                                        if catalog.catalog_provider(p) is None and (provider is None or p == provider))
     targets: dict[tuple[str, str], CatalogModel] = {}
     for catalog_id in chosen:
-        span_provider = catalog.SPAN_PROVIDERS[catalog_id]
-        referenced: set[tuple[str, str]] = set()
-        for name in sorted(m for p, m in pairs if p == span_provider):
+        referenced: set[tuple[str, str, str]] = set()  # span provider, catalog provider, catalog id
+        for span_provider, name in sorted(pair for pair in pairs if pair[0] in catalog.span_names(catalog_id)):
             found = catalog.resolve(catalog_id, name)
             if found is None:
                 result.not_in_catalog.append(f"{span_provider}/{name}")
                 continue
             targets[(span_provider, name)] = found
-            referenced.add((found.catalog_provider, found.catalog_id))
+            referenced.add((span_provider, found.catalog_provider, found.catalog_id))
         if not models_seen:
             for model in catalog.models_of(catalog_id):
-                key = (model.catalog_provider, model.catalog_id)
+                span_provider = catalog.span_provider_of(model)
+                key = (span_provider, model.catalog_provider, model.catalog_id)
                 if key not in referenced and catalog.resolve(catalog_id, model.catalog_id) is model:
                     targets[(span_provider, model.catalog_id)] = model
     for (span_provider, name), model in sorted(targets.items()):
-        if span_provider not in span_names:
+        if span_provider not in wanted:
             continue
         label = f"{span_provider}/{name}"
         if model.tiered:
@@ -131,7 +133,7 @@ def _chosen_providers(provider: str | None) -> list[str]:
         return list(catalog.SPAN_PROVIDERS)
     found = catalog.catalog_provider(provider)
     if found is None:
-        known = ", ".join(sorted(catalog.SPAN_PROVIDERS.values()))
+        known = ", ".join(catalog.known_span_providers())
         raise ConsoleError(f"--provider {provider!r} is not a provider the catalog prices (known: {known}); "
                            "nothing was changed")
     return [found]

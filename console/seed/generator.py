@@ -185,9 +185,11 @@ class HourRows:
 
 
 def model_specs(book: PriceBook, until: date) -> tuple[ModelSpec, ...]:
-    """The models to seed: every priced model of PROFILES with a price effective by `until`, plus UNPRICED_MODEL
-    (a synced catalog prices hundreds of models; the seeder keeps to the ones it knows how they behave)."""
-    chosen = [(p, m) for p, m in book.models() if m in PROFILES and (book.first_date(p, m) or until) <= until]
+    """The models to seed: every priced model of PROFILES (served by a provider of SERVER_ADDRESS) with a price
+    effective by `until`, plus UNPRICED_MODEL. A synced catalog prices hundreds of models, some under several
+    providers (o4-mini on Azure too); the seeder keeps to the ones whose behaviour it knows."""
+    chosen = [(p, m) for p, m in book.models()
+              if p in SERVER_ADDRESS and m in PROFILES and (book.first_date(p, m) or until) <= until]
     if UNPRICED_MODEL not in chosen and book.first_date(*UNPRICED_MODEL) is None:
         chosen.append(UNPRICED_MODEL)
     return tuple(ModelSpec(p, m, PROFILES.get(m, DEFAULT_PROFILE)) for p, m in sorted(chosen))

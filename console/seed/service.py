@@ -21,6 +21,7 @@ from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.queries import query
 from console.seed import aftercare, pricing
 from console.seed.generator import (
+    ModelSpec,
     SeedSpec,
     generate,
     iter_hours,
@@ -93,6 +94,7 @@ class TargetInfo:
     has_logs: bool
     has_metrics: bool
     has_pricing: bool
+    has_cache_prices: bool
 
     @property
     def wasm(self) -> bool:
@@ -215,7 +217,7 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
         models = model_specs(book, end.date())
         total = options.spans if options.spans is not None else round((options.rate or DEFAULT_RATE) * hours)
         spec = SeedSpec(seed=options.seed, start=start, hours=hours, spans=max(1, total), models=models, prices=book)
-        notes: list[str] = []
+        notes = _cache_price_note(book, models, end.date())
         workers = options.workers
         if info.wasm and workers > 1:
             notes.append(f"--workers {workers} ignored: the tsl engine serves one connection at a time")
@@ -276,9 +278,10 @@ def _prices(conn: Conn, info: TargetInfo, start: datetime, end: datetime
         return book, source, None, f"none: {chosen.model} has no price before {day}"
     inserted = False
     if info.has_pricing:
-        returned = conn.execute(query("seed/price_change"), {
+        returned = conn.execute(query("seed/price_change_cached" if info.has_cache_prices else "seed/price_change"), {
             "provider": after.provider, "model": after.model, "input": after.input_per_1k,
-            "output": after.output_per_1k, "effective_date": after.effective_date,
+            "output": after.output_per_1k, "cache_read": after.cache_read_per_1k,
+            "cache_write": after.cache_write_per_1k, "effective_date": after.effective_date,
         }).fetchone()
         inserted = returned is not None
         book = PriceBook(_price_rows(conn))
@@ -292,6 +295,16 @@ def _prices(conn: Conn, info: TargetInfo, start: datetime, end: datetime
             f"input {_usd(before.input_per_1k)} -> {_usd(effective.input_per_1k)}, output "
             f"{_usd(before.output_per_1k)} -> {_usd(effective.output_per_1k)} USD per 1k tokens ({where})")
     return book, source, change, note
+
+
+def _cache_price_note(book: PriceBook, models: tuple[ModelSpec, ...], day: date) -> list[str]:
+    """A note naming how many seeded models have no cache prices (their cached input costs the input rate)."""
+    priced = [book.at(m.provider, m.model, day) for m in models]
+    without = [p for p in priced if p is not None and p.cache_read_per_1k is None and p.cache_write_per_1k is None]
+    if not without:
+        return []
+    return [f"{len(without)} of {sum(p is not None for p in priced)} priced models have no cache prices in force: "
+            "their cached input costs the input rate (`obsconsole prices sync` adds the catalog's)"]
 
 
 def _usd(value: Decimal) -> str:
