@@ -61,6 +61,11 @@ def rows(dsn: str) -> list[tuple[Any, ...]]:
         return conn.execute(ROWS).fetchall()
 
 
+def rows_006(dsn: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute("SELECT * FROM model_pricing ORDER BY id").fetchall()
+
+
 def sync_json(cli: Cli, dsn: str, *args: str) -> dict[str, Any]:
     result = cli("prices", "sync", "--dsn", dsn, "--json", *args)
     assert result.code == 0, result.output
@@ -102,6 +107,9 @@ def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None
     assert sonnet["new"] == {"input": "0.003", "output": "0.015", "cache_read": "0.0003", "cache_write": "0.00375"}
     # A dated price change of the catalog becomes a row on its own date.
     assert ("anthropic", "claude-sonnet-4-6", "2026-03-13") in by_name
+    # Google's Claude models exist only on Vertex AI: stored under gcp.vertex_ai, never gcp.gemini.
+    assert ("gcp.vertex_ai", "claude-sonnet-4-5", today) in by_name
+    assert not any(p == "gcp.gemini" and m.startswith("claude") for p, m, _d in by_name)
     assert {"anthropic/claude-sonnet-4-5", "gcp.gemini/gemini-2.5-pro"} <= set(dry["tiered"])
     assert "deepseek/deepseek-chat" in dry["time_of_day"]
     assert dry["not_in_catalog"] == ["mistral_ai/mistral-small"]
@@ -161,9 +169,15 @@ def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb
     assert refused.code == 2 and "004_continuous_aggregates.sql needs TimescaleDB Community" in refused.stderr
     # ... but both are plain PostgreSQL: by hand they apply (007 is two ALTER TABLEs), and re-running is harmless.
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for name in ("006_supporting_tables.sql", "007_model_pricing_cache_prices.sql"):
-            conn.execute((MIGRATIONS_DIR / name).read_text())
-        conn.execute((MIGRATIONS_DIR / "007_model_pricing_cache_prices.sql").read_text())
+        conn.execute((MIGRATIONS_DIR / "006_supporting_tables.sql").read_text())
+    pre_007 = rows_006(dsn)
+    assert sync_json(cli, dsn, "--provider", "openai", "--dry-run")["changes"], "a dry run works before 007"
+    one_line_refusal(cli("prices", "sync", "--dsn", dsn),
+                     "model_pricing has no cache price columns: apply migration 007")
+    assert rows_006(dsn) == pre_007
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for _twice in range(2):
+            conn.execute((MIGRATIONS_DIR / "007_model_pricing_cache_prices.sql").read_text())
         for provider, model in (("anthropic", "claude-sonnet-4-5-20250929"), ("openai", "gpt-4o"),
                                 ("acme", "mystery-1"), ("mistral_ai", "mistral-small")):
             conn.execute("INSERT INTO llm_traces (ts, trace_id, span_id, span_name, service_name, provider, model)"
@@ -189,3 +203,18 @@ def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb
     assert "span providers the catalog does not know (1): acme/mystery-1" in text.stdout
     listed = json.loads(cli("prices", "list", "--dsn", dsn, "--json").stdout)
     assert listed["has_cache_columns"] and len(listed["prices"]) == 25, "006's 24 models + 1 seen"
+
+    # An operator's read-only fence on the database is respected: the dry run reads, the sync refuses.
+    database = psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only = on')
+        conn.execute("INSERT INTO model_pricing (provider, model, input_price_per_1k_usd, output_price_per_1k_usd,"
+                     " effective_date) VALUES ('openai', E'evil\\x1b[31m-model', 1, 1, DATE '2026-01-01')")
+    fenced = cli("prices", "sync", "--dsn", dsn, "--provider", "openai")
+    one_line_refusal(fenced, "default_transaction_read_only is on for this database or role")
+    assert cli("prices", "sync", "--dsn", dsn, "--provider", "openai", "--dry-run").code == 0
+    shown = cli("prices", "list", "--dsn", dsn, "--provider", "openai")
+    assert shown.code == 0 and "\x1b" not in shown.stdout and "evil\\x1b[31m-model" in shown.stdout
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET default_transaction_read_only = off")
+        conn.execute(f'ALTER DATABASE "{database}" RESET default_transaction_read_only')

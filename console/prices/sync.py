@@ -109,7 +109,13 @@ def apply(conn: Conn, result: SyncPlan) -> SyncPlan:
     """Insert the planned rows in one read-write transaction (the session stays read-only otherwise)."""
     if not result.changes:
         return result
-    if not store.state(conn).has_cache_columns:
+    state = store.state(conn)
+    if state.in_recovery:
+        raise ConsoleError("this server is a standby (read-only): run prices sync on the primary; nothing was changed")
+    if state.fenced:
+        raise ConsoleError("default_transaction_read_only is on for this database or role: it is fenced off from "
+                           "writes, and prices sync leaves it so; nothing was changed")
+    if not state.has_cache_columns:
         raise ConsoleError("model_pricing has no cache price columns: apply migration 007 first (`obsconsole "
                            "migrate`, or its plain SQL on the Apache edition); nothing was changed")
     try:
