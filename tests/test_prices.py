@@ -140,10 +140,14 @@ def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None
     assert prices["claude-sonnet-4"]["rates"]["cache_read"] == "0.0003"
     assert prices["claude-sonnet-4"]["effective_date"] == today
     assert {p["provider"] for p in prices.values()} == {"anthropic"}
-    narrow = cli("prices", "list", "--dsn", dsn, extra_env={"COLUMNS": "80"})
-    assert narrow.code == 0 and narrow.stdout.count("\n") > 400
-    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80, "fits 80 columns"
-    assert "aws.bedrock/" in narrow.stdout and "…" not in narrow.stdout, "names wrap, never cut"
+    every = json.loads(cli("prices", "list", "--dsn", dsn, "--json").stdout)["prices"]
+    for columns in ("80", ""):  # a terminal 80 columns wide, and piped
+        narrow = cli("prices", "list", "--dsn", dsn, extra_env={"COLUMNS": columns})
+        assert narrow.code == 0 and "…" not in narrow.stdout
+        lines = narrow.stdout.splitlines()
+        assert max(len(line) for line in lines) <= 80, "fits 80 columns"
+        starts = {line.split()[0] for line in lines[2:] if line and not line.startswith(" ")}
+        assert {f"{p['provider']}/{p['model']}" for p in every} <= starts, "each name whole at the start of a line"
 
     # The seeder costs spans from the synced rows: cached input at the catalog's cache-read/-write rates.
     end = f"{date.fromisoformat(today) + timedelta(days=1)}T00:00Z"
@@ -213,7 +217,7 @@ def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb
     fenced = cli("prices", "sync", "--dsn", dsn, "--provider", "openai")
     one_line_refusal(fenced, "default_transaction_read_only is on for this database or role")
     assert cli("prices", "sync", "--dsn", dsn, "--provider", "openai", "--dry-run").code == 0
-    shown = cli("prices", "list", "--dsn", dsn, "--provider", "openai")
+    shown = cli("prices", "list", "--dsn", dsn, "--provider", "openai", extra_env={"COLUMNS": "80"})
     assert shown.code == 0 and "\x1b" not in shown.stdout and "evil\\x1b[31m-model" in shown.stdout
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SET default_transaction_read_only = off")

@@ -6,21 +6,14 @@ import textwrap
 from decimal import Decimal
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
+from console.infra.fmt import printable
 from console.prices.catalog import Rates
 from console.prices.listing import PriceList
 from console.prices.sync import SyncPlan
 
 WIDTH = 80
-
-
-def safe(text: str) -> str:
-    """Data as printable text: control characters escaped, never sent to the terminal."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def price(value: Decimal | None) -> str:
@@ -36,7 +29,7 @@ def rates(value: Rates | None) -> str:
 
 def _listing(title: str, names: list[str]) -> None:
     if names:
-        typer.echo(textwrap.fill(f"{title} ({len(names)}): " + ", ".join(safe(n) for n in names), WIDTH,
+        typer.echo(textwrap.fill(f"{title} ({len(names)}): " + ", ".join(printable(n) for n in names), WIDTH,
                                  subsequent_indent="  ", break_long_words=False, break_on_hyphens=False))
 
 
@@ -50,7 +43,7 @@ def print_sync(result: SyncPlan) -> None:
     typer.echo(f"{verb} {count} model_pricing row(s); {result.up_to_date} model(s) already up to date"
                + (" (dry run: nothing changed)" if result.dry_run else ""))
     for change in result.changes:
-        typer.echo(f"  {safe(change.provider)}/{safe(change.model)}  from {change.effective_date}"
+        typer.echo(f"  {printable(change.provider)}/{printable(change.model)}  from {change.effective_date}"
                    + (f"  ({change.catalog_model})" if not change.catalog_model.endswith(f"/{change.model}") else ""))
         typer.echo(textwrap.fill(f"{rates(change.old)} -> {rates(change.new)}", WIDTH, initial_indent="    ",
                                  subsequent_indent="    "))
@@ -63,17 +56,28 @@ def print_sync(result: SyncPlan) -> None:
 
 
 def print_list(listed: PriceList) -> None:
-    """A table of the prices in force today; model names fold onto more lines instead of being cut."""
-    table = Table(title=f"Prices in force on {listed.today} (UTC), USD per 1k tokens", title_justify="left",
-                  box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    table.add_column("provider/model", overflow="fold", min_width=20, ratio=1)
-    for name in ("input", "output", "cache rd", "cache wr", "since"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for p in listed.prices:
-        since = f"{p.effective_date}" + (f"\nnext {p.next_change}" if p.next_change else "")
-        table.add_row(Text(safe(f"{p.provider}/{p.model}")), price(p.rates.input), price(p.rates.output),
-                      price(p.rates.cache_read), price(p.rates.cache_write), since)
-    Console(width=min(Console().width, 120), highlight=False).print(table)
+    """The prices in force today, one model a row. A name longer than its column gets a line of its own with
+    the figures on the next (whole names, grep-able, within the console's width: 80 when piped)."""
+    headers = ("input", "output", "cache rd", "cache wr", "since")
+    cells = [(printable(f"{p.provider}/{p.model}"),
+              (price(p.rates.input), price(p.rates.output), price(p.rates.cache_read), price(p.rates.cache_write),
+               str(p.effective_date)), p.next_change) for p in listed.prices]
+    widths = [max([len(h), *(len(c[1][i]) for c in cells)]) for i, h in enumerate(headers)]
+    figures_width = sum(w + 2 for w in widths)
+    name_width = max(16, Console().width - figures_width)
+
+    def figures(values: tuple[str, ...]) -> str:
+        return "".join(f"  {v:>{w}}" for v, w in zip(values, widths, strict=True))
+
+    typer.echo(f"Prices in force on {listed.today} (UTC), USD per 1k tokens")
+    typer.echo(f"{'provider/model':<{name_width}}{figures(headers)}")
+    for name, values, next_change in cells:
+        if len(name) > name_width:
+            typer.echo(name)
+            name = ""
+        typer.echo(f"{name:<{name_width}}{figures(values)}")
+        if next_change:
+            typer.echo(f"{'':<{name_width}}  next change from {next_change}")
     if not listed.has_cache_columns:
         typer.echo("cache prices: migration 007 is not applied here")
     _listing("not yet in force", listed.not_yet_in_force)
