@@ -153,6 +153,8 @@ def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None
     end = f"{date.fromisoformat(today) + timedelta(days=1)}T00:00Z"
     seeded = cli("seed", "--dsn", dsn, "--spans", "3000", "--days", "1", "--end", end, "--no-aftercare", "--json")
     assert seeded.code == 0, seeded.output
+    notes = json.loads(seeded.stdout)["notes"]
+    assert any("priced models have no cache prices in force" in n for n in notes), notes  # e.g. mistral-large
     with psycopg.connect(dsn, autocommit=True) as conn:
         mismatched, cheaper_reads, dearer_writes, models = conn.execute(SEEDED_COSTS).fetchone()  # type: ignore[misc]
         assert mismatched == 0 and cheaper_reads > 100 and dearer_writes > 0 and models == 25
@@ -191,6 +193,8 @@ def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb
         assert "Index Only Scan" in "\n".join(str(r[0]) for r in plan), "models seen: a skip scan over an index"
     before = rows(dsn)
     one_line_refusal(cli("prices", "sync", "--dsn", dsn, "--provider", "acme"), "--provider 'acme' is not")
+    one_line_refusal(cli("prices", "sync", "--dsn", dsn, "--provider", "openrouter"),
+                     "the catalog has it, but it has no OpenTelemetry provider name")
 
     dry = sync_json(cli, dsn, "--models-seen", "--dry-run")
     assert rows(dsn) == before

@@ -61,13 +61,13 @@ def plan(conn: Conn, *, provider: str | None = None, models_seen: bool = False, 
         if not state.has_traces:
             raise ConsoleError("--models-seen: llm_traces is missing in this database; nothing was changed")
         pairs = {(str(p), str(m)) for p, m in conn.execute(query("prices/models_seen")).fetchall()}
-        scope = "models seen in llm_traces"
+        scope = "the models seen in llm_traces"
     else:
         pairs = set(history)
-        scope = "every model of the catalog's mapped providers"
+        scope = "the catalog's models and those in model_pricing"
     snap = catalog.snapshot()
-    result = SyncPlan(snap.label, snap.newest_change, state.today, scope + (f", provider {provider}" if provider
-                                                                               else ""), dry_run)
+    where = f"provider {provider}" if provider else "every provider spans can name"
+    result = SyncPlan(snap.label, snap.newest_change, state.today, f"{scope}, {where}", dry_run)
     if provider is None and not models_seen:
         result.catalog_providers_skipped = [p for p in snap.provider_ids() if catalog.span_provider(p) is None]
     wanted = {n for c in chosen for n in catalog.span_names(c)}
@@ -138,6 +138,9 @@ def _chosen_providers(provider: str | None) -> list[str]:
     if provider is None:
         return list(catalog.SPAN_PROVIDERS)
     found = catalog.catalog_provider(provider)
+    if found is None and provider in catalog.snapshot().provider_ids():
+        raise ConsoleError(f"--provider {provider!r}: the catalog has it, but it has no OpenTelemetry provider name "
+                           "for spans to carry, so obsconsole does not sync it; nothing was changed")
     if found is None:
         known = ", ".join(catalog.known_span_providers())
         raise ConsoleError(f"--provider {provider!r} is not a provider the catalog prices (known: {known}); "
