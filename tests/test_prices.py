@@ -82,7 +82,7 @@ def one_line_refusal(result: CliResult, expected: str) -> None:
 def test_migrations_001_to_006_are_byte_identical() -> None:
     found = {p.name: hashlib.sha384(p.read_bytes()).hexdigest() for p in sorted(MIGRATIONS_DIR.glob("00[1-6]_*.sql"))}
     assert found == RELEASED
-    assert [p.name for p in sorted(MIGRATIONS_DIR.glob("007_*.sql"))] == ["007_model_pricing_cache_prices.sql"]
+    assert [p.name for p in sorted(MIGRATIONS_DIR.glob("007_*.sql"))] == ["007_cache_token_prices.sql"]
 
 
 def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None:
@@ -183,7 +183,7 @@ def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb
     assert rows_006(dsn) == pre_007
     with psycopg.connect(dsn, autocommit=True) as conn:
         for _twice in range(2):
-            conn.execute((MIGRATIONS_DIR / "007_model_pricing_cache_prices.sql").read_text())
+            conn.execute((MIGRATIONS_DIR / "007_cache_token_prices.sql").read_text())
         for provider, model in (("anthropic", "claude-sonnet-4-5-20250929"), ("openai", "gpt-4o"),
                                 ("acme", "mystery-1"), ("mistral_ai", "mistral-small")):
             conn.execute("INSERT INTO llm_traces (ts, trace_id, span_id, span_name, service_name, provider, model)"

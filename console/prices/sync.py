@@ -75,22 +75,8 @@ def plan(conn: Conn, *, provider: str | None = None, models_seen: bool = False, 
         wanted = {provider}
     result.unmapped_providers = sorted(f"{p}/{m}" for p, m in pairs
                                        if catalog.catalog_provider(p) is None and (provider is None or p == provider))
-    targets: dict[tuple[str, str], CatalogModel] = {}
-    for catalog_id in chosen:
-        referenced: set[tuple[str, str, str]] = set()  # span provider, catalog provider, catalog id
-        for span_provider, name in sorted(pair for pair in pairs if pair[0] in catalog.span_names(catalog_id)):
-            found = catalog.resolve(catalog_id, name)
-            if found is None:
-                result.not_in_catalog.append(f"{span_provider}/{name}")
-                continue
-            targets[(span_provider, name)] = found
-            referenced.add((span_provider, found.catalog_provider, found.catalog_id))
-        if not models_seen:
-            for model in catalog.models_of(catalog_id):
-                span_provider = catalog.span_provider_of(model)
-                key = (span_provider, model.catalog_provider, model.catalog_id)
-                if key not in referenced and catalog.resolve(catalog_id, model.catalog_id) is model:
-                    targets[(span_provider, model.catalog_id)] = model
+    targets, missing = _targets(chosen, pairs, models_seen=models_seen)
+    result.not_in_catalog = sorted(f"{p}/{m}" for p, m in missing if p in wanted)
     for (span_provider, name), model in sorted(targets.items()):
         if span_provider not in wanted:
             continue
@@ -132,6 +118,31 @@ def apply(conn: Conn, result: SyncPlan) -> SyncPlan:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         raise ConsoleError(f"prices sync failed, nothing was inserted: {message}", EXIT_FAILED) from None
     return result
+
+
+def _targets(chosen: list[str], pairs: set[tuple[str, str]], *, models_seen: bool
+             ) -> tuple[dict[tuple[str, str], CatalogModel], list[tuple[str, str]]]:
+    """(span provider, model name) -> the catalog model that prices it, and the names the catalog does not price.
+    Names in model_pricing or in the spans keep their spelling; without --models-seen every other catalog model
+    of the chosen providers is added under its catalog id (when that id resolves to it)."""
+    targets: dict[tuple[str, str], CatalogModel] = {}
+    missing: list[tuple[str, str]] = []
+    for catalog_id in chosen:
+        referenced: set[tuple[str, str, str]] = set()  # span provider, catalog provider, catalog id
+        for span_provider, name in sorted(pair for pair in pairs if pair[0] in catalog.span_names(catalog_id)):
+            found = catalog.resolve(catalog_id, name)
+            if found is None:
+                missing.append((span_provider, name))
+                continue
+            targets[(span_provider, name)] = found
+            referenced.add((span_provider, found.catalog_provider, found.catalog_id))
+        if not models_seen:
+            for model in catalog.models_of(catalog_id):
+                span_provider = catalog.span_provider_of(model)
+                key = (span_provider, model.catalog_provider, model.catalog_id)
+                if key not in referenced and catalog.resolve(catalog_id, model.catalog_id) is model:
+                    targets[(span_provider, model.catalog_id)] = model
+    return targets, missing
 
 
 def _chosen_providers(provider: str | None) -> list[str]:
