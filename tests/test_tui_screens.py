@@ -57,7 +57,7 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="migrations")
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.screen.query_one("#migrations-table", DataTable)
-            await wait_for(pilot, lambda: table.row_count == 6)
+            await wait_for(pilot, lambda: table.row_count == 7)
             assert set(_cells(table, 2)) == {"pending"}
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -69,7 +69,7 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("y")
             await wait_for(pilot, lambda: set(_cells(table, 2)) == {"applied"}, timeout=60)
-            assert any("applied 6 migration(s)" in line for line in log.lines)
+            assert any("applied 7 migration(s)" in line for line in log.lines)
             assert set(_cells(table, 5)) == {"ok"}
 
     asyncio.run(scenario())
@@ -80,7 +80,7 @@ def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="migrations")
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.screen.query_one("#migrations-table", DataTable)
-            await wait_for(pilot, lambda: table.row_count == 6)
+            await wait_for(pilot, lambda: table.row_count == 7)
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("y")

@@ -327,8 +327,9 @@ def view(result: PaneResult[ModelCost, CostSummary]) -> PaneView:
     notes = [Cell.of(f"{summary.freshness.view}: {summary.freshness.note}",
                      Style.WARN if summary.freshness.stale else Style.DIM)]
     if summary.unpriced_requests:
-        notes.append(Cell.of(f"{summary.unpriced_requests:,} requests in the window have no price "
-                             f"({', '.join(summary.unpriced_models)}): `obsconsole prices sync` would fix it",
+        notes.append(Cell.of(f"{summary.unpriced_requests:,} requests without a price "
+                             f"({', '.join(summary.unpriced_models)}): `obsconsole prices sync --models-seen` adds "
+                             "the catalog's prices for the models it knows (spans already stored keep NULL costs)",
                              Style.WARN))
     message = None if result.rows else Cell.of(result.reason or "", Style.DIM)
     if summary.source.unpriced is None:

@@ -282,15 +282,22 @@ def check_foreign_keys(ctx: Context) -> CheckResult:
 
 def check_column_counts(ctx: Context) -> CheckResult:
     tables = ctx.expected.tables
-    j = Judgement("S11", "Column counts", ", ".join(f"{t.name} {t.columns}" for t in tables),
+    added = ctx.expected.added_columns
+    later = f" (+ {', '.join(f'{a.table}.{a.column}' for a in added)} of later migrations)" if added else ""
+    j = Judgement("S11", "Column counts", ", ".join(f"{t.name} {t.columns}" for t in tables) + later,
                   "compare the table with its migration; add or drop the differing columns in a new migration")
     for table in j.objects(ctx, tables, lambda t: t.migration):
         if table.name not in ctx.probe.tables:
             j.problems.append(f"table {table.name} missing")
             continue
-        count = len(ctx.probe.inspector.get_columns(table.name))
+        names = {c["name"] for c in ctx.probe.inspector.get_columns(table.name)}
+        own_added = [a for a in added if a.table == table.name]
+        count = len(names - {a.column for a in own_added})
         if count != table.columns:
             j.problems.append(f"{table.name} has {count} columns, expected {table.columns}")
+        for column in j.objects(ctx, own_added, lambda a: a.migration):
+            if column.column not in names:
+                j.problems.append(f"{table.name}.{column.column} missing (migration {column.migration:03d})")
     return j.result("all as expected")
 
 
