@@ -1,0 +1,38 @@
+"""Refreshing a continuous aggregate over a window (in autocommit: the procedure refuses a transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from console.actions.plan import LONG, Conn, Plan, require_community, statement, utc
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
+from console.infra.server import ServerInfo
+
+
+@dataclass(frozen=True)
+class CaggRefresh:
+    """Refresh `view` over [start, end); None is an open end."""
+
+    view: str
+    start: datetime | None
+    end: datetime | None
+
+    @property
+    def action(self) -> str:
+        return f"cagg refresh {self.view} from {utc(self.start)} to {utc(self.end)}"
+
+    def plan(self, conn: Conn, info: ServerInfo) -> Plan:
+        if self.start is not None and self.end is not None and self.start >= self.end:
+            raise ConsoleError(f"--from {utc(self.start)} is not before --to {utc(self.end)}")
+        require_community(info, self.action)
+        row = conn.execute(query("actions/cagg_target"), {"name": self.view}).fetchone()
+        if row is None:
+            raise ConsoleError(f"no continuous aggregate {self.view!r} on this server")
+        view, source, materialized_only = row
+        sql = statement(conn, query("actions/cagg_refresh"), {"view": view, "start": self.start, "end": self.end})
+        touches = (f"{view} (reads {source}, real-time {'off' if materialized_only else 'on'}): buckets from "
+                   f"{utc(self.start)} to {utc(self.end)} are recomputed",)
+        return Plan(self.action, (sql,), touches, autocommit=True, timeouts=LONG,
+                    notes=("runs outside a transaction (refresh_continuous_aggregate refuses one)",))
