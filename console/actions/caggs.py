@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from console.actions.plan import LONG, Conn, Plan, require_community, statement, utc
 from console.infra.errors import ConsoleError
@@ -31,8 +31,14 @@ class CaggRefresh:
         if row is None:
             raise ConsoleError(f"no continuous aggregate {self.view!r} on this server")
         view, source, materialized_only = row
-        sql = statement(conn, query("actions/cagg_refresh"), {"view": view, "start": self.start, "end": self.end})
+        window = {"start": _literal(self.start), "end": _literal(self.end)}
+        sql = statement(conn, query("actions/cagg_refresh"), {"view": view, **window})
         touches = (f"{view} (reads {source}, real-time {'off' if materialized_only else 'on'}): buckets from "
                    f"{utc(self.start)} to {utc(self.end)} are recomputed",)
         return Plan(self.action, (sql,), touches, autocommit=True, timeouts=LONG,
                     notes=("runs outside a transaction (refresh_continuous_aggregate refuses one)",))
+
+
+def _literal(moment: datetime | None) -> str | None:
+    """A window end as the SQL shows it: ISO 8601 in UTC, whole seconds."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat() if moment is not None else None

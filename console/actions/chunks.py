@@ -107,6 +107,6 @@ class ChunkDrop:
         if not found:
             return Plan(self.action, (), (), notes=(f"no chunk of {hypertable} ends before {utc(cutoff)}",))
         total = sum(c.total_bytes or 0 for c in found)
-        sql = statement(conn, query("actions/chunk_drop"), {"hypertable": hypertable, "cutoff": cutoff})
+        sql = statement(conn, query("actions/chunk_drop"), {"hypertable": hypertable, "cutoff": cutoff.isoformat()})
         note = f"{len(found)} chunk(s), {fmt.size(total)} in all, ending before {utc(cutoff)}: their rows are deleted"
         return Plan(self.action, (sql,), tuple(c.line() for c in found), timeouts=QUICK, notes=(note,))

@@ -31,7 +31,7 @@ def print_audit(entries: list[Entry]) -> None:
     SQL indented."""
     out = Console(highlight=False, soft_wrap=True)
     for e in entries:
-        when = e.time.replace("+00:00", " UTC").replace("T", " ")
+        when = e.time.replace("T", " ").replace("+00:00", " UTC")
         took = "" if e.duration_ms is None else f"  {e.duration_ms:.0f} ms"
         out.print(clean(f"{when}  {e.user}  {e.server}  {e.action}  {e.outcome}{took}"), markup=False)
         for line in e.sql.splitlines():

@@ -1,9 +1,11 @@
-"""Jobs: every background job; Enter drills into one (config, stats, history, errors); `n` runs it now after
-confirmation."""
+"""Jobs: every background job; Enter drills into one (config, stats, history, errors); `n` runs it now, `p`
+pauses, `u` resumes, `s` reschedules it, each after showing its SQL and a confirmation (hidden in read-only
+mode)."""
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from rich.console import Group
@@ -17,12 +19,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from console.actions import jobs as job_actions
-from console.actions.jobs import JobRun
+from console.actions.jobs import JobAction, JobRun
 from console.infra import fmt
+from console.infra.durations import parse_interval
 from console.infra.errors import ConsoleError
 from console.panes import Job, PaneResult, PaneStatus, jobs
+from console.tui.palette import PaletteCommand
+from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
-from console.tui.screens.confirm import ConfirmScreen
 from console.tui.widgets.jobs_pane import JOB_COLUMNS, job_cells
 from console.tui.widgets.table_sync import sync_rows
 
@@ -32,8 +36,12 @@ class JobsScreen(ConsoleScreen):
     BINDINGS = [
         Binding("r", "reload", "Reload"),
         Binding("enter", "details", "Details"),
-        Binding("n", "run_now", "Run now"),
+        Binding("n", "job('run')", "Run now"),
+        Binding("p", "job('pause')", "Pause"),
+        Binding("u", "job('resume')", "Resume"),
+        Binding("s", "schedule", "Schedule"),
     ]
+    ACTIONS = frozenset({"job", "schedule"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,7 +82,9 @@ class JobsScreen(ConsoleScreen):
             self._summary(result.reason or result.status.value, "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
-            self._summary(f"{len(rows)} jobs, {failing} failing — Enter: details, n: run now, r: reload")
+            keys = "Enter: details, r: reload" if read_only(self) else \
+                "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
+            self._summary(f"{len(rows)} jobs, {failing} failing — {keys}")
 
     def _selected(self) -> Job | None:
         table = self.query_one("#jobs-table", DataTable)
@@ -102,28 +112,43 @@ class JobsScreen(ConsoleScreen):
             self.app.call_from_thread(self.notify, f"history unavailable: {exc.message}", severity="warning")
         self.app.call_from_thread(self.app.push_screen, JobDetailScreen(job, runs))
 
-    def action_run_now(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Action keys are hidden (and refused) in read-only mode."""
+        return not (action in self.ACTIONS and read_only(self))
+
+    def action_job(self, verb: str) -> None:
+        job = self._selected()
+        if job is not None:
+            start_action(self, JobAction(verb, job.job_id), self.action_reload)
+
+    def action_schedule(self) -> None:
         job = self._selected()
         if job is None:
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run(job)
+        def answered(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                interval = parse_interval(text, "interval")
+            except ConsoleError as exc:
+                self.notify(exc.message, severity="error")
+                return
+            start_action(self, JobAction("schedule", job.job_id, interval), self.action_reload)
 
-        self.app.push_screen(ConfirmScreen(f"Run job {job.job_id} ({job.kind} on {job.target_name or '-'}) now?",
-                                           f"{job.config_text}. It runs in this session: the console waits for it."),
-                             answered)
+        self.app.push_screen(AskScreen(f"New schedule interval for job {job.job_id} (now {job.schedule}):",
+                                       "e.g. 10min, 1h, 1d"), answered)
 
-    @work(thread=True, exclusive=True, group="jobs-run", exit_on_error=False)
-    def _run(self, job: Job) -> None:
-        try:
-            seconds = self.session.call_writable(lambda conn, info: job_actions.run_now(conn, info, job.job_id))
-        except ConsoleError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
-        else:
-            self.app.call_from_thread(self.notify, f"job {job.job_id} ran in {seconds:.2f} s")
-        self._load()
+    def palette_actions(self) -> list[PaletteCommand]:
+        """The selected job's actions, for the command palette."""
+        job = self._selected()
+        if job is None:
+            return []
+        what = f"job {job.job_id} ({job.kind} on {job.target_name or '-'})"
+        return [PaletteCommand(f"Run {what} now", partial(self.action_job, "run"), "CALL run_job, after confirmation"),
+                PaletteCommand(f"Pause {what}", partial(self.action_job, "pause"), "alter_job scheduled => false"),
+                PaletteCommand(f"Resume {what}", partial(self.action_job, "resume"), "alter_job scheduled => true"),
+                PaletteCommand(f"Reschedule {what}", self.action_schedule, "alter_job schedule_interval")]
 
 
 class JobDetailScreen(ModalScreen[None]):
