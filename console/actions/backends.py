@@ -28,14 +28,15 @@ class BackendSignal:
         row = conn.execute(query("actions/backend_target"), {"pid": self.pid}).fetchone()
         if row is None:
             raise ConsoleError(f"no backend with pid {self.pid} on this server")
-        pid, app, user, state, backend_type, text, blocked_by, blocking, locks, is_self = row
+        pid, app, user, state, backend_type, text, blocked_by, blocking, locks, other_locks, is_self = row
         if is_self:
             raise ConsoleError(f"pid {self.pid} is this console's own session")
         touches = (
             f"pid {pid}: application {clean(str(app or '-'))!r}, user {clean(str(user or '-'))}, "
             f"{clean(str(state or backend_type or '-'))}",
             f"query: {clean(str(text or '-'))}",
-            f"locks: {', '.join(clean(str(lock)) for lock in locks) or 'none'}",  # type: ignore[attr-defined]
+            f"locks: {', '.join(clean(str(lock)) for lock in locks) or 'none'}"  # type: ignore[attr-defined]
+            f"{f' (and {other_locks} on chunks and catalogs)' if other_locks else ''}",
             f"blocks pids: {_pids(blocking)}; waits for pids: {_pids(blocked_by)}",
         )
         effect = ("its current query is cancelled; the session stays" if self.verb == "cancel"
