@@ -11,7 +11,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
@@ -81,9 +81,12 @@ class AskScreen(ModalScreen[str | None]):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="ask-box"):
+        with Vertical(id="ask-box"):
             yield Static(self.question, markup=False)
             yield Input(placeholder=self.placeholder, id="ask-input")
+
+    def on_mount(self) -> None:
+        self.query_one("#ask-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
