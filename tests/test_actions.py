@@ -230,6 +230,12 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
     assert again.code == 0 and "nothing to do" in again.stdout
     _one_line_refusal(cli("chunk", "drop", "--table", "nope", "--older-than", "8d", "--yes", "--dsn", dsn), 2,
                       "no hypertable 'nope'")
+    hostile = "llm_logs'; DROP TABLE llm_traces; --"
+    _one_line_refusal(cli("chunk", "drop", "--table", hostile, "--older-than", "1d", "--yes", "--dsn", dsn), 2,
+                      "no hypertable")
+    _one_line_refusal(cli("chunk", "drop", "--table", "llm_logs", "--older-than", "90", "--yes", "--dsn", dsn), 2,
+                      "--older-than '90': not an interval")
+    assert _one(dsn, "SELECT to_regclass('llm_traces') IS NOT NULL") is True
 
     # Backends: a session holding a lock, and one waiting for it.
     holder = psycopg.connect(dsn, application_name="blocker")
@@ -242,7 +248,7 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
 
         def wait() -> None:
             try:
-                waiter.execute("SELECT count(*) FROM llm_logs")
+                waiter.execute("SELECT count(*), 'pw-secret' /* \x1b[2J */ FROM llm_logs")
             except psycopg.Error as exc:
                 failures.append(exc)
 
@@ -262,6 +268,9 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
 
         cancelled = cli("backend", "cancel", str(waiter_pid), "--yes", "--dsn", dsn)
         assert cancelled.code == 0, cancelled.output
+        # Its query with literals masked and without the escape character.
+        assert "query: SELECT count(*), '…' /*  [2J */ FROM llm_logs" in cancelled.stdout, cancelled.stdout
+        assert "application 'waiter'" in cancelled.stdout and "\x1b" not in cancelled.stdout
         thread.join(10)
         assert len(failures) == 1 and isinstance(failures[0], psycopg.errors.QueryCanceled)
         waiter.close()
@@ -277,6 +286,7 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
     _one_line_refusal(cli("backend", "cancel", "1", "--yes", "--dsn", dsn), 2, "no backend with pid 1")
 
     entries = _audit(cli)
+    assert "pw-secret" not in json.dumps(entries)
     refusals = [e for e in entries if "apache edition" in e["outcome"]]
     assert len(refusals) == 5 and all(e["outcome"].startswith("refused: ") for e in refusals)
     assert any(e["action"] == f"backend terminate {holder_pid}" and e["outcome"] == "done" for e in entries)
