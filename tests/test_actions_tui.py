@@ -1,6 +1,6 @@
-"""The job actions through the console with Pilot, against the tsl engine: keys on the Jobs screen and the command
-palette open the confirmation (the exact SQL, default No), Yes changes the job, every step is audited; read-only
-mode hides the keys and the palette entries."""
+"""Actions through the console with Pilot: keys on the Jobs screen and the command palette open the confirmation
+(the exact SQL, default No), Yes changes the job (tsl) or drops the previewed chunks (native), every step is
+audited; read-only mode hides the keys and the palette entries."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable
@@ -134,7 +135,49 @@ def test_read_only_console_hides_the_job_actions(cli: Cli, tsl_db: TestDb, tmp_p
             assert _db(session, STATE, job)[0] is True
             provider = ConsoleCommands(app.screen)
             names = [hit.text async for hit in provider.discover()]
-            assert "Go to Jobs" in names and not any(str(n).startswith(("Run job", "Pause job")) for n in names)
+            assert "Go to Jobs" in names
+            assert not any(str(n).startswith(("Run job", "Pause job", "Drop chunks", "Terminate")) for n in names)
 
     asyncio.run(scenario())
     assert not audit.path().exists(), "nothing was attempted"
+
+
+@pytest.mark.native
+def test_palette_prompts_drop_chunks_on_native(cli: Cli, native_db: TestDb, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
+    dsn = native_db.dsn
+    assert cli("migrate", "--dsn", dsn, "--to", "3").code == 0
+    assert cli("seed", "--dsn", dsn, "--days", "10", "--rate", "20", "--no-aftercare").code == 0
+    chunks = "SELECT chunk_name, range_end FROM timescaledb_information.chunks WHERE hypertable_name = 'llm_logs'"
+    with psycopg.connect(dsn) as conn:
+        before = conn.execute(chunks).fetchall()
+
+    async def scenario() -> list[str]:
+        app = ObsConsoleApp(Session(ResolvedDsn(dsn, "test")), start_mode="jobs")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+            await pilot.press(*"drop chunks")
+            results = app.screen.query_one(CommandList)
+            await wait_for(pilot, lambda: results.option_count > 0
+                           and "Drop chunks" in str(results.get_option_at_index(0).prompt))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
+            await pilot.press(*"llm_logs 8d", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
+            assert isinstance(app.screen, ActionConfirmScreen)
+            plan = app.screen.plan
+            assert plan.sql.startswith("SELECT drop_chunks('public.llm_logs'::regclass, older_than => ")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: any("chunk drop" in str(n.message) and "done" in str(n.message)
+                                              for n in app._notifications))
+            return [line.split(" of ")[0].split(".")[1] for line in plan.touches]
+
+    listed = asyncio.run(scenario())
+    with psycopg.connect(dsn) as conn:
+        after = conn.execute(chunks).fetchall()
+    gone = sorted(name for name, _ in set(before) - set(after))
+    assert gone == sorted(listed) and len(gone) >= 1 and len(after) >= 1
+    outcomes = [json.loads(line)["outcome"] for line in audit.path().read_text().splitlines()]
+    assert outcomes == ["done"]
