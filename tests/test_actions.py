@@ -223,6 +223,13 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
     assert _column(dsn, CHUNKS, "llm_logs") == before
     _one_line_refusal(cli("chunk", "drop", "--table", "llm_logs", "--older-than", "8d", "--yes", "--dsn", dsn,
                           extra_env={"OBSCONSOLE_READ_ONLY": "1"}), 2, "read-only mode")
+    # A session holding a SHARE lock: the plan reads, the drop waits for its lock and gives up after lock_timeout.
+    with psycopg.connect(dsn) as holder:
+        holder.execute("LOCK TABLE llm_logs IN SHARE MODE")
+        blocked = cli("chunk", "drop", "--table", "llm_logs", "--older-than", "8d", "--yes", "--dsn", dsn)
+        _one_line_refusal(blocked, 1, "chunk drop --table llm_logs --older-than 8 days failed after",
+                          "lock timeout")
+    assert _column(dsn, CHUNKS, "llm_logs") == before
     dropped = cli("chunk", "drop", "--table", "llm_logs", "--older-than", "8d", "--yes", "--dsn", dsn)
     assert dropped.code == 0, dropped.output
     assert sorted(set(before) - set(_column(dsn, CHUNKS, "llm_logs"))) == _listed_chunks(dropped.stdout) == listed
@@ -290,6 +297,8 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
     refusals = [e for e in entries if "apache edition" in e["outcome"]]
     assert len(refusals) == 5 and all(e["outcome"].startswith("refused: ") for e in refusals)
     assert any(e["action"] == f"backend terminate {holder_pid}" and e["outcome"] == "done" for e in entries)
+    failed = next(e for e in entries if e["outcome"].startswith("failed: "))
+    assert "lock timeout" in failed["outcome"] and 4_000 < failed["duration_ms"] < 60_000
     drop = next(e for e in entries if e["action"].startswith("chunk drop") and e["outcome"] == "done")
     assert sorted(t.split(" of ")[0] for t in drop["touches"]) == listed
 

@@ -47,6 +47,13 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
         with contextlib.suppress(OSError):
             audit.record(target, request.action, f"refused: {exc.message}")
         raise
+    except psycopg.Error as exc:
+        if conn.broken:
+            raise  # the connection's own handling says the server went away
+        reason = _reason(exc)
+        with contextlib.suppress(OSError):
+            audit.record(target, request.action, f"refused: could not read what it touches: {reason}")
+        raise ConsoleError(f"{request.action}: could not read what it touches: {reason}") from None
 
 
 def not_run(target: ResolvedDsn, plan: Plan, outcome: str) -> None:
@@ -66,7 +73,7 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> Outcome:
         answer = _run(conn, plan)
     except psycopg.Error as exc:
         elapsed = time.perf_counter() - started
-        reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0] if str(exc).strip() else "error"
+        reason = _reason(exc)
         audit.record(target, plan.action, f"failed: {reason}", sql=plan.sql, touches=plan.touches,
                      duration_ms=elapsed * 1000)
         raise ConsoleError(f"{plan.action} failed after {elapsed:.2f} s: {reason}", EXIT_FAILED) from None
@@ -80,6 +87,12 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> Outcome:
     count = len(plan.statements)
     statements = f"{count} statements" if count > 1 else "1 statement"
     return Outcome(plan, f"{plan.action}: done in {elapsed:.2f} s ({statements})", elapsed)
+
+
+def _reason(exc: psycopg.Error) -> str:
+    """The server's one-line reason."""
+    lines = (exc.diag.message_primary or str(exc)).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _run(conn: Conn, plan: Plan) -> object:
