@@ -35,7 +35,7 @@ class BackendSignal:
             f"pid {pid}: application {clean(str(app or '-'))!r}, user {clean(str(user or '-'))}, "
             f"{clean(str(state or backend_type or '-'))}",
             f"query: {clean(str(text or '-'))}",
-            f"locks: {', '.join(clean(str(lock)) for lock in locks) or 'none'}"  # type: ignore[attr-defined]
+            f"locks: {_texts(locks)}"
             f"{f' (and {other_locks} on chunks and catalogs)' if other_locks else ''}",
             f"blocks pids: {_pids(blocking)}; waits for pids: {_pids(blocked_by)}",
         )
@@ -47,3 +47,7 @@ class BackendSignal:
 
 def _pids(value: object) -> str:
     return ", ".join(str(p) for p in value) or "none" if isinstance(value, list) else "none"
+
+
+def _texts(value: object) -> str:
+    return ", ".join(clean(str(v)) for v in value) or "none" if isinstance(value, list) else "none"

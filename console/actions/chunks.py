@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from psycopg.rows import class_row
+
 from console.actions.plan import LONG, QUICK, Conn, Plan, require_community, statement, utc
 from console.infra import fmt
 from console.infra.errors import ConsoleError
@@ -32,8 +34,9 @@ class Chunk:
 
 def _chunks(conn: Conn, *, chunk: str | None = None, hypertable: str | None = None,
             cutoff: datetime | None = None) -> list[Chunk]:
-    rows = conn.execute(query("actions/chunks"), {"chunk": chunk, "hypertable": hypertable, "cutoff": cutoff})
-    return [Chunk(*row) for row in rows.fetchall()]  # type: ignore[arg-type]
+    with conn.cursor(row_factory=class_row(Chunk)) as cur:
+        return cur.execute(query("actions/chunks"), {"chunk": chunk, "hypertable": hypertable, "cutoff": cutoff}
+                           ).fetchall()
 
 
 def _hypertable(conn: Conn, name: str) -> tuple[str, bool]:

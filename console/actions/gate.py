@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import psycopg
 
@@ -22,20 +21,11 @@ from console.infra.server import ServerInfo
 READ_ONLY_REASON = "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What an action did, in one line."""
-
-    plan: Plan
-    message: str
-    seconds: float
-
-
 def refuse_read_only(target: ResolvedDsn, request: Request) -> ConsoleError:
     """Audit the refusal and return the error to raise (exit 2); nothing was connected to."""
-    message = f"{request.action} refused: {READ_ONLY_REASON}"
-    audit.record(target, request.action, f"refused: {READ_ONLY_REASON}")
-    return ConsoleError(message)
+    with contextlib.suppress(OSError):
+        audit.record(target, request.action, f"refused: {READ_ONLY_REASON}")
+    return ConsoleError(f"{request.action} refused: {READ_ONLY_REASON}")
 
 
 def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request) -> Plan:
@@ -61,13 +51,14 @@ def not_run(target: ResolvedDsn, plan: Plan, outcome: str) -> None:
     audit.record(target, plan.action, outcome, sql=plan.sql, touches=plan.touches)
 
 
-def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> Outcome:
-    """Run `plan` on `conn` (an autocommit session, read-only by default) and audit the result. ConsoleError
-    (exit 1) with the server's reason when a statement fails; nothing is left half-done in a transaction."""
+def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
+    """Run `plan` on `conn` (an autocommit session, read-only by default), audit the result and return it in one
+    line. ConsoleError (exit 1) with the server's reason when a statement fails; nothing is left half-done in a
+    transaction."""
     if not plan.statements:
         message = f"{plan.action}: nothing to do" + (f" ({plan.notes[0]})" if plan.notes else "")
         audit.record(target, plan.action, "nothing to do", touches=plan.touches)
-        return Outcome(plan, message, 0.0)
+        return message
     started = time.perf_counter()
     try:
         answer = _run(conn, plan)
@@ -86,7 +77,7 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> Outcome:
     audit.record(target, plan.action, "done", sql=plan.sql, touches=plan.touches, duration_ms=elapsed * 1000)
     count = len(plan.statements)
     statements = f"{count} statements" if count > 1 else "1 statement"
-    return Outcome(plan, f"{plan.action}: done in {elapsed:.2f} s ({statements})", elapsed)
+    return f"{plan.action}: done in {elapsed:.2f} s ({statements})"
 
 
 def _reason(exc: psycopg.Error) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from psycopg.rows import class_row
 
@@ -61,7 +61,8 @@ class JobAction:
         job_id, name, proc, schema, table, every, scheduled = row
         on = f" on {schema}.{table}" if table else ""
         state = "scheduled" if scheduled else "paused"
-        touches = (f"job {job_id} {name} ({proc}){on}; every {fmt.short_duration(every)}, {state}",)  # type: ignore[arg-type]
+        period = fmt.short_duration(every) if isinstance(every, timedelta) else str(every)
+        touches = (f"job {job_id} {name} ({proc}){on}; every {period}, {state}",)
         params = {"job_id": self.job_id, "interval": self.interval}
         sql = statement(conn, query(f"actions/job_{self.verb}"), params)
         if self.verb == "run":

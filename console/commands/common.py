@@ -98,5 +98,5 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, *, yes: bo
             if not typer.confirm(f"Run {plan.action}?", default=False):
                 gate.not_run(target, plan, "cancelled")
                 raise ConsoleError(f"{plan.action} cancelled: nothing was done")
-        outcome = gate.execute(conn, target, plan)
-    typer.echo(outcome.message)
+        message = gate.execute(conn, target, plan)
+    typer.echo(message)

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
@@ -110,25 +111,21 @@ def start_action(screen: Screen[Any], request: Request, on_done: Callable[[], No
     session = app.context.session
     target = session.target
     if app.context.read_only:
-        try:
-            message = gate.refuse_read_only(target, request).message
-        except OSError:
-            message = f"{request.action} refused: {gate.READ_ONLY_REASON}"
-        app.notify(message, severity="warning")
+        app.notify(gate.refuse_read_only(target, request).message, severity="warning")
         return
 
-    def finish(message: str, severity: str) -> None:
-        app.notify(message, severity=severity, timeout=10)  # type: ignore[arg-type]
+    def finish(message: str, severity: SeverityLevel) -> None:
+        app.notify(message, severity=severity, timeout=10)
         if on_done is not None:
             on_done()
 
     def run(plan: Plan) -> None:
         try:
-            outcome = session.call(lambda conn, _info: gate.execute(conn, target, plan))
+            message = session.call(lambda conn, _info: gate.execute(conn, target, plan))
         except ConsoleError as exc:
             app.call_from_thread(finish, exc.message, "error")
         else:
-            app.call_from_thread(finish, outcome.message, "information")
+            app.call_from_thread(finish, message, "information")
 
     def answered(plan: Plan) -> Callable[[bool | None], None]:
         def callback(yes: bool | None) -> None:
