@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -66,7 +67,7 @@ def _audit(cli: Cli) -> list[dict[str, Any]]:
 
 
 @pytest.mark.tsl
-def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb) -> None:
+def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
     dsn = tsl_db.dsn
     assert cli("migrate", "--dsn", dsn).code == 0
     assert cli("seed", "--dsn", dsn, "--days", "2", "--no-aftercare").code == 0
@@ -121,12 +122,15 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb) -> N
         assert entry["time"].endswith("+00:00") and entry["user"]
         assert "***" in entry["server"] and (not password or password not in json.dumps(entry))
     assert all(e["duration_ms"] is not None and e["duration_ms"] >= 0 for e in entries[4:8])
+    assert (tmp_path / "state" / "obsconsole" / "audit.jsonl").stat().st_mode & 0o777 == 0o600
     listed = cli("audit")
     assert listed.code == 0 and f"job run {refresh}  done" in listed.stdout and "CALL run_job" in listed.stdout
 
 
 @pytest.mark.tsl
-def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
+def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the in-process actions below: the cli's log
     dsn = tsl_db.dsn
     assert cli("migrate", "--dsn", dsn).code == 0
     assert cli("seed", "--dsn", dsn, "--days", "10", "--rate", "20", "--no-aftercare").code == 0
@@ -191,6 +195,7 @@ def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
     _one_line_refusal(cli("policy", "retention", "llm_logs", "--yes", "--dsn", dsn), 2, "--after AGE or --remove")
 
     outcomes = [(e["action"], e["outcome"]) for e in _audit(cli)]
+    assert (f"chunk decompress {one}", "done") in outcomes and len([o for o in outcomes if o[1] == "done"]) == 9
     assert ("chunk compress --table llm_traces --older-than 7 days", "dry run: nothing changed") in outcomes
     assert (f"chunk compress {one}", "nothing to do") in outcomes
     assert ("policy compression llm_logs --after 3 days", "done") in outcomes

@@ -45,11 +45,16 @@ def check_writable() -> None:
     """Refuse (exit 2) before an action runs when its audit line could not be written."""
     target = path()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("a", encoding="utf-8"):
-            pass
+        os.close(_open())
     except OSError as exc:
         raise ConsoleError(f"cannot write the audit log {target}: {exc.strerror or exc}") from None
+
+
+def _open() -> int:
+    """The log opened for appending; created 0600 (directory included) when missing."""
+    target = path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
 
 def record(server: ResolvedDsn, action: str, outcome: str, *, sql: str = "", touches: tuple[str, ...] = (),
@@ -61,10 +66,7 @@ def record(server: ResolvedDsn, action: str, outcome: str, *, sql: str = "", tou
     entry = Entry(datetime.now(UTC).isoformat(timespec="milliseconds"), _user(), server.masked, clean(action),
                   clean(sql), clean(outcome), None if duration_ms is None else round(duration_ms, 1),
                   [clean(t) for t in touches])
-    target = path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as out:
+    with os.fdopen(_open(), "a", encoding="utf-8") as out:
         out.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
     return entry
 
