@@ -20,7 +20,7 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.session import Session
 from console.panes.view import LineChart
 from console.tui.app import ObsConsoleApp
-from console.tui.screens.confirm import ConfirmScreen
+from console.tui.screens.action_confirm import ActionConfirmScreen
 from console.tui.screens.jobs import JobDetailScreen
 from console.tui.widgets import charts as plotext_charts
 from console.tui.widgets.pane_box import PaneBox
@@ -110,7 +110,10 @@ def test_cost_pane_total_matches_the_aggregate(seeded_tsl: TestDb) -> None:
     assert shown == Decimal(row[0]).quantize(Decimal("0.0001"))
 
 
-def test_jobs_screen_details_and_run_now(seeded_tsl: TestDb) -> None:
+def test_jobs_screen_details_and_run_now(seeded_tsl: TestDb, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))  # the action's audit line goes there
+
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), start_mode="jobs")
         async with app.run_test(size=(160, 48)) as pilot:
@@ -131,9 +134,9 @@ def test_jobs_screen_details_and_run_now(seeded_tsl: TestDb) -> None:
             last_run = [str(c.label) for c in table.columns.values()].index("last run")
             assert _column(table, last_run)[row] == "never ran"
             await pilot.press("n")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
             await pilot.press("y")
-            await wait_for(pilot, lambda: any(f"job {ids[row]} ran in" in str(n.message)
+            await wait_for(pilot, lambda: any(f"job run {ids[row]}: done in" in str(n.message)
                                               for n in app._notifications), timeout=60)
             # The manual run's result shows in the row (it said "never ran" before).
             await wait_for(pilot, lambda: _column(table, last_run)[row].startswith("Success"), timeout=30)

@@ -1,0 +1,1 @@
+"""Operator actions (jobs, chunks, aggregates, policies, backends): planned, gated, run and audited."""

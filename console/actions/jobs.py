@@ -1,21 +1,22 @@
-"""One job up close: its run history, and running it now (the Jobs screen's drill-down)."""
+"""One job up close: its run history, and the job actions (pause, resume, schedule, run now)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-import psycopg
 from psycopg.rows import class_row
 
-from console.infra.db import Conn, Timeouts, session_timeouts
-from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.actions.plan import LONG, Plan, require_community, statement
+from console.infra import fmt
+from console.infra.db import Conn
+from console.infra.errors import ConsoleError
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
 
-# A job run (compressing a day of spans, say) may take minutes; waiting on a lock may not.
-JOB_RUN_TIMEOUTS = Timeouts(statement_ms=600_000, lock_ms=5_000)
+JOB_VERBS = ("pause", "resume", "schedule", "run")
+NO_SCHEDULER = ("no TimescaleDB scheduler runs for this database (e.g. the tsl engine has no background workers): "
+                "a paused, resumed or rescheduled job only matters where a scheduler runs")
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,38 @@ def history(conn: Conn, info: ServerInfo, job_id: int, limit: int = 20) -> list[
         return cur.execute(text, {"job_id": job_id, "limit": limit}).fetchall()
 
 
-def run_now(conn: Conn, info: ServerInfo, job_id: int) -> float:
-    """CALL run_job(job_id) in this session; returns the seconds it took. ConsoleError (exit 1) with the
-    server's reason when it fails, e.g. on the Apache edition."""
-    if not info.community:
-        raise ConsoleError(f"run_job needs TimescaleDB Community; this server runs the {info.edition} edition",
-                           EXIT_FAILED)
-    started = time.perf_counter()
-    try:
-        with session_timeouts(conn, JOB_RUN_TIMEOUTS):
-            conn.execute(query("jobs/run"), {"job_id": job_id})
-    except psycopg.Error as exc:
-        message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
-        raise ConsoleError(f"job {job_id} failed: {message}", EXIT_FAILED) from None
-    return time.perf_counter() - started
+@dataclass(frozen=True)
+class JobAction:
+    """Pause, resume, reschedule (`interval`, a PostgreSQL interval) or run a job now."""
+
+    verb: str
+    job_id: int
+    interval: str | None = None
+
+    @property
+    def action(self) -> str:
+        every = f" every {self.interval}" if self.verb == "schedule" else ""
+        return f"job {self.verb} {self.job_id}{every}"
+
+    def plan(self, conn: Conn, info: ServerInfo) -> Plan:
+        if self.verb not in JOB_VERBS:
+            raise ConsoleError(f"unknown job action {self.verb!r} (use {', '.join(JOB_VERBS)})")
+        if self.verb == "schedule" and not self.interval:
+            raise ConsoleError("job schedule needs an interval, e.g. 10min")
+        require_community(info, self.action)
+        row = conn.execute(query("actions/job_target"), {"job_id": self.job_id}).fetchone()
+        if row is None:
+            raise ConsoleError(f"no job {self.job_id} on this server")
+        job_id, name, proc, schema, table, every, scheduled = row
+        on = f" on {schema}.{table}" if table else ""
+        state = "scheduled" if scheduled else "paused"
+        period = fmt.short_duration(every) if isinstance(every, timedelta) else str(every)
+        touches = (f"job {job_id} {name} ({proc}){on}; every {period}, {state}",)
+        params = {"job_id": self.job_id, "interval": self.interval}
+        sql = statement(conn, query(f"actions/job_{self.verb}"), params)
+        if self.verb == "run":
+            return Plan(self.action, (sql,), touches, autocommit=True, timeouts=LONG,
+                        notes=("it runs in this session: the command waits for it",))
+        running = conn.execute(query("actions/scheduler_running")).fetchone()
+        notes = () if running and running[0] else (NO_SCHEDULER,)
+        return Plan(self.action, (sql,), touches, notes=notes)

@@ -14,10 +14,10 @@ import psycopg
 
 from console.drift import snapshot
 from console.drift.snapshot import Snapshot
+from console.infra.db import Conn
 from console.infra.server import ServerInfo
 from console.migrator.files import MigrationFile
 
-Conn = psycopg.Connection[tuple[object, ...]]
 # The tsl engine crashes on a client message over ~64 KiB: such a statement is noted, not sent.
 MAX_STATEMENT_BYTES = 60_000
 

@@ -7,21 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-
 from console import engines
 from console.drift import snapshot
 from console.drift.compare import Sides, compare
 from console.drift.model import DriftReport
 from console.drift.replay import replay
-from console.infra.db import Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo, server_info
 from console.migrator import files, ledger
 from console.migrator.files import MigrationFile
 
-Conn = psycopg.Connection[tuple[object, ...]]
 # The scratch engine is ours and in memory: long statements are fine, lock waits cannot happen.
 SCRATCH_TIMEOUTS = Timeouts(statement_ms=300_000, lock_ms=10_000)
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import psycopg
-
+from console.infra.db import Conn
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
 
-Conn = psycopg.Connection[tuple[object, ...]]
 Attrs = dict[str, str]
 Snapshot = dict[str, dict[str, Attrs]]
 

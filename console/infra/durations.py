@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from console.infra.errors import ConsoleError
 
@@ -21,3 +22,36 @@ def parse_ms(text: str, flag: str) -> int:
     if ms > 86_400_000:
         raise ConsoleError(f"{flag} {text!r}: must be at most 24h")
     return ms
+
+
+_INTERVAL_UNITS = {"s": "seconds", "sec": "seconds", "min": "minutes", "m": "minutes", "h": "hours", "d": "days",
+                   "w": "weeks"}
+_INTERVAL = re.compile(r"^\s*(\d{1,6})\s*(s|sec|min|m|h|d|w)\s*$")
+
+
+def parse_interval(text: str, flag: str) -> str:
+    """A PostgreSQL interval ('7 days') for an age or period flag such as 7d, 12h, 10min, 2w; ConsoleError (exit 2)
+    naming the flag otherwise."""
+    match = _INTERVAL.match(text)
+    if not match:
+        raise ConsoleError(f"{flag} {text!r}: not an interval (use e.g. 10min, 12h, 7d, 2w)")
+    if int(match.group(1)) <= 0:
+        raise ConsoleError(f"{flag} {text!r}: must be greater than zero")
+    return f"{int(match.group(1))} {_INTERVAL_UNITS[match.group(2)]}"
+
+
+def parse_moment(text: str | None, flag: str) -> datetime | None:
+    """A point in time for a window flag: ISO 8601 (a time without zone is UTC) or an age before now such as 2d;
+    None for None. ConsoleError (exit 2) naming the flag otherwise."""
+    if text is None:
+        return None
+    match = _INTERVAL.match(text)
+    if match:
+        unit = _INTERVAL_UNITS[match.group(2)]
+        return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConsoleError(f"{flag} {text!r}: not a time (use ISO 8601 such as 2026-11-20T00:00Z, or an age "
+                           "such as 2d)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

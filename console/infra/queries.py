@@ -12,6 +12,11 @@ Version = tuple[int, ...]
 # A query whose text changed across TimescaleDB releases: the release its current file needs, and the file
 # for servers before it. Identifiers renamed by a release (composed by psycopg) are listed in RENAMED.
 _BEFORE: dict[str, tuple[Version, str]] = {
+    # 2.18 renamed compression to the columnstore: procedures (CALL) replace the functions (still present).
+    "actions/chunk_compress": ((2, 18), "actions/chunk_compress_pre_2_18"),
+    "actions/chunk_decompress": ((2, 18), "actions/chunk_decompress_pre_2_18"),
+    "actions/compression_add": ((2, 18), "actions/compression_add_pre_2_18"),
+    "actions/compression_remove": ((2, 18), "actions/compression_remove_pre_2_18"),
     "jobs/history": ((2, 15), "jobs/history_pre_2_15"),
     "verify/compression_settings": ((2, 14, 1), "verify/compression_settings_pre_2_14"),
     "drift/compression": ((2, 14, 1), "drift/compression_pre_2_14"),

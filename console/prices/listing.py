@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from console.infra.db import Conn
 from console.prices import store
 from console.prices.catalog import Rates
-from console.prices.store import Conn
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import psycopg
 from psycopg.rows import class_row
 
+from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 from console.prices.catalog import Rates
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 @dataclass(frozen=True)

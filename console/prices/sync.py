@@ -13,11 +13,11 @@ from datetime import date
 
 import psycopg
 
+from console.infra.db import Conn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.queries import query
 from console.prices import catalog, store
 from console.prices.catalog import CatalogModel, Rates
-from console.prices.store import Conn
 
 
 @dataclass(frozen=True)

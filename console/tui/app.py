@@ -12,6 +12,7 @@ from textual.screen import Screen
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.context import ConsoleContext, HasContext
+from console.tui.palette import ConsoleCommands
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobsScreen
@@ -37,11 +38,13 @@ class ObsConsoleApp(App[None], HasContext):
         "verify": VerifyScreen,
     }
 
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
-                 start_mode: str = "dashboard") -> None:
+                 start_mode: str = "dashboard", read_only: bool = False) -> None:
         # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
         super().__init__(ansi_color="NO_COLOR" in os.environ)
-        self.context = ConsoleContext(session, migrations_dir, refresh_s)
+        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only)
         self.start_mode = start_mode
 
     def on_mount(self) -> None:

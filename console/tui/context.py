@@ -13,11 +13,13 @@ MAX_REFRESH_S = 60.0
 
 @dataclass
 class ConsoleContext:
-    """The one Session, the migrations folder and the dashboard's refresh interval (changed by `+`/`-`)."""
+    """The one Session, the migrations folder, the dashboard's refresh interval (changed by `+`/`-`) and whether
+    operator actions are hidden (read-only mode)."""
 
     session: Session
     migrations_dir: Path
     refresh_s: float = 5.0
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         self.refresh_s = min(max(self.refresh_s, MIN_REFRESH_S), MAX_REFRESH_S)

@@ -13,14 +13,16 @@ from console.infra.session import Disconnected, Session
 from console.tui.app import ObsConsoleApp
 
 
-def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str = "dashboard") -> None:
-    """Run the TUI against `target`. Raises ConsoleError (exit 2) when the first connection fails."""
+def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str = "dashboard",
+                read_only: bool = False) -> None:
+    """Run the TUI against `target` (`read_only`: no operator action is offered). Raises ConsoleError (exit 2)
+    when the first connection fails."""
     session = Session(target)
     try:
         session.call(lambda _conn, _info: None)
     except Disconnected as exc:
         raise ConsoleError(exc.message) from None
-    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode)
+    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode, read_only=read_only)
     # The terminal went away (window closed, ssh dropped): leave cleanly instead of spinning, so the caller's
     # clean-up (e.g. the demo stopping its engine) runs.
     previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())

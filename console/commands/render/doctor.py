@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from console.actions.audit import path as audit_path
 from console.doctor import DoctorReport
 
 
@@ -18,6 +19,7 @@ def print_report(report: DoctorReport) -> None:
     available = info.timescaledb_available or "not available"
     out.print(f"TimescaleDB {installed} (available: {available})", markup=False, highlight=False)
     out.print(f"edition     {info.edition} (timescaledb.license={info.license})", markup=False, highlight=False)
+    out.print(f"audit log   {audit_path()} (obsconsole audit)", markup=False, highlight=False)
     table = Table("shows", "available", "why not", title="What obsconsole can show here")
     for cap in report.capabilities:
         table.add_row(cap.name, "yes" if cap.available else "no", cap.reason)

@@ -16,6 +16,7 @@ from console.infra import fmt
 from console.infra.session import Disconnected
 from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot, refresh_all
 from console.panes.chunk_cache import SizeCache
+from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
 from console.tui.widgets.pane_box import PaneBox
@@ -168,3 +169,15 @@ class DashboardScreen(ConsoleScreen):
         job: Job | None = next((j for j in result.rows if str(j.job_id) == event.key), None)
         if job is not None:
             open_job_details(self, job)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The dashboard's own keys, for the command palette."""
+        following = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+        return [
+            PaletteCommand("Refresh now", self.action_refresh_now, "r: run the five panes' queries now"),
+            PaletteCommand("Resume refresh" if self.paused else "Pause refresh", self.action_toggle_pause, "p"),
+            PaletteCommand(f"Cost window: next ({following})", self.action_next_window, "w: 1h, 24h, 7d, 30d"),
+            PaletteCommand("Refresh more often", self.action_faster, "-"),
+            PaletteCommand("Refresh less often", self.action_slower, "+"),
+            PaletteCommand("Hide charts" if self.charts_on else "Show charts", self.action_toggle_charts, "c"),
+        ]

@@ -1,10 +1,12 @@
-"""Jobs: every background job; Enter drills into one (config, stats, history, errors); `n` runs it now after
-confirmation."""
+"""Jobs: every background job; Enter drills into one (config, stats, history, errors); `n` runs it now, `p`
+pauses, `u` resumes, `s` reschedules it, each after showing its SQL and a confirmation (hidden in read-only
+mode)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from rich.console import Group
@@ -18,14 +20,16 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from console.actions import jobs as job_actions
-from console.actions.jobs import JobRun
+from console.actions.jobs import JobAction, JobRun
 from console.infra import fmt
+from console.infra.durations import parse_interval
 from console.infra.errors import ConsoleError
 from console.panes import Job, PaneResult, PaneStatus
 from console.panes.jobs import COLUMNS, job_cells, jobs
 from console.panes.view import Cell, Style
+from console.tui.palette_items import PaletteCommand
+from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
-from console.tui.screens.confirm import ConfirmScreen
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 
@@ -37,13 +41,17 @@ class JobsScreen(ConsoleScreen):
     BINDINGS = [
         Binding("r", "reload", "Reload"),
         Binding("enter", "details", "Details"),
-        Binding("n", "run_now", "Run now"),
+        Binding("n", "job('run')", "Run now"),
+        Binding("p", "job('pause')", "Pause"),
+        Binding("u", "job('resume')", "Resume"),
+        Binding("s", "schedule", "Schedule"),
     ]
+    ACTIONS = frozenset({"job", "schedule"})
 
     def __init__(self) -> None:
         super().__init__()
         self.jobs: dict[str, Job] = {}
-        self.manual_runs: dict[int, tuple[datetime, float]] = {}  # job id -> (started, seconds) run from here
+        self.manual_runs: dict[int, datetime] = {}  # job id -> when a run from this console succeeded
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
@@ -81,15 +89,17 @@ class JobsScreen(ConsoleScreen):
             self._summary(result.reason or result.status.value, "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
-            self._summary(f"{len(rows)} jobs, {failing} failing — Enter: details, n: run now, r: reload")
+            keys = "Enter: details, r: reload" if read_only(self) else \
+                "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
+            self._summary(f"{len(rows)} jobs, {failing} failing — {keys}")
 
     def _cells(self, job: Job) -> list[Cell]:
         """The job's cells; a run by hand from this console shows in "last run" until the job's own statistics
         record a later run (run_job is not counted there on every version)."""
         cells = list(job_cells(job))
         manual = self.manual_runs.get(job.job_id)
-        if manual is not None and (job.last_run_started_at is None or job.last_run_started_at < manual[0]):
-            cells[LAST_RUN] = Cell.of(f"Success by hand {fmt.when_short(manual[0])} ({manual[1]:.2f} s)", Style.OK)
+        if manual is not None and (job.last_run_started_at is None or job.last_run_started_at < manual):
+            cells[LAST_RUN] = Cell.of(f"Success by hand {fmt.when_short(manual)}", Style.OK)
         return cells
 
     def _selected(self) -> Job | None:
@@ -112,29 +122,49 @@ class JobsScreen(ConsoleScreen):
     def _open_details(self, job: Job) -> None:
         open_job_details(self, job)
 
-    def action_run_now(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Action keys are hidden (and refused) in read-only mode."""
+        return not (action in self.ACTIONS and read_only(self))
+
+    def action_job(self, verb: str) -> None:
         job = self._selected()
         if job is None:
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run(job)
+        def ran() -> None:
+            if verb == "run":
+                self.manual_runs[job.job_id] = datetime.now(UTC)
 
-        self.app.push_screen(ConfirmScreen(f"Run job {job.job_id} ({job.kind} on {job.target_name or '-'}) now?",
-                                           f"{job.config_text}. It runs in this session: the console waits for it."),
-                             answered)
+        start_action(self, JobAction(verb, job.job_id), self.action_reload, on_success=ran)
 
-    @work(thread=True, exclusive=True, group="jobs-run", exit_on_error=False)
-    def _run(self, job: Job) -> None:
-        try:
-            seconds = self.session.call_writable(lambda conn, info: job_actions.run_now(conn, info, job.job_id))
-        except ConsoleError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
-        else:
-            self.manual_runs[job.job_id] = (datetime.now(UTC) - timedelta(seconds=seconds), seconds)
-            self.app.call_from_thread(self.notify, f"job {job.job_id} ran in {seconds:.2f} s")
-        self._load()
+    def action_schedule(self) -> None:
+        job = self._selected()
+        if job is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                interval = parse_interval(text, "interval")
+            except ConsoleError as exc:
+                self.notify(exc.message, severity="error")
+                return
+            start_action(self, JobAction("schedule", job.job_id, interval), self.action_reload)
+
+        self.app.push_screen(AskScreen(f"New schedule interval for job {job.job_id} (now {job.schedule}):",
+                                       "e.g. 10min, 1h, 1d"), answered)
+
+    def palette_actions(self) -> list[PaletteCommand]:
+        """The selected job's actions, for the command palette."""
+        job = self._selected()
+        if job is None:
+            return []
+        what = f"job {job.job_id} ({job.kind} on {job.target_name or '-'})"
+        return [PaletteCommand(f"Run {what} now", partial(self.action_job, "run"), "CALL run_job, after confirmation"),
+                PaletteCommand(f"Pause {what}", partial(self.action_job, "pause"), "alter_job scheduled => false"),
+                PaletteCommand(f"Resume {what}", partial(self.action_job, "resume"), "alter_job scheduled => true"),
+                PaletteCommand(f"Reschedule {what}", self.action_schedule, "alter_job schedule_interval")]
 
 
 def open_job_details(screen: ConsoleScreen, job: Job) -> None:

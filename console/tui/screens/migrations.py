@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Log, Static
 from console.infra import fmt
 from console.infra.errors import ConsoleError
 from console.migrator import service as migrations
+from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 
@@ -114,3 +115,11 @@ class MigrationsScreen(ConsoleScreen):
         else:
             progress(f"applied {len(result.applied)} migration(s)" if result.applied else "nothing to apply")
         self._load()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The Migrations screen's own keys, for the command palette."""
+        commands = [PaletteCommand("Reload migrations", self.action_reload, "r"),
+                    PaletteCommand("Dry-run plan of the pending migrations", self.action_plan, "p: nothing is applied")]
+        if not self.context.read_only:
+            commands.append(PaletteCommand("Apply pending migrations", self.action_apply, "a: after confirmation"))
+        return commands

@@ -18,6 +18,7 @@ from console.drift.service import drift_on
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
+from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.verify.model import Status, VerifyReport, as_dict
 from console.verify.runner import verify_on
@@ -126,3 +127,10 @@ class VerifyScreen(ConsoleScreen):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(as_dict(self.report), indent=2))
         self.notify(f"verify report written to {path}")
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The Verify screen's own keys, for the command palette."""
+        return [PaletteCommand("Run verify again", self.action_rerun, "r: the 14 checks and the health checks"),
+                PaletteCommand("Export the verify report (JSON)", self.action_export,
+                               "e: to $XDG_STATE_HOME/obsconsole/exports/"),
+                PaletteCommand("Check drift (replay the migrations)", self.action_drift, "f: verify --drift")]

@@ -1,0 +1,120 @@
+"""Every action goes through here, from the CLI or the TUI: refused in read-only mode, planned on a read-only
+session, run under the plan's timeouts in its own read-write transaction (or autocommit), and audited whatever
+happens (done, failed, refused, cancelled, dry run)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+import psycopg
+
+from console.actions import audit
+from console.actions.plan import Plan, Request
+from console.infra.db import Conn, session_timeouts
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.queries import query
+from console.infra.server import ServerInfo
+
+READ_ONLY_REASON = "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)"
+
+
+def refuse_read_only(target: ResolvedDsn, request: Request) -> ConsoleError:
+    """Audit the refusal and return the error to raise (exit 2); nothing was connected to."""
+    with contextlib.suppress(OSError):
+        audit.record(target, request.action, f"refused: {READ_ONLY_REASON}")
+    return ConsoleError(f"{request.action} refused: {READ_ONLY_REASON}")
+
+
+def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request) -> Plan:
+    """The plan, read on `conn` (read-only); a refusal (edition, unknown target, bad input) is audited."""
+    try:
+        audit.check_writable()
+        return request.plan(conn, info)
+    except ConsoleError as exc:
+        with contextlib.suppress(OSError):
+            audit.record(target, request.action, f"refused: {exc.message}")
+        raise
+    except psycopg.Error as exc:
+        if conn.broken:
+            raise  # the connection's own handling says the server went away
+        reason = _reason(exc)
+        with contextlib.suppress(OSError):
+            audit.record(target, request.action, f"refused: could not read what it touches: {reason}")
+        raise ConsoleError(f"{request.action}: could not read what it touches: {reason}") from None
+
+
+def not_run(target: ResolvedDsn, plan: Plan, outcome: str) -> None:
+    """Audit a plan that was shown but not run ("dry run", "cancelled", "refused: …")."""
+    audit.record(target, plan.action, outcome, sql=plan.sql, touches=plan.touches)
+
+
+def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
+    """Run `plan` on `conn` (an autocommit session, read-only by default), audit the result and return it in one
+    line. ConsoleError (exit 1) with the server's reason when a statement fails; nothing is left half-done in a
+    transaction."""
+    if not plan.statements:
+        message = f"{plan.action}: nothing to do" + (f" ({plan.notes[0]})" if plan.notes else "")
+        audit.record(target, plan.action, "nothing to do", touches=plan.touches)
+        return message
+    started = time.perf_counter()
+    try:
+        answer = _run(conn, plan)
+    except psycopg.Error as exc:
+        elapsed = time.perf_counter() - started
+        reason = _reason(exc)
+        audit.record(target, plan.action, f"failed: {reason}", sql=plan.sql, touches=plan.touches,
+                     duration_ms=elapsed * 1000)
+        raise ConsoleError(f"{plan.action} failed after {elapsed:.2f} s: {reason}", EXIT_FAILED) from None
+    elapsed = time.perf_counter() - started
+    if plan.expect_true and answer is not True:
+        audit.record(target, plan.action, "failed: the server answered false", sql=plan.sql, touches=plan.touches,
+                     duration_ms=elapsed * 1000)
+        raise ConsoleError(f"{plan.action} failed: the server answered false (the backend is gone, or this role "
+                           "may not signal it)", EXIT_FAILED)
+    audit.record(target, plan.action, "done", sql=plan.sql, touches=plan.touches, duration_ms=elapsed * 1000)
+    count = len(plan.statements)
+    statements = f"{count} statements" if count > 1 else "1 statement"
+    return f"{plan.action}: done in {elapsed:.2f} s ({statements})"
+
+
+def _reason(exc: psycopg.Error) -> str:
+    """The server's one-line reason."""
+    lines = (exc.diag.message_primary or str(exc)).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _run(conn: Conn, plan: Plan) -> object:
+    answer: object = None
+    with session_timeouts(conn, plan.timeouts):
+        if plan.autocommit:
+            with _writable(conn):
+                for text in plan.statements:
+                    answer = _answer(conn.execute(text))
+        else:
+            with conn.transaction():
+                conn.execute(query("actions/transaction_read_write"))
+                for text in plan.statements:
+                    answer = _answer(conn.execute(text))
+    return answer
+
+
+def _answer(cur: psycopg.Cursor[tuple[object, ...]]) -> object:
+    if cur.description is None:
+        return None
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+@contextlib.contextmanager
+def _writable(conn: Conn) -> Iterator[None]:
+    """Writes allowed on this session for one autocommit statement (CALL run_job, a refresh), then read-only
+    again."""
+    conn.execute(query("session_read_only"), {"read_only": "off"})
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            conn.execute(query("session_read_only"), {"read_only": "on"})

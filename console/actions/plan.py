@@ -1,0 +1,74 @@
+"""What an operator action will do, decided before it does anything: the exact SQL (parameters bound, as the
+server will receive it), what it touches, and how it runs (in its own read-write transaction or in autocommit)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+import psycopg
+
+from console.infra.db import Conn, Timeouts
+from console.infra.errors import ConsoleError
+from console.infra.server import ServerInfo
+
+# A catalog call (alter_job, drop_chunks, a policy) is quick once it has its lock; waiting for a lock is not.
+QUICK = Timeouts(statement_ms=60_000, lock_ms=5_000)
+# Compressing, refreshing or running a job may take minutes.
+LONG = Timeouts(statement_ms=600_000, lock_ms=5_000)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One action, ready to confirm: `statements` are exactly what will run, in order."""
+
+    action: str
+    statements: tuple[str, ...]
+    touches: tuple[str, ...]
+    autocommit: bool = False
+    timeouts: Timeouts = QUICK
+    notes: tuple[str, ...] = field(default=())
+    expect_true: bool = False  # the last statement answers a boolean (pg_cancel_backend): false is a failure
+
+    @property
+    def sql(self) -> str:
+        return ";\n".join(self.statements) + ";" if self.statements else ""
+
+
+class Request(Protocol):
+    """What the operator asked for; `plan` reads the server (read-only) and refuses with a ConsoleError."""
+
+    @property
+    def action(self) -> str: ...
+
+    def plan(self, conn: Conn, info: ServerInfo) -> Plan: ...
+
+
+def statement(conn: Conn, text: str, params: Mapping[str, object]) -> str:
+    """`text` (a query file, its comment lines dropped) with `params` bound as literals: the exact SQL to show,
+    audit and run."""
+    body = "\n".join(line for line in text.strip().splitlines() if not line.lstrip().startswith("--"))
+    return psycopg.ClientCursor(conn).mogrify(body, params)
+
+
+def require_community(info: ServerInfo, action: str) -> None:
+    """Refuse (exit 2) a Community-only action on another edition, before anything runs."""
+    if not info.community:
+        raise ConsoleError(f"{action} refused: it needs TimescaleDB Community; this server runs the {info.edition} "
+                           "edition")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text from the server (another session's query, a name) with control characters replaced by spaces."""
+    return _CONTROL.sub(" ", text)
+
+
+def utc(value: datetime | None) -> str:
+    """A time in UTC, labelled; '-' for an open end."""
+    return f"{value.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if value is not None else "-"

@@ -1,0 +1,52 @@
+"""Adding, changing or removing a retention or compression policy on a hypertable or continuous aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.actions.plan import QUICK, Plan, require_community, statement
+from console.infra.db import Conn
+from console.infra.errors import ConsoleError
+from console.infra.queries import for_version, query
+from console.infra.server import ServerInfo
+
+POLICY_KINDS = {"retention": "policy_retention", "compression": "policy_compression"}
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """Set the `kind` policy of `relation` to `after` (a PostgreSQL interval), or remove it."""
+
+    kind: str
+    relation: str
+    after: str | None = None
+    remove: bool = False
+
+    @property
+    def action(self) -> str:
+        change = "--remove" if self.remove else f"--after {self.after}"
+        return f"policy {self.kind} {self.relation} {change}"
+
+    def plan(self, conn: Conn, info: ServerInfo) -> Plan:
+        if self.kind not in POLICY_KINDS:
+            raise ConsoleError(f"unknown policy {self.kind!r} (use retention or compression)")
+        if self.remove == bool(self.after):
+            raise ConsoleError(f"policy {self.kind} needs --after AGE or --remove (one of them)")
+        require_community(info, self.action)
+        row = conn.execute(query("actions/relation_target"), {"name": self.relation}).fetchone()
+        if row is None:
+            raise ConsoleError(f"no hypertable or continuous aggregate {self.relation!r} on this server")
+        relation, kind = str(row[0]), str(row[1])
+        current = conn.execute(query("actions/policy_target"),
+                               {"proc": POLICY_KINDS[self.kind], "relation": relation}).fetchall()
+        now = "; ".join(f"job {job_id} {config}" for job_id, config in current) or "none"
+        touches = (f"{relation} ({kind}): {self.kind} policy now: {now}",)
+        version = info.tsdb_version_tuple
+        params = {"relation": relation, "after": self.after}
+        statements: list[str] = []
+        if current:
+            statements.append(statement(conn, for_version(f"actions/{self.kind}_remove", version), params))
+        if self.after:
+            statements.append(statement(conn, for_version(f"actions/{self.kind}_add", version), params))
+        notes = () if statements else (f"{relation} has no {self.kind} policy: nothing to remove",)
+        return Plan(self.action, tuple(statements), touches, timeouts=QUICK, notes=notes)

@@ -1,0 +1,42 @@
+"""`obsconsole policy retention|compression T --after 30d` / `--remove`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from console.commands.common import DryRunOption, DsnOption, YesOption, app, run_action
+
+policy_app = typer.Typer(help="Add, change or remove retention and compression policies (Community).",
+                         no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+Relation = Annotated[str, typer.Argument(help="A hypertable or continuous aggregate.")]
+AfterOption = Annotated[str | None, typer.Option("--after", help="Age, e.g. 30d (replaces the current policy).",
+                                                 show_default=False)]
+RemoveOption = Annotated[bool, typer.Option("--remove", help="Remove the policy.")]
+
+
+def _policy(ctx: typer.Context, kind: str, relation: str, after: str | None, remove: bool, yes: bool,
+            dry_run: bool, dsn: str | None) -> None:
+    from console.actions.policies import PolicyChange
+    from console.infra.durations import parse_interval
+
+    age = parse_interval(after, "--after") if after else None
+    run_action(ctx, dsn, PolicyChange(kind, relation, age, remove), yes=yes, dry_run=dry_run)
+
+
+@policy_app.command("retention")
+def policy_retention(ctx: typer.Context, relation: Relation, after: AfterOption = None, remove: RemoveOption = False,
+                     yes: YesOption = False, dry_run: DryRunOption = False, dsn: DsnOption = None) -> None:
+    """Drop chunks older than --after (add, or replace the current policy), or --remove it."""
+    _policy(ctx, "retention", relation, after, remove, yes, dry_run, dsn)
+
+
+@policy_app.command("compression")
+def policy_compression(ctx: typer.Context, relation: Relation, after: AfterOption = None,
+                       remove: RemoveOption = False, yes: YesOption = False, dry_run: DryRunOption = False,
+                       dsn: DsnOption = None) -> None:
+    """Compress chunks older than --after (add, or replace the current policy), or --remove it."""
+    _policy(ctx, "compression", relation, after, remove, yes, dry_run, dsn)

@@ -1,0 +1,150 @@
+"""Operator actions in the console: `start_action` plans on the read-only session, shows the exact SQL and what
+it touches in ActionConfirmScreen (default No), then runs it on the same session and says how it went; every
+step is audited. In read-only mode it refuses (the screens hide their action keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Static
+
+from console.actions import gate
+from console.actions.plan import Plan, Request
+from console.infra.errors import ConsoleError
+from console.tui.context import HasContext
+
+
+class ActionConfirmScreen(ModalScreen[bool]):
+    """The plan (what it touches, the SQL, notes); dismisses with True only on an explicit Yes."""
+
+    DEFAULT_CSS = """
+    ActionConfirmScreen { align: center middle; }
+    #action-box { width: 90%; max-width: 130; height: auto; max-height: 90%; border: thick $warning;
+                  background: $surface; padding: 0 1; }
+    #action-buttons { height: auto; align: right middle; }
+    #action-buttons Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        how = "autocommit (outside a transaction)" if plan.autocommit else "one read-write transaction"
+        parts: list[Text] = [Text(f"Run {plan.action}?", style="bold"),
+                             Text(f"runs as {how}; statement_timeout {plan.timeouts.statement_ms} ms, "
+                                  f"lock_timeout {plan.timeouts.lock_ms} ms", style="dim"),
+                             Text("touches:", style="bold")]
+        parts += [Text(f"  {line}") for line in plan.touches]
+        parts += [Text("SQL:", style="bold"), Text(plan.sql, style="cyan")]
+        parts += [Text(f"note: {note}", style="yellow") for note in plan.notes]
+        with VerticalScroll(id="action-box"):
+            yield Static(Group(*parts), id="action-plan")
+            with Horizontal(id="action-buttons"):
+                yield Button("No", id="no", variant="primary")
+                yield Button("Yes", id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class AskScreen(ModalScreen[str | None]):
+    """One value for an action (e.g. a job's new schedule interval); Escape cancels."""
+
+    DEFAULT_CSS = """
+    AskScreen { align: center middle; }
+    #ask-box { width: 60; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, placeholder: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="ask-box"):
+            yield Static(self.question, markup=False)
+            yield Input(placeholder=self.placeholder, id="ask-input")
+
+    def on_mount(self) -> None:
+        self.query_one("#ask-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def read_only(screen: Screen[Any]) -> bool:
+    """Whether the app runs in read-only mode (actions hidden)."""
+    app = screen.app
+    return isinstance(app, HasContext) and app.context.read_only
+
+
+def start_action(screen: Screen[Any], request: Request, on_done: Callable[[], None] | None = None, *,
+                 on_success: Callable[[], None] | None = None) -> None:
+    """Plan `request` off the UI thread, confirm it (default No), run it on the console's session and notify the
+    one-line result; `on_success` (when it worked) then `on_done` run afterwards on the UI thread (e.g. a
+    reload). The dashboard binds its row actions through this."""
+    app = screen.app
+    assert isinstance(app, HasContext)
+    session = app.context.session
+    target = session.target
+    if app.context.read_only:
+        app.notify(gate.refuse_read_only(target, request).message, severity="warning")
+        return
+
+    def finish(message: str, severity: SeverityLevel) -> None:
+        app.notify(message, severity=severity, timeout=10)
+        if on_success is not None and severity == "information":
+            on_success()
+        if on_done is not None:
+            on_done()
+
+    def run(plan: Plan) -> None:
+        try:
+            message = session.call(lambda conn, _info: gate.execute(conn, target, plan))
+        except ConsoleError as exc:
+            app.call_from_thread(finish, exc.message, "error")
+        else:
+            app.call_from_thread(finish, message, "information")
+
+    def answered(plan: Plan) -> Callable[[bool | None], None]:
+        def callback(yes: bool | None) -> None:
+            if yes:
+                screen.run_worker(lambda: run(plan), thread=True, group="action-run", exit_on_error=False)
+            else:
+                gate.not_run(target, plan, "cancelled")
+                app.notify(f"{plan.action} cancelled: nothing was done")
+        return callback
+
+    def prepare() -> None:
+        try:
+            plan = session.call(lambda conn, info: gate.prepare(conn, info, target, request))
+        except ConsoleError as exc:
+            app.call_from_thread(app.notify, exc.message, severity="error", timeout=10)
+            return
+        app.call_from_thread(app.push_screen, ActionConfirmScreen(plan), answered(plan))
+
+    screen.run_worker(prepare, thread=True, group="action-plan", exit_on_error=False)

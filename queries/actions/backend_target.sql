@@ -1,0 +1,27 @@
+-- A backend as an operator sees it before cancelling or terminating it: who, what, and the locks involved
+-- (locks on user tables, advisory locks and whatever it waits for; locks on chunks and catalogs only counted).
+-- String literals in its query are masked: a password in ALTER ROLE … PASSWORD '…' never reaches the screen or
+-- the audit log.
+WITH l AS (
+    SELECT l.mode || ' on ' || coalesce(l.relation::regclass::text, l.locktype)
+               || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END AS lock,
+           NOT l.granted OR l.locktype = 'advisory'
+               OR (l.locktype = 'relation' AND n.nspname NOT LIKE 'pg\_%%' AND n.nspname <> 'information_schema'
+                   AND n.nspname NOT LIKE '\_timescaledb%%') AS shown,
+           l.granted
+    FROM pg_locks l
+    LEFT JOIN pg_class c ON c.oid = l.relation
+    LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE l.pid = %(pid)s AND l.locktype IN ('relation', 'advisory', 'transactionid')
+)
+SELECT a.pid, a.application_name, a.usename::text AS username, a.state, a.backend_type,
+       left(regexp_replace(regexp_replace(coalesce(a.query, ''), '''(?:[^'']|'''')*''', '''…''', 'g'),
+                 '\s+', ' ', 'g'), 300) AS query,
+       pg_blocking_pids(a.pid) AS blocked_by,
+       ARRAY(SELECT b.pid FROM pg_stat_activity b WHERE a.pid = ANY (pg_blocking_pids(b.pid)) ORDER BY b.pid)
+           AS blocking,
+       ARRAY(SELECT lock FROM l WHERE shown ORDER BY granted, lock LIMIT 8) AS locks,
+       (SELECT count(*) FROM l WHERE NOT shown) AS other_locks,
+       a.pid = pg_backend_pid() AS is_self
+FROM pg_stat_activity a
+WHERE a.pid = %(pid)s
