@@ -101,7 +101,7 @@ def scratch(target: ResolvedDsn, progress: Progress = lambda _m: None) -> Iterat
         progress(f"scratch database {name}: migrating ...")
         with connect(place, read_only=False, timeouts=SCRATCH_TIMEOUTS) as conn:
             _create_extension(conn)
-            to, note = _migrate(conn, progress)
+            to, note = _migrate(conn)
         yield Scratch(place, name, "database", to, note)
     finally:
         _drop_database(target, name)
@@ -120,7 +120,7 @@ def _create_extension(conn: Conn) -> None:
                            "it was dropped again") from None
 
 
-def _migrate(conn: Conn, progress: Progress) -> tuple[int, str | None]:
+def _migrate(conn: Conn) -> tuple[int, str | None]:
     """Apply the project's migrations, stopping before the first one this edition cannot run."""
     local = files.load(MIGRATIONS_DIR)
     info = server_info(conn)
@@ -132,7 +132,7 @@ def _migrate(conn: Conn, progress: Progress) -> tuple[int, str | None]:
             to = blocked.version - 1
             note = (f"migrated to {to:03d}: {blocked.label} needs TimescaleDB Community "
                     f"({info.edition} edition here)")
-    migrate_on(conn, local, to=to, progress=progress)
+    migrate_on(conn, local, to=to)
     return to, note
 
 
@@ -149,7 +149,7 @@ def _scratch_schema(target: ResolvedDsn, name: str, progress: Progress) -> Itera
     try:
         progress(f"scratch schema {name} (this engine serves one database): migrating ...")
         with made.connect(read_only=False) as conn:
-            to, note = _migrate(conn, progress)
+            to, note = _migrate(conn)
         yield Scratch(target, name, "schema", to, note)
     finally:
         with made.connect(read_only=False) as conn:
