@@ -49,12 +49,19 @@ class Scratch:
     def schema(self) -> str | None:
         return self.name if self.kind == "schema" else None
 
-    def connect(self, *, read_only: bool = True) -> Conn:
-        """A console connection to the scratch place (the scratch schema first in search_path)."""
-        conn = connect(self.target, read_only=read_only, timeouts=SCRATCH_TIMEOUTS)
-        if self.schema:
-            conn.execute(query("bench/scratch_search_path"), {"path": f'"{self.schema}", public'})
-        return conn
+    @contextlib.contextmanager
+    def connect(self, *, read_only: bool = True) -> Iterator[Conn]:
+        """A console connection to the scratch place (the scratch schema first in search_path, put back after)."""
+        with connect(self.target, read_only=read_only, timeouts=SCRATCH_TIMEOUTS) as conn:
+            if not self.schema:
+                yield conn
+                return
+            row = conn.execute(query("bench/scratch_search_path"), {"path": f'"{self.schema}", public'}).fetchone()
+            try:
+                yield conn
+            finally:
+                if row and not conn.closed and not conn.broken:
+                    conn.execute(query("bench/scratch_search_path"), {"path": row[0]})
 
 
 def _with_database(target: ResolvedDsn, name: str) -> ResolvedDsn:
