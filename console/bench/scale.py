@@ -152,12 +152,12 @@ def bench_chunks(target: ResolvedDsn, options: ScaleOptions, memory_run: MemoryR
     with scratch.scratch(target, note) as place:
         with place.connect() as conn:
             engine = _engine_label(conn)
-        already = catalog.NOTHING
+        already: catalog.Built | None = None
         for size in sizes:
             note(f"building a {size:,}-chunk catalog ...")
             with place.connect(read_only=False) as conn:
                 built = catalog.build(conn, size, already)
-            already = built.plan
+            already = built
             note(f"timing {options.repeat} refreshes at {built.total:,} chunks ...")
             points.append(_measure(place, size, built.chunks, built.seconds, options.repeat))
         if memory_run is not None and options.memory_minutes > 0:
