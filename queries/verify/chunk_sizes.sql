@@ -1,10 +1,11 @@
 -- Every chunk of every hypertable (continuous aggregates' materialization hypertables included, labelled by the
 -- view's name) with its size, cheaply enough for 10,000+ chunks. A chunk's size comes from the catalog's
--- statistics (pg_class.relpages of the chunk, its TOAST table and its indexes, which VACUUM and ANALYZE set to
--- the real page counts) when nothing changed in it since its last ANALYZE; it is measured exactly
--- (pg_total_relation_size) only for chunks written since (the hot ones) or never analyzed; a compressed chunk's
--- size is the one recorded when it was compressed (compression stats: a catalog read). Chunks are found through
--- pg_inherits (they inherit from their hypertable). TimescaleDB 2.13+, both editions.
+-- statistics (pg_class.relpages of the chunk, its TOAST table and their indexes: the page counts of their main
+-- forks as the last VACUUM or ANALYZE saw them; an index's may lag by a page or two) when nothing changed in it
+-- since its last ANALYZE; it is measured exactly (pg_total_relation_size) only for chunks written since (the hot
+-- ones) or never analyzed; a compressed chunk's size is the one recorded when it was compressed (compression
+-- stats: a catalog read). Chunks are found through pg_inherits (they inherit from their hypertable).
+-- TimescaleDB 2.13+, both editions.
 WITH objects AS (
     SELECT h.hypertable_schema AS object_schema, h.hypertable_name AS object_name,
            h.hypertable_schema AS ht_schema, h.hypertable_name AS ht_name,
@@ -46,7 +47,7 @@ SELECT j.object_schema, j.object_name, j.ht_schema AS hypertable_schema, j.ht_na
             ELSE (j.relpages::bigint
                   + COALESCE((SELECT t.relpages FROM pg_class AS t WHERE t.oid = j.reltoastrelid), 0)
                   + COALESCE((SELECT sum(i.relpages) FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid
-                              WHERE x.indrelid = j.rel), 0))
+                              WHERE x.indrelid IN (j.rel, j.reltoastrelid)), 0))
                  * current_setting('block_size')::bigint
        END AS total_bytes
 FROM judged AS j
