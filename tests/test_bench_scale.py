@@ -54,7 +54,7 @@ def check_point(point: dict[str, Any], chunks: int) -> None:
 
 def test_native_bench_chunks_measures_against_the_psql_floor_and_drops_its_database(
         cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
-    result, data = run_chunks(cli, native_db.dsn, tmp_path, "--chunks", "30,60", "--memory-minutes", "0.1")
+    result, data = run_chunks(cli, native_db.dsn, tmp_path, "--chunks", "30,60", "--memory", "--memory-minutes", "0.1")
     assert data["scratch_kind"] == "database" and "migrated to 003" in data["migrated"]
     assert [p["chunks_requested"] for p in data["points"]] == [30, 60]
     for point, chunks in zip(data["points"], (30, 60), strict=True):

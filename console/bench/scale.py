@@ -135,8 +135,8 @@ def validate(options: ScaleOptions) -> None:
     """ConsoleError (exit 2) for impossible flags."""
     if not 1 <= options.repeat <= 10_000:
         raise ConsoleError(f"--repeat must be between 1 and 10,000 (got {options.repeat})")
-    if not 0 <= options.memory_minutes <= 24 * 60:
-        raise ConsoleError(f"--memory-minutes must be between 0 and 1440 (got {options.memory_minutes:g})")
+    if not 0 <= options.memory_minutes <= 24 * 60:  # 0: no TUI run
+        raise ConsoleError(f"--memory-minutes must be between 0.01 and 1440 (got {options.memory_minutes:g})")
     if not 1 <= options.memory_refresh_s <= 60:
         raise ConsoleError(f"--memory-refresh must be between 1 and 60 s (got {options.memory_refresh_s:g})")
 

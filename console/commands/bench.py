@@ -28,12 +28,15 @@ def bench(
         typer.Option("--chunks", help="Instead: catalog sizes to measure the dashboard at, e.g. 100,1000,10000 "
                      "(in a scratch database bench creates and drops).", show_default=False),
     ] = None,
+    memory: Annotated[
+        bool, typer.Option("--memory", help="With --chunks: then run the TUI headless on the largest catalog and "
+                           "sample its resident memory.")
+    ] = False,
     memory_minutes: Annotated[
-        float, typer.Option("--memory-minutes", help="With --chunks: then run the TUI headless this long on the "
-                            "largest catalog and sample its resident memory (0: skip).")
-    ] = 0.0,
+        float, typer.Option("--memory-minutes", help="With --memory: how long the TUI runs.")
+    ] = 3.0,
     memory_refresh: Annotated[
-        float, typer.Option("--memory-refresh", help="With --memory-minutes: the dashboard's refresh interval (s).")
+        float, typer.Option("--memory-refresh", help="With --memory: the dashboard's refresh interval (s).")
     ] = 1.0,
 ) -> None:
     """Measure span ingest (seeder bulk path vs psql \\copy), query latency p50/p95 and the indexes used.
@@ -43,7 +46,7 @@ def bench(
     database (the target's own tables are not touched).
     """
     if chunks is not None:
-        _bench_chunks(dsn, chunks, repeat, json_file, memory_minutes, memory_refresh)
+        _bench_chunks(dsn, chunks, repeat, json_file, memory_minutes if memory else 0.0, memory_refresh)
         return
     from console.bench.service import BenchOptions, validate
     from console.bench.service import bench as run_bench
@@ -66,8 +69,11 @@ def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | N
     from console.bench.scale import ScaleOptions, bench_chunks, parse_chunks, validate
     from console.commands.render import bench as render
     from console.infra import dsn as dsn_mod
+    from console.infra.errors import ConsoleError
     from console.tui.soak import memory_run
 
+    if memory_minutes != 0 and memory_minutes < 0.01:
+        raise ConsoleError(f"--memory-minutes must be between 0.01 and 1440 (got {memory_minutes:g})")
     options = ScaleOptions(parse_chunks(chunks), repeat=repeat, memory_minutes=memory_minutes,
                            memory_refresh_s=memory_refresh)
     validate(options)
