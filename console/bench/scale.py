@@ -48,10 +48,17 @@ class Memory:
     samples: list[MemorySample]
 
     @property
-    def growth_mib(self) -> float:
-        """RSS at the end minus RSS after the first minute (the start-up allocations are over by then)."""
-        settled = next((s for s in self.samples if s.seconds >= 60), self.samples[0])
-        return self.samples[-1].rss_mib - settled.rss_mib
+    def settled(self) -> MemorySample:
+        """The sample halfway through the run (start-up allocations and the first refreshes are over by then)."""
+        half = self.samples[-1].seconds / 2
+        return next(s for s in self.samples if s.seconds >= half)
+
+    @property
+    def growth_mib_per_hour(self) -> float | None:
+        """RSS growth over the run's second half, extrapolated to one hour; None for too short a run."""
+        first, last = self.settled, self.samples[-1]
+        span = last.seconds - first.seconds
+        return (last.rss_mib - first.rss_mib) / span * 3600 if span > 0 else None
 
 
 MemoryRun = Callable[[ResolvedDsn, float, float, float], list[MemorySample]]  # target, minutes, refresh_s, every_s
@@ -62,8 +69,16 @@ class PaneFigure:
     """One pane within the full refresh: its status on the last run and its own p50/p95."""
 
     pane: str
-    status: str
+    statuses: dict[str, int]  # status -> how many of the timed refreshes ended with it
     timing: Spread
+
+    @property
+    def status(self) -> str:
+        """'ok', or e.g. 'timeout 17/20, ok 3/20' when the runs differ."""
+        if len(self.statuses) == 1:
+            return next(iter(self.statuses))
+        runs = sum(self.statuses.values())
+        return ", ".join(f"{k} {n}/{runs}" for k, n in sorted(self.statuses.items(), key=lambda kv: -kv[1]))
 
 
 @dataclass(frozen=True)
@@ -202,13 +217,14 @@ def _measure(place: scratch.Scratch, requested: int, chunks: dict[str, int], bui
         before = cpu.backend_cpu_ms(pid) if why_not is None else None
         totals: list[float] = []
         per_pane: dict[str, list[float]] = {}
-        statuses: dict[str, str] = {}
+        statuses: dict[str, dict[str, int]] = {}
         for _ in range(repeat):
             snapshot = refresh_all(conn, info)
             totals.append(snapshot.elapsed_ms)
             for pane in snapshot.panes:
                 per_pane.setdefault(pane.pane, []).append(pane.elapsed_ms)
-                statuses[pane.pane] = str(pane.status)
+                counted = statuses.setdefault(pane.pane, {})
+                counted[str(pane.status)] = counted.get(str(pane.status), 0) + 1
         after = cpu.backend_cpu_ms(pid) if why_not is None else None
         statements = _CountingCursor.counts.pop(key, 0) / repeat
     cpu_ms = (after - before) / repeat if before is not None and after is not None else None

@@ -80,7 +80,7 @@ def print_scale(result: ScaleResult) -> None:
                       ratio, f"{point.statements_per_refresh:g} + {point.floor.statements_per_refresh}",
                       _cpu(point.server_cpu_ms), _cpu(point.floor.server_cpu_ms))
     out.print(table)
-    panes = Table("pane", *[f"{p.total_chunks:,} chunks p50 / p95 ms" for p in result.points], "status",
+    panes = Table("pane", *[f"{p.total_chunks:,} chunks p50 / p95 ms" for p in result.points], "status (largest)",
                   title="each pane within the refresh")
     names = [f.pane for f in result.points[0].panes] if result.points else []
     for name in names:
@@ -106,7 +106,9 @@ def _print_memory(out: Console, memory: Memory) -> None:
     for sample in shown:
         table.add_row(f"{sample.seconds / 60:.1f}", str(sample.refreshes), f"{sample.rss_mib:.1f}")
     out.print(table)
-    first, last = memory.samples[0], memory.samples[-1]
+    first, settled, last = memory.samples[0], memory.settled, memory.samples[-1]
+    rate = memory.growth_mib_per_hour
+    trend = f"; over the second half {last.rss_mib - settled.rss_mib:+.1f} MiB, i.e. {rate:+.1f} MiB per hour" \
+        if rate is not None else ""
     out.print(f"RSS {first.rss_mib:.1f} -> {last.rss_mib:.1f} MiB over {memory.minutes:g} min and {last.refreshes} "
-              f"refreshes; after the first minute (start-up done): {memory.growth_mib:+.1f} MiB",
-              markup=False, highlight=False)
+              f"refreshes{trend} (extrapolated)", markup=False, highlight=False)
