@@ -177,8 +177,8 @@ def bench_chunks(target: ResolvedDsn, options: ScaleOptions, memory_run: MemoryR
             points.append(_measure(place, size, built.chunks, built.seconds, options.repeat))
         if memory_run is not None and options.memory_minutes > 0:
             note(f"running the TUI headless for {options.memory_minutes:g} min at {sizes[-1]:,} chunks ...")
-            samples = memory_run(place.target, options.memory_minutes, options.memory_refresh_s,
-                                 options.memory_every_s)
+            every_s = min(options.memory_every_s, options.memory_minutes * 60 / 12)  # a dozen samples at least
+            samples = memory_run(place.target, options.memory_minutes, options.memory_refresh_s, every_s)
             memory = Memory(points[-1].total_chunks, options.memory_refresh_s, options.memory_minutes, samples)
         migrated = place.edition_note or f"all migrations (to {place.migrated_to:03d})"
     if not scratch.gone(target, place):

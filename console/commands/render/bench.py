@@ -108,7 +108,7 @@ def _print_memory(out: Console, memory: Memory) -> None:
     out.print(table)
     first, settled, last = memory.samples[0], memory.settled, memory.samples[-1]
     rate = memory.growth_mib_per_hour
-    trend = f"; over the second half {last.rss_mib - settled.rss_mib:+.1f} MiB, i.e. {rate:+.1f} MiB per hour" \
-        if rate is not None else ""
+    trend = (f"; over the second half {last.rss_mib - settled.rss_mib:+.1f} MiB, i.e. {rate:+.1f} MiB per hour "
+             "(extrapolated)") if rate is not None else ""
     out.print(f"RSS {first.rss_mib:.1f} -> {last.rss_mib:.1f} MiB over {memory.minutes:g} min and {last.refreshes} "
-              f"refreshes{trend} (extrapolated)", markup=False, highlight=False)
+              f"refreshes{trend}", markup=False, highlight=False)
