@@ -39,8 +39,9 @@ class _PsqlEnded(Exception):
     """psql exited before printing the mark."""
 
 
-def measure(target: ResolvedDsn, repeat: int) -> Floor:
-    """Run the floor reads `repeat` times in one psql session (after one warm-up round)."""
+def measure(target: ResolvedDsn, repeat: int, server_pid: int | None = None) -> Floor:
+    """Run the floor reads `repeat` times in one psql session (after one warm-up round). `server_pid`: the process
+    to read the CPU of where the session has no backend process (the tsl engine's Node process)."""
     psql = find_psql()
     if psql is None:
         return Floor(WHAT, skipped="psql not found (PATH, $OBSCONSOLE_PG_BIN, /usr/lib/postgresql/*/bin)")
@@ -54,6 +55,7 @@ def measure(target: ResolvedDsn, repeat: int) -> Floor:
                   + f"\\o /dev/null\n\\timing on\n{reads}\\timing off\n\\o\n\\echo {_MARK}\n")
             pid_lines = _read_until_mark(proc.stdout)
             pid = int(next(line.split("|")[-1] for line in pid_lines if line and line.split("|")[-1].isdigit()))
+            pid = server_pid if pid <= 0 and server_pid else pid
             before = cpu.backend_cpu_ms(pid)
             rounds = "".join(f"\\o /dev/null\n\\timing on\n{reads}\\timing off\n\\o\n\\echo {_MARK}\n"
                              for _ in range(repeat))

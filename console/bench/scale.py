@@ -210,11 +210,11 @@ def _measure(place: scratch.Scratch, requested: int, chunks: dict[str, int], bui
         info = server_info(conn)
         conn.cursor_factory = _CountingCursor
         refresh_all(conn, info)  # warm-up: catalog caches, plans
-        pid = conn.info.backend_pid
-        why_not = cpu.unmeasurable(conn, pid)
+        backend = conn.info.backend_pid
+        pid, how = cpu.server_process(conn, backend)
         key = id(conn)
         _CountingCursor.counts[key] = 0
-        before = cpu.backend_cpu_ms(pid) if why_not is None else None
+        before = cpu.backend_cpu_ms(pid) if pid is not None else None
         totals: list[float] = []
         per_pane: dict[str, list[float]] = {}
         statuses: dict[str, dict[str, int]] = {}
@@ -225,11 +225,11 @@ def _measure(place: scratch.Scratch, requested: int, chunks: dict[str, int], bui
                 per_pane.setdefault(pane.pane, []).append(pane.elapsed_ms)
                 counted = statuses.setdefault(pane.pane, {})
                 counted[str(pane.status)] = counted.get(str(pane.status), 0) + 1
-        after = cpu.backend_cpu_ms(pid) if why_not is None else None
+        after = cpu.backend_cpu_ms(pid) if pid is not None else None
         statements = _CountingCursor.counts.pop(key, 0) / repeat
     cpu_ms = (after - before) / repeat if before is not None and after is not None else None
-    note = why_not or f"backend utime+stime from /proc/<pid>/stat, {cpu.TICK_MS:g} ms ticks, over {repeat} refreshes"
+    note = f"{how}, {cpu.TICK_MS:g} ms ticks, over {repeat} refreshes" if pid is not None else how
     # The floor runs with no console connection open: the tsl engine takes one client at a time.
-    base = floor.measure(place.target, repeat)
+    base = floor.measure(place.target, repeat, pid if backend <= 0 else None)
     panes = [PaneFigure(name, statuses[name], spread(samples)) for name, samples in per_pane.items()]
     return ScalePoint(requested, chunks, build_s, spread(totals), panes, statements, cpu_ms, note, base)
