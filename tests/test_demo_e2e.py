@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -14,7 +15,7 @@ from tests.conftest import IN_CI, OBSCONSOLE
 
 # What each pane says at the bottom of its box once it has data.
 PANES_WITH_DATA = {
-    "Cost per model": "last 24 h: $",
+    "Cost per model": "(24 buckets): $",
     "Chunk sizes": "chunks in",
     "Compression ratios": "% saved)",
     "Background jobs": "jobs · ",
@@ -70,6 +71,18 @@ def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
         footer = screen.rstrip().splitlines()[-1]
         assert footer.lstrip().startswith("q Quit  ? Help"), footer  # the keys, discoverable in the footer
         assert "● connected" in screen and "community" in screen
+        # Resized while running, the dashboard redraws at once with the key columns whole, at every size.
+        for width, height, wanted in ((80, 24, ("model", "cost $", "requests", "share")),
+                                      (120, 36, ("model", "cost $", "hypertable", "chunks", "total")),
+                                      (160, 48, ("ratio", "backlog", "next start", "next drop", "overdue"))):
+            subprocess.run([*tmux, "resize-window", "-t", session, "-x", str(width), "-y", str(height)], check=True)
+            resized = _wait(read, lambda s, w=wanted: all(f" {word} " in s.replace("│", " ") for word in w),
+                            timeout=30)
+            lines = resized.rstrip("\n").splitlines()
+            assert len(lines) <= height and all(len(line) <= width for line in lines), (width, resized)
+            assert "…" not in "".join(line for line in lines if line.startswith("│")), resized
+            # A cost row: the whole provider/model, then its cost to the fourth decimal.
+            assert re.search(r"│ [a-z_.]+/[\w.-]+ +\d+\.\d{4} ", resized), resized
         subprocess.run([*tmux, "send-keys", "-t", session, "q"], check=True)
         final = _wait(read, lambda s: "DEMO-EXIT=" in s, timeout=60)
         assert "DEMO-EXIT=0" in final and "tsl engine stopped" in final

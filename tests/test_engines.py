@@ -60,9 +60,29 @@ def test_native_data_dir_survives_restart() -> None:
             first.stop()
         second = native.start(data)
         try:
+            assert second.dsn == first.dsn  # same port and password: a watching console reconnects by itself
             with psycopg.connect(second.dsn, autocommit=True) as conn:
                 assert conn.execute("SELECT x FROM kept").fetchone() == (42,)
         finally:
             second.stop()
         assert (data / "PG_VERSION").exists()
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_tsl_data_dir_keeps_its_dsn_across_restarts(tmp_path: Path) -> None:
+    data = tmp_path / "tsl"
+    first = engines.start("tsl", data)
+    try:
+        with psycopg.connect(first.dsn, autocommit=True, prepare_threshold=None) as conn:
+            conn.execute("SET default_transaction_read_only = off")
+            conn.execute("CREATE TABLE kept (x int); INSERT INTO kept VALUES (7)")
+    finally:
+        first.stop()
+    second = engines.start("tsl", data)
+    try:
+        assert second.dsn == first.dsn
+        with psycopg.connect(second.dsn, autocommit=True, prepare_threshold=None) as conn:
+            assert conn.execute("SELECT x FROM kept").fetchone() == (7,)
+    finally:
+        second.stop()
+    assert not second.alive()

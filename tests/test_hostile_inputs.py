@@ -234,7 +234,7 @@ MIGRATE_FLAGS = [
     (["--lock-wait", "abc"], "--lock-wait 'abc': not a duration"),
     (["--to", "0"], "--to 0: no migration has that version"),
     (["--to", "-3"], "--to -3: no migration has that version"),
-    (["--to", "99"], "--to 99: no migration has that version (known: 001, 002, 003, 004, 005, 006)"),
+    (["--to", "99"], "--to 99: no migration has that version (known: 001, 002, 003, 004, 005, 006, 007)"),
 ]
 
 

@@ -20,7 +20,7 @@ from console.infra.resources import MIGRATIONS_DIR
 from tests.conftest import OBSCONSOLE, CliResult, TestDb
 
 Cli = Callable[..., CliResult]
-ALL_VERSIONS = [1, 2, 3, 4, 5, 6]
+ALL_VERSIONS = [1, 2, 3, 4, 5, 6, 7]
 
 
 def ledger(dsn: str) -> list[tuple[int, str, bool, bytes, int]]:
@@ -44,7 +44,7 @@ def sqlx_expected_row(path: Path) -> tuple[int, str, bytes]:
     return int(version), rest[: -len(".sql")].replace("_", " "), hashlib.sha384(path.read_bytes()).digest()
 
 
-def copy_migrations(tmp_path: Path, upto: int = 6) -> Path:
+def copy_migrations(tmp_path: Path, upto: int = 7) -> Path:
     target = tmp_path / "migrations"
     target.mkdir()
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):

@@ -17,6 +17,7 @@ from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.help import HelpScreen
+from console.tui.screens.verify import VerifyScreen
 from tests.conftest import CliResult, TestDb
 from tests.tui_helpers import wait_for
 
@@ -35,8 +36,17 @@ def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
         async with app.run_test(size=(160, 48)) as pilot:
             table = app.screen.query_one("#verify-table", DataTable)
             await wait_for(pilot, lambda: table.row_count >= 14)
-            statuses = dict(zip(_cells(table, 0), _cells(table, 2), strict=True))
+            statuses = dict(zip(_cells(table, 0), _cells(table, 1), strict=True))
             assert [statuses[f"S{n:02d}"] for n in range(1, 15)] == ["PASS"] * 14
+            # Every non-PASS row's finding is shown in full below the table (on tsl H01 and H02 WARN).
+            screen = app.screen
+            assert isinstance(screen, VerifyScreen) and screen.report is not None
+            findings = " ".join(str(screen.query_one("#verify-findings-text").render()).split())
+            not_passing = [c for c in screen.report.checks if c.status.value != "PASS"]
+            assert {c.id for c in not_passing} >= {"H01", "H02"}
+            for check in not_passing:
+                assert f"found: {' '.join(check.found.split())}" in findings, check.id
+                assert f"remedy: {' '.join(check.remedy.split())}" in findings, check.id
             await pilot.press("q")
 
     asyncio.run(scenario())
@@ -47,7 +57,7 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="migrations")
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.screen.query_one("#migrations-table", DataTable)
-            await wait_for(pilot, lambda: table.row_count == 6)
+            await wait_for(pilot, lambda: table.row_count == 7)
             assert set(_cells(table, 2)) == {"pending"}
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -59,7 +69,7 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("y")
             await wait_for(pilot, lambda: set(_cells(table, 2)) == {"applied"}, timeout=60)
-            assert any("applied 6 migration(s)" in line for line in log.lines)
+            assert any("applied 7 migration(s)" in line for line in log.lines)
             assert set(_cells(table, 5)) == {"ok"}
 
     asyncio.run(scenario())
@@ -70,7 +80,7 @@ def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="migrations")
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.screen.query_one("#migrations-table", DataTable)
-            await wait_for(pilot, lambda: table.row_count == 6)
+            await wait_for(pilot, lambda: table.row_count == 7)
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("y")
@@ -87,6 +97,8 @@ def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_db: T
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    exports = tmp_path / "state" / "obsconsole" / "exports"
 
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
@@ -99,13 +111,19 @@ def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_db: T
             assert isinstance(help_screen, HelpScreen)
             actions = {description for _keys, description in help_screen.keys}
             assert {"Re-run", "Export JSON", "Quit", "Help", "Dashboard", "Jobs"} <= actions
+            # The app's own keys come first, the table's generic cursor keys after them.
+            first = [description for _keys, description in help_screen.keys][:8]
+            assert {"Re-run", "Export JSON", "Quit", "Help"} <= set(first), first
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
             await pilot.press("e")
-            await wait_for(pilot, lambda: any(tmp_path.glob("obsconsole-verify-*.json")))
+            await wait_for(pilot, lambda: any(exports.glob("verify-*Z.json")))
+            written = next(exports.glob("verify-*Z.json"))
+            assert any(str(written) in str(n.message) for n in app._notifications)  # it says where
 
     asyncio.run(scenario())
-    exported = json.loads(next(tmp_path.glob("obsconsole-verify-*.json")).read_text())
+    assert not any(tmp_path.glob("*.json"))  # nothing dropped into the current directory
+    exported = json.loads(next(exports.glob("verify-*Z.json")).read_text())
     assert sum(1 for c in exported["checks"] if c["kind"] == "schema" and c["status"] == "PASS") == 14
 
 

@@ -84,7 +84,11 @@ def test_native_pending_migration_fails_with_the_remedy(cli: Cli, native_db: Tes
 
 
 def _table_statuses(text: str) -> dict[str, str]:
-    return {m.group(1): m.group(2) for m in re.finditer(r"│ (S\d\d) │[^│]*│ (PASS|WARN|FAIL|SKIP)", text)}
+    """The table's rows (one per check: id, status, name, found) and each non-PASS detail block agree."""
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^(S\d\d)\s+(PASS|WARN|FAIL|SKIP)\s", text, re.M)}
+    blocks = {m.group(1): m.group(2) for m in re.finditer(r"^(S\d\d) (WARN|FAIL|SKIP) ", text, re.M)}
+    assert blocks == {cid: status for cid, status in rows.items() if status != "PASS"}
+    return rows
 
 
 def test_json_and_junit_match_the_table(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:

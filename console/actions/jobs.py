@@ -9,12 +9,11 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
-from console.infra.db import Timeouts, session_timeouts
+from console.infra.db import Conn, Timeouts, session_timeouts
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
 
-Conn = psycopg.Connection[tuple[object, ...]]
 # A job run (compressing a day of spans, say) may take minutes; waiting on a lock may not.
 JOB_RUN_TIMEOUTS = Timeouts(statement_ms=600_000, lock_ms=5_000)
 

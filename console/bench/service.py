@@ -20,12 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from console.bench import startup
 from console.bench.explain import PlanSummary, summarize
 from console.bench.psql import find_psql, psql_command
-from console.infra.db import Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
@@ -33,7 +31,6 @@ from console.infra.server import server_info
 from console.panes import refresh_all
 from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
 
-Conn = psycopg.Connection[tuple[object, ...]]
 BENCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)
 BENCH_SEED = 1
 BENCH_DAYS = 10

@@ -2,7 +2,7 @@
 the result; heavy modules (Textual, SQLAlchemy, services) are imported inside the command functions so
 `obsconsole --help` stays fast."""
 
-from console.commands import bench, demo, doctor, engine, keys, migrate, seed, snapshot, verify
+from console.commands import bench, demo, doctor, engine, keys, migrate, prices, seed, snapshot, verify
 from console.commands.common import app
 
-__all__ = ["app", "bench", "demo", "doctor", "engine", "keys", "migrate", "seed", "snapshot", "verify"]
+__all__ = ["app", "bench", "demo", "doctor", "engine", "keys", "migrate", "prices", "seed", "snapshot", "verify"]

@@ -49,8 +49,10 @@ def root(
 ) -> None:
     """Operator console for the LLM Observatory TimescaleDB storage layer. With no command: open the console
     (dashboard, migrations, verify, jobs) on the database."""
+    from console.infra import dsn as dsn_mod
+
+    dsn_mod.set_global_flag(dsn)
     if ctx.invoked_subcommand is None:
-        from console.infra import dsn as dsn_mod
         from console.tui.run import run_console
 
         run_console(dsn_mod.resolve(dsn), refresh_s=refresh)

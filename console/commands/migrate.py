@@ -19,9 +19,13 @@ def migrate(
     lock_timeout: Annotated[str, typer.Option(help="Longest wait for a table lock.")] = "5s",
     lock_wait: Annotated[str, typer.Option(help="Longest wait for another migrate to finish.")] = "5min",
     directory: DirOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Apply despite error-level lint findings.")] = False,
 ) -> None:
-    """Apply pending migrations, one transaction each, under sqlx's lock and ledger."""
+    """Apply pending migrations, one transaction each, under sqlx's lock and ledger. The folder is linted
+    first (an error-level finding refuses unless --force); --dry-run also rehearses on a scratch engine."""
     from console.commands.render import migrations as render
+    from console.commands.render import preflight as render_pre
+    from console.drift.rehearsal import preflight
     from console.infra import dsn as dsn_mod
     from console.infra.db import Timeouts
     from console.infra.durations import parse_ms
@@ -31,23 +35,43 @@ def migrate(
     timeouts = Timeouts(parse_ms(statement_timeout, "--statement-timeout"), parse_ms(lock_timeout, "--lock-timeout"))
     wait_s = parse_ms(lock_wait, "--lock-wait") / 1000
     progress = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
+    target, folder = dsn_mod.resolve(dsn), directory or MIGRATIONS_DIR
+    checked = None
     try:
+        if not dry_run:
+            checked = preflight(target, directory=folder, to=to)
+            if checked.blocking and not force:
+                first = checked.blocking[0]
+                raise runner.MigrationRefused(
+                    f"lint {first.code} at {first.where}: {first.message} ({len(checked.blocking)} error-level "
+                    "finding(s) in pending files; `migrate --dry-run` lists them, --force applies anyway); "
+                    "nothing was applied")
+            if not as_json:
+                render_pre.print_lock_warnings(checked)
         result = runner.migrate(
-            dsn_mod.resolve(dsn), directory=directory or MIGRATIONS_DIR, to=to, dry_run=dry_run,
+            target, directory=folder, to=to, dry_run=dry_run,
             timeouts=timeouts, lock_wait_s=wait_s, progress=progress,
         )
+        if dry_run:
+            checked = preflight(target, directory=folder, to=to, rehearse=True)
     except runner.MigrationRefused as exc:
         if as_json:
-            render.print_json({"outcome": "refused", "error": exc.message, "applied": []})
+            render.print_json({"outcome": "refused", "error": exc.message, "applied": []}
+                              | (render_pre.as_dict(checked) if checked else {}))
         raise
     except runner.MigrationFailed as exc:
         if as_json:
             render.print_json({"outcome": "failed", "error": exc.message, "applied": exc.applied})
         raise
     if as_json:
-        render.print_json(render.result_dict(result))
+        render.print_json(render.result_dict(result) | (render_pre.as_dict(checked) if checked else {}))
     else:
         render.print_result(result)
+        if dry_run and checked:
+            render_pre.print_findings(checked)
+            render_pre.print_rehearsal(checked.rehearsal)
+    if dry_run and checked and (checked.blocking or (checked.rehearsal and not checked.rehearsal.ok)):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -28,6 +28,7 @@ def snapshot(
     ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Custom cost window end (ISO 8601).")] = None,
     timeout: Annotated[str, typer.Option("--timeout", help="Statement timeout of each pane's queries.")] = "5s",
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the lines get.")] = False,
 ) -> None:
     """Show the five panes once (chunk sizes, compression, jobs, retention, cost per model) from one read-only
     connection. A pane the server cannot provide, or one over its timeout, says so; the exit code stays 0."""
@@ -36,6 +37,7 @@ def snapshot(
     from console.infra.db import connect
     from console.infra.durations import parse_ms
     from console.infra.server import server_info
+    from console.infra.session import endpoint
     from console.panes import PaneOptions, refresh_all, select_panes
 
     try:
@@ -46,11 +48,12 @@ def snapshot(
     target = dsn_mod.resolve(dsn)
     with connect(target) as conn:  # a lost connection becomes one ConsoleError line (console.infra.db)
         info = server_info(conn)
+        where = endpoint(conn)
         result = refresh_all(conn, info, options, only=chosen)
     if as_json:
         render.print_json(result)
     else:
-        render.print_snapshot(result)
+        render.print_snapshot(result, where, wide=wide)
 
 
 def _window(length: str, start: str | None, end: str | None) -> CostWindow:

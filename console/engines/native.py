@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from console.engines.process import RunningEngine, free_port, spawn
+from console.engines.process import RunningEngine, remembered_port, spawn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 
@@ -57,7 +57,7 @@ def start(data_dir: Path | None = None, *, detached: bool = False, port: int | N
         password_file.write_text(password)
         _chown(password_file, user)
     password = password_file.read_text().strip()
-    port = port or free_port()
+    port = remembered_port(cluster / "obsconsole.port" if data_dir else None, port)
     argv = [str(PG_BIN / "postgres"), "-D", str(cluster), "-p", str(port), "-k", str(sockets)]
     for key, value in SERVER_SETTINGS.items():
         argv += ["-c", f"{key}={value}"]

@@ -26,6 +26,32 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def remembered_port(record: Path | None, chosen: int | None = None) -> int:
+    """The port for an engine on a data dir: `chosen`, else the one it had last time (kept in the file `record`,
+    so a console watching it reconnects by itself after a restart) while that port is free, else a free one."""
+    if record is None:
+        return chosen or free_port()
+    if chosen is None:
+        try:
+            chosen = int(record.read_text().strip())
+        except (OSError, ValueError):
+            chosen = None
+    if chosen is None or not _port_free(chosen):
+        chosen = free_port()
+    record.write_text(str(chosen))
+    return chosen
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def pid_alive(pid: int) -> bool:
     """True while `pid` exists and is not a zombie."""
     try:

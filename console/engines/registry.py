@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 from console.engines.process import RunningEngine, pid_alive
+from console.infra import resources
 
 
 def state_dir() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "obsconsole" / "engines"
+    return resources.state_dir() / "engines"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import signal
 import tempfile
 from pathlib import Path
 
-from console.engines.process import RunningEngine, free_port, spawn
+from console.engines.process import RunningEngine, remembered_port, spawn
 from console.infra.errors import ConsoleError
 from console.infra.resources import ENGINES_DIR
 
@@ -29,7 +29,9 @@ def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEng
     if not (ENGINES_DIR / "node_modules" / "@electric-sql" / "pglite-socket").exists():
         raise ConsoleError(f"tsl engine not installed: {ENGINES_DIR}/node_modules is missing (run `make setup`)")
     workdir = Path(tempfile.mkdtemp(prefix="obsconsole-tsl-"))
-    port = free_port()
+    if data_dir is not None:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+    port = remembered_port(_beside(data_dir, "port"))
     argv = [node, str(LAUNCHER), "--port", str(port)]
     if not detached:
         argv += ["--watch-pid", str(os.getpid())]  # it stops by itself if we die without stopping it
@@ -38,8 +40,9 @@ def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEng
         argv += ["--data-dir", str(data_dir.resolve())]
     log_path = workdir / "server.log"
     popen = spawn(argv, log_path, cwd=ENGINES_DIR)
-    # The engine accepts any password; a random one keeps DSN handling honest (it is masked everywhere).
-    password = secrets.token_urlsafe(12)
+    # The engine accepts any password; a random one keeps DSN handling honest (it is masked everywhere). Kept
+    # with the data, so a restart on the same data dir has the same DSN.
+    password = _password(data_dir)
     engine = RunningEngine(
         kind="tsl",
         dsn=f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres?sslmode=disable",
@@ -52,3 +55,18 @@ def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEng
     )
     engine.wait_until_ready(START_TIMEOUT_S)
     return engine
+
+
+def _beside(data_dir: Path | None, what: str) -> Path | None:
+    """A file kept beside the data dir (PGlite wants its data dir to itself)."""
+    return None if data_dir is None else data_dir.parent / f".{data_dir.name}.obsconsole-{what}"
+
+
+def _password(data_dir: Path | None) -> str:
+    record = _beside(data_dir, "password")
+    if record is None:
+        return secrets.token_urlsafe(12)
+    if not record.exists():
+        record.touch(mode=0o600)
+        record.write_text(secrets.token_urlsafe(12))
+    return record.read_text().strip()

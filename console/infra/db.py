@@ -14,6 +14,7 @@ from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 
+Conn = psycopg.Connection[tuple[object, ...]]  # every connection the console opens (autocommit or not)
 APPLICATION_NAME = "obsconsole"
 CONNECT_TIMEOUT_S = 5
 

@@ -32,11 +32,34 @@ class ResolvedDsn:
     def masked(self) -> str:
         return mask(self.dsn) if self.dsn else "(libpq defaults: PG* environment / service file)"
 
+    @property
+    def endpoint(self) -> str:
+        """'host:port/database' as the DSN names them (libpq's defaults where it does not), no password."""
+        try:
+            parts = conninfo_to_dict(self.dsn)
+        except psycopg.Error:
+            return "(unparsable DSN)"
+        host = str(parts.get("host") or os.environ.get("PGHOST") or "localhost")
+        port = str(parts.get("port") or os.environ.get("PGPORT") or "5432")
+        database = str(parts.get("dbname") or os.environ.get("PGDATABASE") or parts.get("user") or "")
+        return f"{host}:{port}/{database}"
+
+
+_global_flag: list[str] = []
+
+
+def set_global_flag(value: str | None) -> None:
+    """The `--dsn` given before the subcommand (`obsconsole --dsn X status`): used where the subcommand has none."""
+    _global_flag[:] = [value] if value else []
+
 
 def resolve(flag: str | None) -> ResolvedDsn:
-    """The DSN by precedence: --dsn flag, OBSCONSOLE_DSN, DATABASE_URL, then libpq's own environment."""
+    """The DSN by precedence: the subcommand's --dsn, the global --dsn, OBSCONSOLE_DSN, DATABASE_URL, then libpq's
+    own environment."""
     if flag:
         return ResolvedDsn(flag, "--dsn")
+    if _global_flag:
+        return ResolvedDsn(_global_flag[0], "--dsn")
     for name in ("OBSCONSOLE_DSN", "DATABASE_URL"):
         value = os.environ.get(name)
         if value:

@@ -14,6 +14,7 @@ Version = tuple[int, ...]
 _BEFORE: dict[str, tuple[Version, str]] = {
     "jobs/history": ((2, 15), "jobs/history_pre_2_15"),
     "verify/compression_settings": ((2, 14, 1), "verify/compression_settings_pre_2_14"),
+    "drift/compression": ((2, 14, 1), "drift/compression_pre_2_14"),
 }
 RENAMED: dict[str, tuple[Version, str, str]] = {
     # 2.18 renamed the per-chunk compression stats function (the old name stays, deprecated).

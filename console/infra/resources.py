@@ -1,5 +1,7 @@
-"""Where the project's SQL and launcher files live, installed (wheel) or in a checkout (editable)."""
+"""Where the project's SQL and launcher files live, installed (wheel) or in a checkout (editable), and where
+the console keeps its own state (exports, engines it started)."""
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # console/
@@ -14,3 +16,9 @@ def _locate(name: str) -> Path:
 MIGRATIONS_DIR = _locate("migrations")
 QUERIES_DIR = _locate("queries")
 ENGINES_DIR = _CHECKOUT / "engines"
+
+
+def state_dir() -> Path:
+    """$XDG_STATE_HOME/obsconsole (default ~/.local/state/obsconsole)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "obsconsole"

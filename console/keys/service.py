@@ -13,6 +13,7 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
+from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 
@@ -20,7 +21,6 @@ KEY_PREFIX = "obs_"
 MAX_RATE_LIMIT = 1_000_000
 MAX_EXPIRES_IN_DAYS = 3650
 _SCOPE = re.compile(r"^[a-z][a-z0-9_:.-]{0,31}$")
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 @dataclass(frozen=True)

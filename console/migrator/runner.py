@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from psycopg import errors as pgerrors
 
-from console.infra.db import Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError
 from console.infra.queries import query
@@ -35,7 +35,6 @@ from console.migrator.sqlsplit import Statement
 Progress = Callable[[str], None]
 # Defaults for migrations: long statements are allowed (index builds), lock waits are not.
 MIGRATION_TIMEOUTS = Timeouts(statement_ms=600_000, lock_ms=5_000)
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 class MigrationRefused(ConsoleError):

@@ -14,7 +14,7 @@ _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 
 @dataclass(frozen=True)
 class Statement:
-    """One SQL statement of a file and the 1-based line where its first token is."""
+    """One SQL statement of a file and the 1-based line where its first token is (leading comments skipped)."""
 
     sql: str
     line: int
@@ -82,9 +82,24 @@ def _append(statements: list[Statement], text: str, start: int, end: int) -> Non
     chunk = text[start:end]
     if not strip_comments(chunk).strip().strip(";").strip():
         return
-    offset = len(chunk) - len(chunk.lstrip())
-    line = text.count("\n", 0, start + offset) + 1
+    line = text.count("\n", 0, start + _code_start(chunk)) + 1
     statements.append(Statement(chunk.strip(), line))
+
+
+def _code_start(chunk: str) -> int:
+    """Where the first token of `chunk` is, past leading whitespace and comments."""
+    i = 0
+    while i < len(chunk):
+        if chunk[i].isspace():
+            i += 1
+        elif chunk.startswith("--", i):
+            newline = chunk.find("\n", i)
+            i = len(chunk) if newline < 0 else newline
+        elif chunk.startswith("/*", i):
+            i = _skip_block_comment(chunk, i)
+        else:
+            break
+    return i
 
 
 def _skip_block_comment(text: str, i: int) -> int:

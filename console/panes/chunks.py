@@ -8,10 +8,14 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from console.infra import fmt
+from console.infra.db import Conn
 from console.infra.server import ServerInfo
+from console.panes import chunk_cache
+from console.panes.chunk_cache import Key, Measured, SizeCache
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
-    Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
@@ -19,11 +23,13 @@ from console.panes.common import (
     object_identity,
     per_object,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
 
-PANE = "chunks"
+NAME = "chunks"
 TITLE = "Chunk sizes"
 SKEW_FACTOR = 4.0  # a chunk bigger than this many times the median of its siblings is flagged
 SKEW_MIN_CHUNKS = 3  # siblings (same hypertable, same compression state) needed for a meaningful median
@@ -43,6 +49,7 @@ class ChunkSize:
     index_bytes: int
     toast_bytes: int
     total_bytes: int
+    measured_at: datetime | None = None  # when its exact sizes were measured; None: a pg_class estimate for now
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,8 @@ class HypertableChunks:
     biggest: ChunkSize | None
     growth_bytes_per_day: float | None  # bytes of the last 7 days (or since the oldest chunk) per day
     skewed: list[SkewedChunk] = field(default_factory=list)
+    estimated_chunks: int = 0  # chunks counted with their pg_class estimate until measured
+    oldest_measurement: datetime | None = None  # the oldest exact measurement among its chunks
 
 
 @dataclass(frozen=True)
@@ -89,34 +98,50 @@ class ChunkSummary:
     total_bytes: int
     skewed_chunks: int
     measured_at: datetime
+    measured_now: int = 0  # chunks measured exactly on this refresh (the others: cached, or estimated)
+    estimated_chunks: int = 0  # chunks counted with their pg_class estimate until measured
+    oldest_measurement: datetime | None = None  # of the cached sizes shown
 
 
 def chunk_sizes(
-    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, skew_factor: float = SKEW_FACTOR
+    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, skew_factor: float = SKEW_FACTOR,
+    cache: SizeCache | None = None,
 ) -> PaneResult[HypertableChunks, ChunkSummary]:
-    """The chunk sizes pane (both editions; catalog views and chunks_detailed_size only)."""
+    """The chunk sizes pane (both editions; TimescaleDB's catalog and relation sizes only). With a `cache` (the
+    dashboard's), hot chunks are measured on every refresh and cold ones on a slower cadence; without, all now."""
     reason = unavailable_reason(info, "chunk sizes", community=False)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[HypertableChunks, ChunkSummary]:
         rows = fetch(conn, "panes/chunks")
-        tables = [_hypertable(group, skew_factor) for group in per_object(rows)]
+        now: datetime = rows[0]["db_now"] if rows else datetime.now().astimezone()
+        keys = [chunk_cache.key(r) for r in rows if r["chunk_oid"] is not None]
+        if cache is None:
+            measured = chunk_cache.measure(conn, keys, now)
+        else:
+            hot = chunk_cache.hot_keys(rows)
+            measured = cache.refresh(conn, [k for k in keys if k in hot], [k for k in keys if k not in hot], now)
+        sizes = {k: measured.get(k) or (cache.get(k) if cache else None) for k in keys}
+        tables = [_hypertable(group, skew_factor, sizes) for group in per_object(rows)]
         summary = ChunkSummary(
             hypertables=len(tables),
             chunks=sum(t.chunk_count for t in tables),
             total_bytes=sum(t.total_bytes for t in tables),
             skewed_chunks=sum(len(t.skewed) for t in tables),
-            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+            measured_at=now,
+            measured_now=len(measured),
+            estimated_chunks=sum(t.estimated_chunks for t in tables),
+            oldest_measurement=min((t.oldest_measurement for t in tables if t.oldest_measurement), default=None),
         )
         return PaneData(tables, summary, "no hypertables in this database")
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
-def _hypertable(rows: list[Row], skew_factor: float) -> HypertableChunks:
+def _hypertable(rows: list[Row], skew_factor: float, sizes: dict[Key, Measured | None]) -> HypertableChunks:
     first = rows[0]
-    chunks = [_chunk(r) for r in rows if r["chunk_name"] is not None]
+    chunks = [_chunk(r, sizes.get(chunk_cache.key(r))) for r in rows if r["chunk_oid"] is not None]
     compressed = [c for c in chunks if c.is_compressed]
     uncompressed = [c for c in chunks if not c.is_compressed]
     return HypertableChunks(
@@ -136,20 +161,24 @@ def _hypertable(rows: list[Row], skew_factor: float) -> HypertableChunks:
         biggest=max(chunks, key=lambda c: c.total_bytes, default=None),
         growth_bytes_per_day=_growth_per_day(chunks, first["db_now"]),
         skewed=_skewed(compressed, skew_factor) + _skewed(uncompressed, skew_factor),
+        estimated_chunks=sum(c.measured_at is None for c in chunks),
+        oldest_measurement=min((c.measured_at for c in chunks if c.measured_at is not None), default=None),
     )
 
 
-def _chunk(row: Row) -> ChunkSize:
+def _chunk(row: Row, size: Measured | None) -> ChunkSize:
+    estimate = int(row["estimated_bytes"] or 0)
     return ChunkSize(
         chunk_schema=row["chunk_schema"],
         chunk_name=row["chunk_name"],
         range_start=row["range_start"],
         range_end=row["range_end"],
         is_compressed=bool(row["is_compressed"]),
-        table_bytes=row["table_bytes"] or 0,
-        index_bytes=row["index_bytes"] or 0,
-        toast_bytes=row["toast_bytes"] or 0,
-        total_bytes=row["total_bytes"] or 0,
+        table_bytes=size.table_bytes if size else estimate,
+        index_bytes=size.index_bytes if size else 0,
+        toast_bytes=size.toast_bytes if size else 0,
+        total_bytes=size.total_bytes if size else estimate,
+        measured_at=size.at if size else None,
     )
 
 
@@ -190,3 +219,65 @@ def _growth_per_day(chunks: list[ChunkSize], now: datetime) -> float | None:
         elif elapsed_end > window_start:
             grown += size * ((elapsed_end - max(start, window_start)) / (elapsed_end - start))
     return grown / days
+
+
+COLUMNS = (
+    Column("hypertable", 0, identifier=True),
+    Column("chunks", 0, Align.RIGHT),
+    Column("total", 0, Align.RIGHT),
+    Column("compressed", 1, Align.RIGHT),
+    Column("skew", 1),
+    Column("interval", 2),
+    Column("growth/day", 2, Align.RIGHT),
+    Column("biggest chunk", 3),
+    Column("newest chunk", 3),
+    Column("table", 4, Align.RIGHT),
+    Column("index", 4, Align.RIGHT),
+    Column("toast", 5, Align.RIGHT),
+)
+
+
+def label(name: str, kind: str) -> str:
+    """An object's name, marked when it is a continuous aggregate."""
+    return name + (" (cagg)" if kind == "continuous aggregate" else "")
+
+
+def interval_text(table: HypertableChunks) -> str:
+    if table.chunk_interval is not None:
+        return fmt.duration_words(table.chunk_interval)
+    return "" if table.chunk_interval_integer is None else str(table.chunk_interval_integer)
+
+
+def view(result: PaneResult[HypertableChunks, ChunkSummary]) -> PaneView:
+    """Rows per hypertable, skewed chunks flagged, and a bar chart of sizes."""
+    summary = result.summary
+    if summary is None or not result.rows:
+        return status_view(result, COLUMNS)
+    rows = tuple(ViewRow(f"{t.schema}.{t.name}", (
+        Cell.of(label(t.name, t.kind)), Cell.of(t.chunk_count), Cell.of(fmt.size(t.total_bytes)),
+        Cell.of(f"{t.compressed_chunks}/{t.chunk_count}"),
+        Cell.of(f"{len(t.skewed)} skewed", Style.WARN) if t.skewed else Cell.of(""),
+        Cell.of(interval_text(t)),
+        Cell.of(fmt.size(round(t.growth_bytes_per_day)) if t.growth_bytes_per_day is not None else ""),
+        Cell.of(f"{t.biggest.chunk_name} {fmt.size(t.biggest.total_bytes)}" if t.biggest else ""),
+        Cell.of(fmt.when(t.newest.range_start) if t.newest else ""),
+        Cell.of(fmt.size(t.table_bytes)), Cell.of(fmt.size(t.index_bytes)), Cell.of(fmt.size(t.toast_bytes)),
+    )) for t in result.rows)
+    notes = tuple(Cell.of(f"{t.name}: {s.chunk.chunk_name} is {s.factor:.1f}x the median of its siblings", Style.WARN)
+                  for t in result.rows for s in t.skewed)
+    skew = f" · {summary.skewed_chunks} skewed chunks" if summary.skewed_chunks else ""
+    line = f"{summary.chunks} chunks in {summary.hypertables} tables · {fmt.size(summary.total_bytes)}{skew}"
+    cached = summary.chunks - summary.measured_now - summary.estimated_chunks
+    if cached > 0 and summary.oldest_measurement is not None:
+        age = fmt.short_duration(summary.measured_at - summary.oldest_measurement)
+        line += f" · {cached} cold sizes up to {age} old"
+    if summary.estimated_chunks:
+        notes = (Cell.of(f"{summary.estimated_chunks} chunk sizes are pg_class estimates until measured (a few "
+                         "each refresh)", Style.DIM), *notes)
+    chart = BarChart("MiB per hypertable", [t.name for t in result.rows],
+                     [t.total_bytes / 2**20 for t in result.rows])
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, None, notes, chart, result.elapsed_ms)
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: chunk_sizes(conn, info, timeout_ms=options.timeout_for(NAME),
+                                                                 cache=options.sizes), view)

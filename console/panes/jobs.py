@@ -9,21 +9,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from console.infra import fmt
+from console.infra.db import Conn
+from console.infra.fmt import interval_words
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
-    Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
     fetch,
-    interval_words,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow
 
-PANE = "jobs"
+NAME = "jobs"
 TITLE = "Background jobs"
 DEFAULT_GRACE = timedelta(minutes=1)
 
@@ -103,6 +107,7 @@ class JobSummary:
     max_worker_processes: int | None
     grace: timedelta
     measured_at: datetime
+    not_scheduled: str | None = None  # why no job of this database will run by itself (no scheduler), or None
 
 
 def jobs(
@@ -111,12 +116,13 @@ def jobs(
     """The background jobs pane (both editions: the Apache edition has built-in jobs, which fail there)."""
     reason = unavailable_reason(info, "background jobs", community=False)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[Job, JobSummary]:
         rows = fetch(conn, "panes/jobs", {"grace": grace})
         found = [_job(r) for r in rows]
         first = rows[0] if rows else {}
+        scheduler = fetch(conn, "panes/scheduler")[0]
         summary = JobSummary(
             jobs=len(found),
             scheduled=sum(j.scheduled for j in found),
@@ -128,10 +134,28 @@ def jobs(
             max_worker_processes=_int(first.get("max_worker_processes")),
             grace=grace,
             measured_at=first.get("db_now") or datetime.now().astimezone(),
+            not_scheduled=_not_scheduled(scheduler, info) if found else None,
         )
         return PaneData(found, summary, "no background jobs")
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
+
+
+def _not_scheduled(row: Row, info: ServerInfo) -> str | None:
+    """Why jobs will not run by themselves here, or None when TimescaleDB's scheduler runs for this database."""
+    if row["scheduler_running"]:
+        return None
+    if row["wasm"]:
+        cause = "this engine has no background workers (WASM)"
+    elif not row["launcher_running"]:
+        cause = "no TimescaleDB launcher runs (timescaledb not in shared_preload_libraries, or " \
+                "timescaledb.max_background_workers = 0)"
+    else:
+        cause = (f"no scheduler for database {info.database} (timescaledb.max_background_workers="
+                 f"{row['max_background_workers']} may be used up by other databases' schedulers and jobs)")
+    late = f"; {row['never_ran_past_start']} job(s) are past their start and never ran" \
+        if row["never_ran_past_start"] else ""
+    return f"jobs are not being scheduled: {cause}{late}. They run only by hand (CALL run_job)"
 
 
 def _job(row: Row) -> Job:
@@ -211,3 +235,71 @@ def _int(value: object) -> int | None:
         return int(str(value))
     except ValueError:
         return None
+
+
+COLUMNS = (
+    Column("id", 0, Align.RIGHT),
+    Column("target", 0, identifier=True),
+    Column("status", 0),
+    Column("last run", 0),
+    Column("next start", 0),
+    Column("kind", 1),
+    Column("fails/runs", 2, Align.RIGHT),
+    Column("schedule", 2),
+    Column("last run at", 3),
+    Column("config", 3),
+    Column("last success", 4),
+)
+
+
+def last_run_cell(job: Job) -> Cell:
+    """'Success', 'Failed x3 in a row' or 'never ran'."""
+    if job.last_run_status is None:
+        return Cell.of("never ran", Style.DIM)
+    text = job.last_run_status + (f" x{job.consecutive_failures} in a row" if job.consecutive_failures else "")
+    return Cell.of(text, Style.BAD if job.failing else Style.OK)
+
+
+def next_start_cell(job: Job) -> Cell:
+    """The next start in UTC, 'overdue 5 min', or 'stuck (-infinity)'."""
+    if job.next_start_stuck:
+        return Cell.of("stuck (-infinity)", Style.BAD)
+    if job.overdue_by is not None:
+        return Cell.of(f"overdue {fmt.duration_words(job.overdue_by)}", Style.WARN)
+    return Cell.of(fmt.when_short(job.next_start))
+
+
+def job_cells(job: Job) -> tuple[Cell, ...]:
+    """One job's cells in COLUMNS order (the dashboard pane and the Jobs screen share them)."""
+    target = (job.target_name or "") + (" (cagg)" if job.target_kind == "continuous aggregate" else "")
+    took = f", {fmt.duration_words(job.last_run_duration)}" if job.last_run_duration is not None else ""
+    return (
+        Cell.of(job.job_id), Cell.of(target or "-"),
+        Cell.of(job.status, Style.ACTIVE if job.running else Style.DIM if not job.scheduled else Style.PLAIN),
+        last_run_cell(job), next_start_cell(job), Cell.of(job.kind),
+        Cell.of(f"{job.total_failures}/{job.total_runs}", Style.BAD if job.total_failures else Style.PLAIN),
+        Cell.of(job.schedule), Cell.of(f"{fmt.when_short(job.last_run_started_at)}{took}"), Cell.of(job.config_text),
+        Cell.of(fmt.when(job.last_success)),
+    )
+
+
+def view(result: PaneResult[Job, JobSummary]) -> PaneView:
+    """A row per job; the latest error of each failing job as a note."""
+    summary = result.summary
+    if summary is None or not result.rows:
+        return status_view(result, COLUMNS)
+    rows = tuple(ViewRow(str(j.job_id), job_cells(j)) for j in result.rows)
+    warning = Cell.of(summary.not_scheduled, Style.BAD) if summary.not_scheduled else None
+    notes = tuple(Cell.of(f"job {j.job_id} latest error ({fmt.when(j.last_error.at)}): "
+                          f"{j.last_error.sqlerrcode or ''} {j.last_error.message or ''}".rstrip(), Style.BAD)
+                  for j in result.rows if j.last_error is not None)
+    workers = (f" · max_background_workers={summary.max_background_workers}"
+               if summary.max_background_workers is not None else "")
+    scheduled = "NOT SCHEDULED · " if summary.not_scheduled else ""
+    line = (f"{scheduled}{summary.jobs} jobs · {summary.running} running · {summary.failing} failing · "
+            f"{summary.overdue} overdue (grace {fmt.duration_words(summary.grace)}) · {summary.stuck} stuck{workers}")
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, warning, notes, None, result.elapsed_ms)
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: jobs(conn, info, timeout_ms=options.timeout_for(NAME),
+                                                          grace=options.grace), view)

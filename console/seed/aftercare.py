@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 
 import psycopg
 
+from console.infra.db import Conn
 from console.infra.queries import query
 
-Conn = psycopg.Connection[tuple[object, ...]]
 Progress = Callable[[str], None]
 JOB_ORDER = ("policy_compression", "policy_retention", "policy_refresh_continuous_aggregate")
 

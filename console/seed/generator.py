@@ -185,8 +185,11 @@ class HourRows:
 
 
 def model_specs(book: PriceBook, until: date) -> tuple[ModelSpec, ...]:
-    """The models to seed: every priced model with a price effective by `until`, plus UNPRICED_MODEL."""
-    chosen = [(p, m) for p, m in book.models() if (book.first_date(p, m) or until) <= until]
+    """The models to seed: every priced model of PROFILES (served by a provider of SERVER_ADDRESS) with a price
+    effective by `until`, plus UNPRICED_MODEL. A synced catalog prices hundreds of models, some under several
+    providers (o4-mini on Azure too); the seeder keeps to the ones whose behaviour it knows."""
+    chosen = [(p, m) for p, m in book.models()
+              if p in SERVER_ADDRESS and m in PROFILES and (book.first_date(p, m) or until) <= until]
     if UNPRICED_MODEL not in chosen and book.first_date(*UNPRICED_MODEL) is None:
         chosen.append(UNPRICED_MODEL)
     return tuple(ModelSpec(p, m, PROFILES.get(m, DEFAULT_PROFILE)) for p, m in sorted(chosen))
@@ -360,7 +363,7 @@ def _trace(
             ttft = None
         duration = round(min(duration, MAX_SPAN_MS), 3)
         input_cost, output_cost, total_cost = costs(prices[(model.provider, model.model)], input_tokens,
-                                                    output_tokens)
+                                                    output_tokens, cache_read, cache_write)
         attributes = {**attributes_base, "gen_ai.request.temperature": rng.choice((0, 0.2, 0.7, 1)),
                       "gen_ai.request.max_tokens": max_tokens, "gen_ai.output.type": "text"}
         operation = "chat" if service != "doc-summarizer" or position else "text_completion"

@@ -3,7 +3,9 @@
 Rule (migration 006): the price of a span is the row with the same provider and model and the newest
 effective_date <= the span's UTC date; no such row means "unknown price" and the span's cost is NULL, never 0.
 Cost = input_tokens x input_price_per_1k_usd / 1000 + output_tokens x output_price_per_1k_usd / 1000, exact
-(Decimal, as NUMERIC stores it).
+(Decimal, as NUMERIC stores it). With migration 007's cache prices (filled by `obsconsole prices sync` from the
+genai-prices catalog) the cached part of input_tokens (OTel: input_tokens includes it) is charged at the cache-read
+and cache-write rates instead; a NULL cache rate charges those tokens at the input rate.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Price:
     input_per_1k: Decimal
     output_per_1k: Decimal
     effective_date: date
+    cache_read_per_1k: Decimal | None = None
+    cache_write_per_1k: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,19 @@ class PriceBook:
         return PriceBook([*self.prices, price])
 
 
-def costs(price: Price | None, input_tokens: int, output_tokens: int) -> tuple[Decimal | None, ...]:
-    """(input_cost, output_cost, total_cost) in USD, exact; all None when the price is unknown."""
+def costs(price: Price | None, input_tokens: int, output_tokens: int, cache_read: int = 0, cache_write: int = 0
+          ) -> tuple[Decimal | None, ...]:
+    """(input_cost, output_cost, total_cost) in USD, exact; all None when the price is unknown. cache_read and
+    cache_write are the parts of input_tokens read from / written to the provider's prompt cache."""
     if price is None:
         return (None, None, None)
-    input_cost = (price.input_per_1k * input_tokens).scaleb(-3)
+    if price.cache_read_per_1k is None and price.cache_write_per_1k is None:
+        input_cost = (price.input_per_1k * input_tokens).scaleb(-3)
+    else:
+        read_rate = price.input_per_1k if price.cache_read_per_1k is None else price.cache_read_per_1k
+        write_rate = price.input_per_1k if price.cache_write_per_1k is None else price.cache_write_per_1k
+        input_cost = (price.input_per_1k * (input_tokens - cache_read - cache_write) + read_rate * cache_read
+                      + write_rate * cache_write).scaleb(-3)
     output_cost = (price.output_per_1k * output_tokens).scaleb(-3)
     return (input_cost, output_cost, input_cost + output_cost)
 
@@ -137,4 +149,9 @@ def synthetic_change(book: PriceBook, provider: str, model: str, day: date) -> P
     if before is None:
         return None
     return Price(provider, model, before.input_per_1k * PRICE_CHANGE_FACTOR,
-                 before.output_per_1k * PRICE_CHANGE_FACTOR, day)
+                 before.output_per_1k * PRICE_CHANGE_FACTOR, day, _halved(before.cache_read_per_1k),
+                 _halved(before.cache_write_per_1k))
+
+
+def _halved(rate: Decimal | None) -> Decimal | None:
+    return None if rate is None else rate * PRICE_CHANGE_FACTOR

@@ -15,12 +15,13 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import class_row
 
-from console.infra.db import Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.queries import query
 from console.seed import aftercare, pricing
 from console.seed.generator import (
+    ModelSpec,
     SeedSpec,
     generate,
     iter_hours,
@@ -32,7 +33,6 @@ from console.seed.generator import (
 from console.seed.pricing import Price, PriceBook, PriceChange
 from console.seed.writers import CopyWriter, InsertWriter, WriteStats, is_wasm_engine
 
-Conn = psycopg.Connection[tuple[object, ...]]
 SEED_TIMEOUTS = Timeouts(statement_ms=1_800_000, lock_ms=10_000)
 DEFAULT_DAYS = 10
 DEFAULT_RATE = 250.0  # spans per hour: 60,000 spans over the default 10 days
@@ -93,6 +93,7 @@ class TargetInfo:
     has_logs: bool
     has_metrics: bool
     has_pricing: bool
+    has_cache_prices: bool
 
     @property
     def wasm(self) -> bool:
@@ -215,7 +216,7 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
         models = model_specs(book, end.date())
         total = options.spans if options.spans is not None else round((options.rate or DEFAULT_RATE) * hours)
         spec = SeedSpec(seed=options.seed, start=start, hours=hours, spans=max(1, total), models=models, prices=book)
-        notes: list[str] = []
+        notes = _cache_price_note(book, models, end.date())
         workers = options.workers
         if info.wasm and workers > 1:
             notes.append(f"--workers {workers} ignored: the tsl engine serves one connection at a time")
@@ -276,9 +277,10 @@ def _prices(conn: Conn, info: TargetInfo, start: datetime, end: datetime
         return book, source, None, f"none: {chosen.model} has no price before {day}"
     inserted = False
     if info.has_pricing:
-        returned = conn.execute(query("seed/price_change"), {
+        returned = conn.execute(query("seed/price_change_cached" if info.has_cache_prices else "seed/price_change"), {
             "provider": after.provider, "model": after.model, "input": after.input_per_1k,
-            "output": after.output_per_1k, "effective_date": after.effective_date,
+            "output": after.output_per_1k, "cache_read": after.cache_read_per_1k,
+            "cache_write": after.cache_write_per_1k, "effective_date": after.effective_date,
         }).fetchone()
         inserted = returned is not None
         book = PriceBook(_price_rows(conn))
@@ -294,6 +296,16 @@ def _prices(conn: Conn, info: TargetInfo, start: datetime, end: datetime
     return book, source, change, note
 
 
+def _cache_price_note(book: PriceBook, models: tuple[ModelSpec, ...], day: date) -> list[str]:
+    """A note naming how many seeded models have no cache prices (their cached input costs the input rate)."""
+    priced = [book.at(m.provider, m.model, day) for m in models]
+    without = [p for p in priced if p is not None and p.cache_read_per_1k is None and p.cache_write_per_1k is None]
+    if not without:
+        return []
+    return [f"{len(without)} of {sum(p is not None for p in priced)} priced models have no cache prices in force: "
+            "their cached input costs the input rate (`obsconsole prices sync` adds the catalog's)"]
+
+
 def _usd(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -305,12 +317,15 @@ class _PriceRow:
     input_price_per_1k_usd: Decimal
     output_price_per_1k_usd: Decimal
     effective_date: date
+    cache_read_price_per_1k_usd: Decimal | None
+    cache_write_price_per_1k_usd: Decimal | None
 
 
 def _price_rows(conn: Conn) -> list[Price]:
     with conn.cursor(row_factory=class_row(_PriceRow)) as cur:
         rows = cur.execute(query("seed/pricing_rows")).fetchall()
-    return [Price(r.provider, r.model, r.input_price_per_1k_usd, r.output_price_per_1k_usd, r.effective_date)
+    return [Price(r.provider, r.model, r.input_price_per_1k_usd, r.output_price_per_1k_usd, r.effective_date,
+                  r.cache_read_price_per_1k_usd, r.cache_write_price_per_1k_usd)
             for r in rows]
 
 

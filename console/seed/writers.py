@@ -22,9 +22,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import psycopg
 from psycopg.copy import QueuedLibpqWriter
 
+from console.infra.db import Conn
 from console.infra.queries import query
 from console.seed.generator import (
     LOG_COLUMNS,
@@ -37,7 +37,6 @@ from console.seed.generator import (
     Row,
 )
 
-Conn = psycopg.Connection[tuple[object, ...]]
 Progress = Callable[[int], None]  # called with the number of spans just written
 
 # Upper bound for what one INSERT sends on the tsl engine. Measured: a 65,400-byte query passes, 65,600 bytes

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
@@ -37,7 +39,8 @@ class ObsConsoleApp(App[None], HasContext):
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard") -> None:
-        super().__init__()
+        # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
+        super().__init__(ansi_color="NO_COLOR" in os.environ)
         self.context = ConsoleContext(session, migrations_dir, refresh_s)
         self.start_mode = start_mode
 
@@ -45,14 +48,18 @@ class ObsConsoleApp(App[None], HasContext):
         self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:
-        by_action: dict[str, tuple[list[str], str]] = {}
-        for _key, (_node, binding, enabled, _tooltip) in self.active_bindings.items():
+        """The keys in force: the screen's and the app's own first, then those of the focused widget."""
+        by_action: dict[str, tuple[list[str], str, bool]] = {}
+        for _key, (node, binding, enabled, _tooltip) in self.active_bindings.items():
             if enabled:
-                keys, _description = by_action.setdefault(binding.action, ([], binding.description or binding.action))
+                own = isinstance(node, App | Screen)
+                keys, _description, _own = by_action.setdefault(
+                    binding.action, ([], binding.description or binding.action, own))
                 display = self.get_key_display(binding)
                 if display not in keys:
                     keys.append(display)
-        rows = [(", ".join(keys), description) for keys, description in by_action.values()]
+        ordered = sorted(by_action.values(), key=lambda entry: not entry[2])
+        rows = [(", ".join(keys), description) for keys, description, _own in ordered]
         self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows))
 
     def on_unmount(self) -> None:

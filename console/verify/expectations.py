@@ -73,6 +73,15 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class AddedColumn:
+    """A column a later migration adds to a spec table (not in the spec's column count)."""
+
+    table: str
+    column: str
+    migration: int
+
+
+@dataclass(frozen=True)
 class Expected:
     """The whole expectation."""
 
@@ -80,11 +89,13 @@ class Expected:
     indexes: list[Index]
     continuous_aggregates: list[ContinuousAggregate]
     foreign_keys: list[ForeignKey]
+    added_columns: list[AddedColumn]
 
 
 def load(directory: Path = MIGRATIONS_DIR) -> Expected:
-    """Parse `expected.toml` from the migrations folder."""
-    data = tomllib.loads((directory / EXPECTED_FILE).read_text(encoding="utf-8"))
+    """Parse `expected.toml` from the migrations folder (the shipped spec's when the folder has none)."""
+    path = directory / EXPECTED_FILE
+    data = tomllib.loads((path if path.exists() else MIGRATIONS_DIR / EXPECTED_FILE).read_text(encoding="utf-8"))
     tables = [
         Table(
             name=name,
@@ -113,4 +124,5 @@ def load(directory: Path = MIGRATIONS_DIR) -> Expected:
         indexes=[Index(**spec) for spec in data["indexes"]],
         continuous_aggregates=caggs,
         foreign_keys=[ForeignKey(**spec) for spec in data["foreign_keys"]],
+        added_columns=[AddedColumn(**spec) for spec in data.get("added_columns", [])],
     )

@@ -11,17 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from console.infra import fmt
-from console.panes import (
-    HypertableCompression,
-    Job,
-    PaneResult,
-    PaneStatus,
-    RetentionWindow,
-    compression,
-    jobs,
-    retention,
-)
+from console.panes import HypertableCompression, Job, PaneResult, PaneStatus, RetentionWindow
 from console.panes.chunks import SKEW_FACTOR, SKEW_MIN_CHUNKS
+from console.panes.compression import compression
+from console.panes.jobs import jobs
+from console.panes.retention import retention
 from console.verify.model import CheckResult, Status
 from console.verify.schema_checks import Context
 
@@ -62,9 +56,13 @@ def check_jobs(ctx: Context, timeout_ms: int) -> CheckResult:
     findings += [f"job {j.job_id} {j.proc} overdue by {fmt.short_duration(j.overdue_by)}"
                  if not j.next_start_stuck else f"job {j.job_id} {j.proc} stuck (next_start -infinity)"
                  for j in overdue]
+    summary = result.summary
+    if summary is not None and summary.not_scheduled:
+        findings.insert(0, summary.not_scheduled)
     if findings:
         return CheckResult("H01", name, Status.WARN, expected, "; ".join(findings),
-                           "overdue: check timescaledb.max_background_workers against the number of jobs")
+                           "overdue or not scheduled: check that timescaledb is in shared_preload_libraries and "
+                           "timescaledb.max_background_workers covers every database's scheduler and its jobs")
     return CheckResult("H01", name, Status.PASS, expected, f"{len(rows)} jobs, none failing or overdue")
 
 
@@ -80,8 +78,11 @@ def check_cagg_lag(ctx: Context, timeout_ms: int) -> CheckResult:
             f"{r['view_name']} lags {fmt.short_duration(r['lag'])} (allowed {fmt.short_duration(r['allowed_lag'])})"
             for r in rows if r["lag"] is None or (r["allowed_lag"] is not None and r["lag"] > r["allowed_lag"])]
     if late:
+        views = [r["view_name"] for r in rows
+                 if r["lag"] is None or (r["allowed_lag"] is not None and r["lag"] > r["allowed_lag"])]
+        calls = "; ".join(f"CALL refresh_continuous_aggregate('{v}', NULL, NULL)" for v in views)
         return CheckResult("H02", name, Status.WARN, expected, "; ".join(late),
-                           "CALL refresh_continuous_aggregate('<view>', NULL, NULL) and check its refresh job")
+                           f"{calls}; then check each one's refresh job (obsconsole snapshot --pane jobs)")
     return CheckResult("H02", name, Status.PASS, expected, f"{len(rows)} aggregates within their refresh window")
 
 

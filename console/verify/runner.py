@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import sqlalchemy.exc
 
-from console.infra.db import Timeouts, connect, session_timeouts
+from console.infra.db import Conn, Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import server_info
@@ -19,8 +19,6 @@ from console.verify.health_checks import HEALTH_CHECKS
 from console.verify.model import CheckResult, Status, VerifyReport
 from console.verify.probe import Probe
 from console.verify.schema_checks import SCHEMA_CHECKS, Context, summary
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 def verify(target: ResolvedDsn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
@@ -38,7 +36,7 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
         info = server_info(conn)
         applied = ledger.rows(conn)
         ctx = Context(probe=Probe(conn, info), expected=expected,
-                      scope=scope.build(local, set(applied) if applied else None, info))
+                      scope=scope.build(local, set(applied) if applied else None, info), local=local)
         results = [_timed(check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
                    for check_id, name, check in SCHEMA_CHECKS]
         results.append(summary(results))

@@ -1,5 +1,5 @@
--- Cost pane, step 1: the continuous aggregate cost_analysis_hourly (hourly buckets) and how fresh it is.
--- No row when the view does not exist (migration 004 not applied). The watermark is the end of the last
+-- Cost pane, step 1: the hourly cost aggregate found in step 0 (cost_source.sql; cost_analysis_hourly as shipped)
+-- and how fresh it is. Parameters: view_schema, view_name. The watermark is the end of the last
 -- materialized bucket (cagg_watermark, _timescaledb_functions since 2.12); an aggregate never refreshed has the
 -- type's minimum (4714 BC), returned here as NULL with never_refreshed. A watermark past the end of the current
 -- bucket is a finding. The refresh policy (several are possible since 2.21: the one refreshing closest to now
@@ -13,10 +13,7 @@ WITH cagg AS (
     FROM timescaledb_information.continuous_aggregates AS ca
     JOIN _timescaledb_catalog.continuous_agg AS c
       ON c.user_view_schema = ca.view_schema AND c.user_view_name = ca.view_name
-    WHERE ca.view_name = 'cost_analysis_hourly'
-      AND ca.view_schema = ANY (current_schemas(false))
-    ORDER BY array_position(current_schemas(false), ca.view_schema::name)
-    LIMIT 1
+    WHERE ca.view_schema = %(view_schema)s AND ca.view_name = %(view_name)s
 ),
 policy AS (
     SELECT j.job_id, j.scheduled, j.schedule_interval, j.next_start,

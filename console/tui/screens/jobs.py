@@ -4,6 +4,7 @@ confirmation."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Group
@@ -20,11 +21,15 @@ from console.actions import jobs as job_actions
 from console.actions.jobs import JobRun
 from console.infra import fmt
 from console.infra.errors import ConsoleError
-from console.panes import Job, PaneResult, PaneStatus, jobs
+from console.panes import Job, PaneResult, PaneStatus
+from console.panes.jobs import COLUMNS, job_cells, jobs
+from console.panes.view import Cell, Style
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
-from console.tui.widgets.jobs_pane import JOB_COLUMNS, job_cells
+from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
+
+LAST_RUN = [c.name for c in COLUMNS].index("last run")
 
 
 class JobsScreen(ConsoleScreen):
@@ -38,11 +43,12 @@ class JobsScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.jobs: dict[str, Job] = {}
+        self.manual_runs: dict[int, tuple[datetime, float]] = {}  # job id -> (started, seconds) run from here
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
         table: DataTable[Text] = DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*JOB_COLUMNS)
+        table.add_columns(*(column.name for column in COLUMNS))
         yield table
 
     def on_mount(self) -> None:
@@ -69,12 +75,22 @@ class JobsScreen(ConsoleScreen):
     def _show(self, result: PaneResult[Any, Any]) -> None:
         rows: list[Job] = result.rows
         self.jobs = {str(job.job_id): job for job in rows}
-        sync_rows(self.query_one("#jobs-table", DataTable), [(str(j.job_id), job_cells(j)) for j in rows])
+        sync_rows(self.query_one("#jobs-table", DataTable),
+                  [(str(j.job_id), [cell_text(c) for c in self._cells(j)]) for j in rows])
         if result.status is not PaneStatus.OK:
             self._summary(result.reason or result.status.value, "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
             self._summary(f"{len(rows)} jobs, {failing} failing — Enter: details, n: run now, r: reload")
+
+    def _cells(self, job: Job) -> list[Cell]:
+        """The job's cells; a run by hand from this console shows in "last run" until the job's own statistics
+        record a later run (run_job is not counted there on every version)."""
+        cells = list(job_cells(job))
+        manual = self.manual_runs.get(job.job_id)
+        if manual is not None and (job.last_run_started_at is None or job.last_run_started_at < manual[0]):
+            cells[LAST_RUN] = Cell.of(f"Success by hand {fmt.when_short(manual[0])} ({manual[1]:.2f} s)", Style.OK)
+        return cells
 
     def _selected(self) -> Job | None:
         table = self.query_one("#jobs-table", DataTable)
@@ -93,14 +109,8 @@ class JobsScreen(ConsoleScreen):
         if job is not None:
             self._open_details(job)
 
-    @work(thread=True, exclusive=True, group="jobs-detail", exit_on_error=False)
     def _open_details(self, job: Job) -> None:
-        try:
-            runs = self.session.call(lambda conn, info: job_actions.history(conn, info, job.job_id))
-        except ConsoleError as exc:
-            runs = []
-            self.app.call_from_thread(self.notify, f"history unavailable: {exc.message}", severity="warning")
-        self.app.call_from_thread(self.app.push_screen, JobDetailScreen(job, runs))
+        open_job_details(self, job)
 
     def action_run_now(self) -> None:
         job = self._selected()
@@ -122,8 +132,23 @@ class JobsScreen(ConsoleScreen):
         except ConsoleError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
         else:
+            self.manual_runs[job.job_id] = (datetime.now(UTC) - timedelta(seconds=seconds), seconds)
             self.app.call_from_thread(self.notify, f"job {job.job_id} ran in {seconds:.2f} s")
         self._load()
+
+
+def open_job_details(screen: ConsoleScreen, job: Job) -> None:
+    """Load the job's logged runs off the UI thread, then open its detail (the Jobs screen and the dashboard)."""
+
+    def load() -> None:
+        try:
+            runs = screen.session.call(lambda conn, info: job_actions.history(conn, info, job.job_id))
+        except ConsoleError as exc:
+            runs = []
+            screen.app.call_from_thread(screen.notify, f"history unavailable: {exc.message}", severity="warning")
+        screen.app.call_from_thread(screen.app.push_screen, JobDetailScreen(job, runs))
+
+    screen.run_worker(load, thread=True, exclusive=True, group="jobs-detail", exit_on_error=False)
 
 
 class JobDetailScreen(ModalScreen[None]):

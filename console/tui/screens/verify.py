@@ -1,18 +1,23 @@
-"""Verify: the checks table (PASS/WARN/FAIL/SKIP, expected, found, remedy), re-run, export JSON."""
+"""Verify: the checks table (PASS/WARN/FAIL/SKIP, expected, found, remedy), re-run, export JSON; a Drift tab
+(`f`) replays the applied migrations into a scratch engine and lists every difference."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from console.drift.model import DriftReport
+from console.drift.service import drift_on
 from console.infra.errors import ConsoleError
+from console.infra.fmt import printable
+from console.infra.resources import state_dir
 from console.tui.screens.base import ConsoleScreen
 from console.verify.model import Status, VerifyReport, as_dict
 from console.verify.runner import verify_on
@@ -25,6 +30,7 @@ class VerifyScreen(ConsoleScreen):
     BINDINGS = [
         Binding("r", "rerun", "Re-run"),
         Binding("e", "export", "Export JSON"),
+        Binding("f", "drift", "Drift (replay)"),
     ]
 
     def __init__(self) -> None:
@@ -32,10 +38,20 @@ class VerifyScreen(ConsoleScreen):
         self.report: VerifyReport | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Running checks…", id="verify-summary", markup=False)
-        table: DataTable[Text] = DataTable(id="verify-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "check", "status", "expected", "found", "remedy")
-        yield table
+        with TabbedContent(id="verify-tabs"):
+            with TabPane("Checks", id="checks-tab"):
+                yield Static("Running checks…", id="verify-summary", markup=False)
+                table: DataTable[Text] = DataTable(id="verify-table", cursor_type="row", zebra_stripes=True)
+                table.add_columns("#", "status", "check", "found")
+                yield table
+                with VerticalScroll(id="verify-findings"):
+                    yield Static("", id="verify-findings-text")
+            with TabPane("Drift", id="drift-tab"):
+                yield Static("f: replay the applied migrations into a scratch engine and compare (10-40 s)",
+                             id="drift-summary", markup=False)
+                drift: DataTable[Text] = DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
+                drift.add_columns("difference", "object", "name", "created by", "detail")
+                yield drift
 
     def on_mount(self) -> None:
         self.action_rerun()
@@ -53,6 +69,34 @@ class VerifyScreen(ConsoleScreen):
             return
         self.app.call_from_thread(self._show, report)
 
+    def action_drift(self) -> None:
+        self.query_one("#verify-tabs", TabbedContent).active = "drift-tab"
+        self.query_one("#drift-summary", Static).update("replaying the migrations into a scratch engine…")
+        self._drift()
+
+    @work(thread=True, exclusive=True, group="drift", exit_on_error=False)
+    def _drift(self) -> None:
+        directory = self.context.migrations_dir
+        try:
+            report = self.session.call(lambda conn, _info: drift_on(conn, directory=directory))
+        except ConsoleError as exc:
+            self.app.call_from_thread(self.query_one("#drift-summary", Static).update,
+                                      Text(f"cannot check drift: {exc.message}", style="bold red"))
+            return
+        self.app.call_from_thread(self._show_drift, report)
+
+    def _show_drift(self, report: DriftReport) -> None:
+        table = self.query_one("#drift-table", DataTable)
+        table.clear()
+        for d in report.differences:
+            table.add_row(Text(d.kind.value), Text(d.section), Text(printable(d.name)), Text(d.file or "-"),
+                          Text(printable(d.detail)))
+        verdict = f"DRIFT: {len(report.drift)} difference(s)" if report.drift else "no drift"
+        self.query_one("#drift-summary", Static).update(Text(
+            f"{verdict}, {len(report.differences) - len(report.drift)} unsettled; {len(report.replayed)} "
+            f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; f: again",
+            style="bold red" if report.drift else "bold green"))
+
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#verify-summary", Static).update(Text(text, style=style))
 
@@ -61,8 +105,14 @@ class VerifyScreen(ConsoleScreen):
         table = self.query_one("#verify-table", DataTable)
         table.clear()
         for check in report.checks:
-            table.add_row(Text(check.id), Text(check.name), Text(check.status.value, style=_STYLE[check.status]),
-                          Text(check.expected), Text(check.found), Text(check.remedy), key=check.id)
+            table.add_row(Text(check.id), Text(check.status.value, style=_STYLE[check.status]),
+                          Text(printable(check.name)), Text(printable(check.found)), key=check.id)
+        findings = [Text.assemble((f"{c.id} {c.status.value} ", _STYLE[c.status]), (printable(c.name), "bold"),
+                                  f"\n  found:    {printable(c.found)}\n  expected: {printable(c.expected)}"
+                                  f"\n  remedy:   {printable(c.remedy)}")
+                    for c in report.checks if c.status is not Status.PASS]
+        self.query_one("#verify-findings-text", Static).update(
+            Text("\n").join(findings) if findings else Text("every check passed", style="green"))
         counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
         verdict = "FAIL" if report.exit_code() else "PASS"
         self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms — r: re-run, e: export JSON",
@@ -72,6 +122,7 @@ class VerifyScreen(ConsoleScreen):
         if self.report is None:
             self.notify("no report yet", severity="warning")
             return
-        path = Path.cwd() / f"obsconsole-verify-{datetime.now():%Y%m%d-%H%M%S}.json"
+        path = state_dir() / "exports" / f"verify-{datetime.now(UTC):%Y%m%d-%H%M%S}Z.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(as_dict(self.report), indent=2))
         self.notify(f"verify report written to {path}")

@@ -1,0 +1,93 @@
+"""Before `migrate` touches the database: lint the folder, then rehearse the pending migrations on a scratch
+engine (the applied ones replayed first, psql-style) and say what would fail: file, line, statement, message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from console.drift.replay import StatementFailure, run_like_psql
+from console.drift.service import describe, scratch
+from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
+from console.infra.queries import query
+from console.infra.server import server_info
+from console.migrator import files, ledger, lint, runner
+from console.migrator.files import MigrationFile
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """What applying the pending migrations did on a scratch engine (or why it could not run)."""
+
+    engine: str = ""
+    skipped: str = ""
+    replay_failures: list[StatementFailure] = field(default_factory=list)
+    would_apply: list[str] = field(default_factory=list)
+    failure: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failure
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """The lint findings for a folder against a target, and the rehearsal when one was asked for."""
+
+    findings: list[lint.Finding]
+    pending: list[str]
+    rehearsal: Rehearsal | None = None
+
+    @property
+    def blocking(self) -> list[lint.Finding]:
+        """Error-level findings in files that would run now."""
+        return [f for f in lint.errors(self.findings) if f.file in self.pending]
+
+
+def preflight(target: ResolvedDsn, *, directory: Path, to: int | None = None, rehearse: bool = False,
+              timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Preflight:
+    """Lint `directory` for `target` (read-only: its ledger and hypertable row estimates) and, with
+    `rehearse`, rehearse the pending migrations on a scratch engine."""
+    local = files.load(directory)
+    with connect(target, timeouts=timeouts) as conn:
+        info = server_info(conn)
+        applied = {v for v, row in ledger.rows(conn).items() if row.success}
+        rows: dict[str, int] = {}
+        if info.timescaledb_installed is not None:
+            rows = {str(name): int(str(n)) for name, n in conn.execute(query("drift/hypertable_rows"))}
+    pending = [m for m in local if m.version not in applied and (to is None or m.version <= to)]
+    findings = lint.lint(local, hypertable_rows=rows, pending={m.version for m in pending})
+    result = Preflight(findings, [m.label for m in pending])
+    if not rehearse or not pending:
+        return result
+    return Preflight(findings, result.pending, rehearsal([m for m in local if m.version in applied], local, to))
+
+
+def rehearsal(applied: list[MigrationFile], local: list[MigrationFile], to: int | None) -> Rehearsal:
+    """Replay `applied` psql-style on a scratch engine, record them in its ledger, then run the real runner on
+    it for the pending ones. Without an embedded engine: a Rehearsal saying so (the plan stands alone)."""
+    try:
+        with scratch() as conn:
+            engine = describe(server_info(conn))
+            replay_failures = [f for m in applied for f in run_like_psql(conn, m)]
+            ledger.create(conn)
+            for m in applied:
+                ledger.insert(conn, m.version, m.description, m.checksum)
+            try:
+                done = runner.migrate_on(conn, local, to=to, lock_wait_s=5.0)
+            except (runner.MigrationFailed, runner.MigrationRefused) as exc:
+                applied_ok = [f"{a.version:03d} {a.description}" for a in getattr(exc, "applied", [])]
+                return Rehearsal(engine, "", replay_failures, applied_ok, _without_undo(exc.message))
+            return Rehearsal(engine, "", replay_failures, [f"{a.version:03d} {a.description}" for a in done.applied])
+    except ConsoleError as exc:
+        return Rehearsal(skipped=f"{exc.message}; the plan alone follows")
+
+
+def _without_undo(message: str) -> str:
+    """The runner's failure message less its note on what was rolled back (the scratch engine is thrown away)."""
+    for note in ("; rolled back: nothing of it remains", "; NOT rolled back"):
+        if note in message:
+            return message[: message.index(note)]
+    return message
