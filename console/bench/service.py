@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
 import tempfile
 import time
@@ -22,10 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from console.bench import startup
 from console.bench.explain import PlanSummary, summarize
+from console.bench.psql import find_psql, psql_command
 from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
@@ -171,7 +168,7 @@ def bench(target: ResolvedDsn, options: BenchOptions, first_paint: startup.First
 
 
 def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
-    psql = _psql()
+    psql = find_psql()
     if psql is None:
         return Baseline(skipped="psql not found (PATH, $OBSCONSOLE_PG_BIN, /usr/lib/postgresql/*/bin): "
                                 "baseline skipped")
@@ -183,7 +180,8 @@ def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
                 out.write(chunk)
         export_s = time.perf_counter() - started
         conn.execute(query("bench/truncate"))
-        argv, env = _psql_command(psql, target, csv_path)
+        quoted = str(csv_path).replace("'", "''")
+        argv, env = psql_command(psql, target, "-c", f"\\copy llm_traces FROM '{quoted}' WITH (FORMAT csv)")
         started = time.perf_counter()
         proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started
@@ -195,30 +193,6 @@ def _baseline(conn: Conn, target: ResolvedDsn, ingest: Ingest) -> Baseline:
         rate = loaded / seconds if seconds > 0 else 0.0
         return Baseline(None, csv_path.stat().st_size, export_s, seconds, loaded, rate,
                         ingest.spans_per_s / rate if rate > 0 else None)
-
-
-def _psql() -> str | None:
-    found = shutil.which("psql")
-    if found:
-        return found
-    candidates = [Path(os.environ.get("OBSCONSOLE_PG_BIN", "/usr/lib/postgresql/15/bin")) / "psql",
-                  *sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), reverse=True)]
-    return next((str(c) for c in candidates if c.exists()), None)
-
-
-def _psql_command(psql: str, target: ResolvedDsn, csv_path: Path) -> tuple[list[str], dict[str, str]]:
-    """psql's argv and environment; the password goes through PGPASSWORD, never the command line."""
-    env = {**os.environ, "PGAPPNAME": "obsconsole-bench"}
-    argv = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
-    if target.dsn:
-        parts = psycopg.conninfo.conninfo_to_dict(target.dsn)
-        password = parts.pop("password", None)
-        if password is not None:
-            env["PGPASSWORD"] = str(password)
-        argv += ["-d", psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in parts.items() if v is not None})]
-    quoted = str(csv_path).replace("'", "''")
-    argv += ["-c", f"\\copy llm_traces FROM '{quoted}' WITH (FORMAT csv)"]
-    return argv, env
 
 
 def _parameters(conn: Conn) -> dict[str, Any]:

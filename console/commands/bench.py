@@ -23,11 +23,31 @@ def bench(
         bool, typer.Option("--yes", help="Empty llm_traces even if it holds spans (staging databases only).")
     ] = False,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Skip the psql \\copy baseline.")] = False,
+    chunks: Annotated[
+        str | None,
+        typer.Option("--chunks", help="Instead: catalog sizes to measure the dashboard at, e.g. 100,1000,10000 "
+                     "(in a scratch database bench creates and drops).", show_default=False),
+    ] = None,
+    memory: Annotated[
+        bool, typer.Option("--memory", help="With --chunks: then run the TUI headless on the largest catalog and "
+                           "sample its resident memory.")
+    ] = False,
+    memory_minutes: Annotated[
+        float, typer.Option("--memory-minutes", help="With --memory: how long the TUI runs.")
+    ] = 3.0,
+    memory_refresh: Annotated[
+        float, typer.Option("--memory-refresh", help="With --memory: the dashboard's refresh interval (s).")
+    ] = 1.0,
 ) -> None:
     """Measure span ingest (seeder bulk path vs psql \\copy), query latency p50/p95 and the indexes used.
 
-    Empties llm_traces (TRUNCATE) first: refuses on a table with spans unless --yes.
+    Empties llm_traces (TRUNCATE) first: refuses on a table with spans unless --yes. With --chunks, measures
+    instead what the dashboard costs the server at each catalog size, against a psql floor, in a scratch
+    database (the target's own tables are not touched).
     """
+    if chunks is not None:
+        _bench_chunks(dsn, chunks, repeat, json_file, memory_minutes if memory else 0.0, memory_refresh)
+        return
     from console.bench.service import BenchOptions, validate
     from console.bench.service import bench as run_bench
     from console.commands.render import bench as render
@@ -39,6 +59,26 @@ def bench(
     validate(options)
     result = run_bench(dsn_mod.resolve(dsn), options, first_paint_ms, RichReporter())
     render.print_result(result)
+    if json_file is not None:
+        render.write_json(result, json_file)
+        typer.echo(f"results written to {json_file}", err=True)
+
+
+def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | None, memory_minutes: float,
+                  memory_refresh: float) -> None:
+    from console.bench.scale import ScaleOptions, bench_chunks, parse_chunks, validate
+    from console.commands.render import bench as render
+    from console.infra import dsn as dsn_mod
+    from console.infra.errors import ConsoleError
+    from console.tui.soak import memory_run
+
+    if memory_minutes != 0 and memory_minutes < 0.01:
+        raise ConsoleError(f"--memory-minutes must be between 0.01 and 1440 (got {memory_minutes:g})")
+    options = ScaleOptions(parse_chunks(chunks), repeat=repeat, memory_minutes=memory_minutes,
+                           memory_refresh_s=memory_refresh)
+    validate(options)
+    result = bench_chunks(dsn_mod.resolve(dsn), options, memory_run, lambda m: typer.echo(m, err=True))
+    render.print_scale(result)
     if json_file is not None:
         render.write_json(result, json_file)
         typer.echo(f"results written to {json_file}", err=True)

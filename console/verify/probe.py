@@ -62,6 +62,11 @@ class Probe:
     def policy(self, proc_name: str, target: str) -> Row | None:
         return next((p for p in self.policies if p["proc_name"] == proc_name and p["target"] == target), None)
 
+    @cached_property
+    def chunk_sizes(self) -> list[Row]:
+        """Every chunk's size, from catalog statistics where they are current (verify/chunk_sizes)."""
+        return self.rows("verify/chunk_sizes")
+
     def intervals(self, spelled: list[str]) -> dict[str, timedelta]:
         """Expected intervals as the server reads them."""
         return {r["spelled"]: r["value"] for r in self.rows("verify/intervals", {"spelled": spelled})}

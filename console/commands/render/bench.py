@@ -8,11 +8,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from console.bench.scale import Memory, ScaleResult
 from console.bench.service import BenchResult
+from console.bench.stats import Spread
 from console.infra.json_out import plain
 
 
-def write_json(result: BenchResult, path: Path) -> None:
+def write_json(result: BenchResult | ScaleResult, path: Path) -> None:
     """The whole result as indented JSON in `path`."""
     path.write_text(json.dumps(plain(result), indent=2) + "\n", encoding="utf-8")
 
@@ -48,3 +50,65 @@ def print_result(result: BenchResult) -> None:
     out.print(queries)
     out.print(f"start-up: `obsconsole --help` {result.startup.help_s:.2f} s (median of 5); first dashboard paint "
               f"{result.startup.first_paint_ms:.0f} ms after the connection is made", markup=False, highlight=False)
+
+
+MEMORY_ROWS = 24  # samples printed at most (the JSON file has them all)
+
+
+def _ms(spread: Spread | None) -> str:
+    return f"{spread.p50_ms:,.1f} / {spread.p95_ms:,.1f}" if spread else "-"
+
+
+def _cpu(value: float | None) -> str:
+    return f"{value:,.1f}" if value is not None else "n/a"
+
+
+def print_scale(result: ScaleResult) -> None:
+    """Per catalog size: the panes' refresh beside the psql floor, statements and server CPU; per pane; memory."""
+    out = Console()
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
+
+    say(f"target   {result.target} ({result.engine})")
+    say(f"scratch  a {result.scratch_kind} created and dropped by bench; {result.migrated}")
+    table = Table("chunks", "build s", "panes ms p50/p95", "floor ms p50/p95", "ratio", "stmts", "CPU ms",
+                  "floor CPU ms", title=f"five-pane refresh vs the psql floor ({result.repeat} runs, after a warm-up)")
+    for point in result.points:
+        ratio = f"{point.ratio_p50:.1f}x" if point.ratio_p50 is not None else "-"
+        table.add_row(f"{point.total_chunks:,}", f"{point.build_s:,.1f}", _ms(point.refresh), _ms(point.floor.refresh),
+                      ratio, f"{point.statements_per_refresh:g} + {point.floor.statements_per_refresh}",
+                      _cpu(point.server_cpu_ms), _cpu(point.floor.server_cpu_ms))
+    out.print(table)
+    panes = Table("pane", *[f"{p.total_chunks:,} chunks p50 / p95 ms" for p in result.points], "status (largest)",
+                  title="each pane within the refresh")
+    names = [f.pane for f in result.points[0].panes] if result.points else []
+    for name in names:
+        figures = [next((f for f in p.panes if f.pane == name), None) for p in result.points]
+        last = figures[-1]
+        panes.add_row(name, *[_ms(f.timing) if f else "-" for f in figures], last.status if last else "-")
+    out.print(panes)
+    if result.points:
+        point = result.points[-1]
+        say("ratio: the panes' p50 over the floor's; stmts: statements per refresh, the panes' + the floor's (the "
+            "panes add a BEGIN/COMMIT each); CPU ms: server CPU per refresh")
+        say(f"server CPU: {point.cpu_note}")
+        say(f"floor: {point.floor.skipped or point.floor.what}")
+    if result.memory is not None:
+        _print_memory(out, result.memory)
+
+
+def _print_memory(out: Console, memory: Memory) -> None:
+    table = Table("minute", "refreshes", "RSS MiB",
+                  title=f"TUI memory, headless, {memory.chunks:,} chunks, refresh {memory.refresh_s:g} s")
+    step = max(1, len(memory.samples) // MEMORY_ROWS)
+    shown = memory.samples[::step] + ([memory.samples[-1]] if (len(memory.samples) - 1) % step else [])
+    for sample in shown:
+        table.add_row(f"{sample.seconds / 60:.1f}", str(sample.refreshes), f"{sample.rss_mib:.1f}")
+    out.print(table)
+    first, settled, last = memory.samples[0], memory.settled, memory.samples[-1]
+    rate = memory.growth_mib_per_hour
+    trend = (f"; over the second half {last.rss_mib - settled.rss_mib:+.1f} MiB, i.e. {rate:+.1f} MiB per hour "
+             "(extrapolated)") if rate is not None else ""
+    out.print(f"RSS {first.rss_mib:.1f} -> {last.rss_mib:.1f} MiB over {memory.minutes:g} min and {last.refreshes} "
+              f"refreshes{trend}", markup=False, highlight=False)

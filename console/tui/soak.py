@@ -1,0 +1,60 @@
+"""The console left running: the dashboard headless (Textual's run_test) on a database for a while, its refresh
+interval set, and this process's resident memory sampled (`bench --chunks … --memory-minutes M`)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from console.bench.scale import MemorySample
+from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
+from console.infra.session import Disconnected, Session
+from console.tui.app import ObsConsoleApp
+
+
+def rss_mib() -> float:
+    """This process's resident set size in MiB (VmRSS from /proc/self/status)."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def memory_run(target: ResolvedDsn, minutes: float, refresh_s: float, every_s: float) -> list[MemorySample]:
+    """Run the dashboard on `target` for `minutes`, refreshing every `refresh_s`; a sample every `every_s`."""
+    from console.tui.screens.dashboard import DashboardScreen
+
+    session = Session(target)
+    try:
+        session.call(lambda _conn, _info: None)
+    except Disconnected as exc:
+        raise ConsoleError(exc.message) from None
+
+    async def run() -> list[MemorySample]:
+        app = ObsConsoleApp(session, refresh_s=refresh_s)
+        samples: list[MemorySample] = []
+        refreshes, seen = 0, None
+        async with app.run_test(size=(160, 48)) as pilot:
+            started = time.perf_counter()
+            next_sample = 0.0
+            while True:
+                elapsed = time.perf_counter() - started
+                screen = app.screen
+                snapshot = screen.last_snapshot if isinstance(screen, DashboardScreen) else None
+                if snapshot is not None and snapshot is not seen:
+                    refreshes, seen = refreshes + 1, snapshot
+                done = elapsed >= minutes * 60
+                if elapsed >= next_sample or done:
+                    samples.append(MemorySample(elapsed, rss_mib(), refreshes))
+                    next_sample += every_s
+                if done:
+                    return samples
+                await pilot.pause(0.05)
+        return samples
+
+    try:
+        return asyncio.run(run())
+    finally:
+        session.close()

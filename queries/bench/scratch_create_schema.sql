@@ -1,0 +1,2 @@
+-- bench --chunks on a one-database engine (tsl): the scratch schema that holds the migrated tables.
+CREATE SCHEMA {name}
