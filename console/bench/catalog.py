@@ -10,11 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import psycopg
-
+from console.infra.db import Conn
 from console.infra.queries import query
 
-Conn = psycopg.Connection[tuple[object, ...]]
 BATCH = 200  # chunks created per statement
 DAILY_SHARE = 0.1  # llm_traces and llm_logs get a tenth of the chunks each (days), llm_metrics the rest (hours)
 MIN_CHUNKS, MAX_CHUNKS = 3, 100_000

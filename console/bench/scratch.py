@@ -14,12 +14,11 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import psycopg
 from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from console.infra.db import Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
@@ -29,7 +28,6 @@ from console.migrator import files
 from console.migrator.features import community_features
 from console.migrator.runner import migrate_on
 
-Conn = psycopg.Connection[tuple[object, ...]]
 Progress = Callable[[str], None]
 SCRATCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)
 DROP_STEP = 200  # chunks dropped per statement on a one-database engine
