@@ -9,8 +9,9 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import class_row
 
-from console.infra.db import Timeouts, session_timeouts
+from console.infra.db import Timeouts, outside_transaction, session_timeouts
 from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.guard import require_writable
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
 
@@ -43,9 +44,10 @@ def run_now(conn: Conn, info: ServerInfo, job_id: int) -> float:
     if not info.community:
         raise ConsoleError(f"run_job needs TimescaleDB Community; this server runs the {info.edition} edition",
                            EXIT_FAILED)
+    require_writable(conn, f"running job {job_id}")
     started = time.perf_counter()
     try:
-        with session_timeouts(conn, JOB_RUN_TIMEOUTS):
+        with session_timeouts(conn, JOB_RUN_TIMEOUTS), outside_transaction(conn):
             conn.execute(query("jobs/run"), {"job_id": job_id})
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -51,3 +52,23 @@ def short_duration(value: timedelta | None) -> str:
     if seconds < 172_800:
         return f"{sign}{seconds / 3600:.1f} h"
     return f"{sign}{seconds / 86_400:.1f} d"
+
+
+# C0 and C1 control characters, DEL, and the Unicode bidi controls that reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: every control character (ESC, CR, BEL, bidi overrides, …) shown escaped,
+    e.g. ESC as \\x1b, so data can never move the cursor, recolour, clear the screen or retitle the window."""
+    return _CONTROL.sub(lambda m: _escape(m.group(0)), text)
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds a character `printable` would escape."""
+    return _CONTROL.search(text) is not None
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
