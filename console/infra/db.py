@@ -214,24 +214,58 @@ def outside_transaction(conn: psycopg.Connection[Any]) -> Iterator[None]:
         conn.bare = False
 
 
-_BAD_DSN_HINTS = ("invalid dsn", "invalid integer value", "invalid port number", "invalid sslmode value")
+_BAD_DSN_HINTS = ("invalid dsn", "invalid integer value", "invalid port number", "invalid sslmode value",
+                  "connection info string", "percent-encoded", 'matching "]"', "unexpected spaces", "invalid uri",
+                  "invalid connection option", "unterminated quoted", "missing \"=\"")
+# libpq's parse messages quote pieces of the DSN (a password among them): each is said in our own words.
+_DSN_PROBLEMS = (
+    ("unexpected spaces found", "the URL holds an unencoded space (write a space as %20)"),
+    ('missing "="', "a key/value DSN has a word without =value (separate key=value pairs by spaces; quote a "
+                    "value holding spaces: password='a b')"),
+    ("invalid percent-encoded token", "the URL holds a bad %-escape (% must be followed by two hex digits; "
+                                      "write % itself as %25)"),
+    ("unterminated quoted string", "a quoted value is not closed (a ' is missing)"),
+    ("invalid port number", "the port is not a number between 1 and 65535 (an unencoded @, : or / in the "
+                            "password also ends up there: percent-encode them)"),
+    ("invalid sslmode value", "sslmode must be disable, allow, prefer, require, verify-ca or verify-full"),
+    ("invalid integer value", "an option that takes a number has another value"),
+    ("invalid uri query parameter", "the URL has a query parameter libpq does not know"),
+    ("invalid connection option", "the DSN has an option libpq does not know"),
+    ('matching "]"', "an IPv6 host address in the URL lacks its closing ]"),
+    ("invalid uri", "the URL is malformed"),
+)
 _ENDPOINT = re.compile(r'connection to server (?:at "?([^",]+)"?(?:, port (\d+))?|on socket "([^"]+)")')
+_PLAIN_HOST = re.compile(r"failed to resolve host '([A-Za-z0-9._-]+)'")
 
 
 def describe_connect_error(exc: BaseException, target: ResolvedDsn) -> str:
-    """One line for a failed connection: what went wrong, where, and what to check."""
+    """One line for a failed connection: what went wrong, where, and what to check — in our own words wherever
+    libpq's would quote the DSN."""
     raw = str(exc).strip()
-    where = _endpoint(raw)
+    where = scrub(_endpoint(raw), target.dsn)
     lowered = raw.lower()
     if isinstance(exc, psycopg.ProgrammingError) or any(hint in lowered for hint in _BAD_DSN_HINTS):
-        detail = _last_line(raw).removeprefix("connection is bad: ")
+        detail = next((said for hint, said in _DSN_PROBLEMS if hint in lowered),
+                      "libpq cannot parse it (postgresql://user:password@host:port/db, or key=value pairs)")
         message = f"invalid DSN ({target.source}): {detail}"
-    elif "password authentication failed" in lowered or "no password supplied" in lowered:
+    elif "no password supplied" in lowered:
+        message = (f"the server{where} asks for a password and none was given: put it in the DSN, PGPASSWORD or "
+                   "~/.pgpass")
+    elif "password authentication failed" in lowered:
         message = f"authentication failed{where}: wrong user or password"
+    elif "permission denied for database" in lowered or "not have connect privilege" in lowered:
+        message = (f"the role may not connect to this database{where}: it lacks the CONNECT privilege "
+                   "(GRANT CONNECT ON DATABASE … TO …)")
     elif "connection refused" in lowered or "is the server running" in lowered:
         # libpq adds that hint whenever the socket connect itself failed (refused, or e.g. a full listen queue
         # while the server starts): name the socket error, not the hint.
-        message = f"cannot reach the server{where}: {_socket_error(raw)} (is it running, right host and port?)"
+        reason = scrub(_socket_error(raw), target.dsn)
+        message = f"cannot reach the server{where}: {reason} (is it running, right host and port?)"
+    elif "failed to resolve host" in lowered:
+        host = _PLAIN_HOST.search(raw)
+        message = f"cannot resolve the host name {scrub(host.group(1), target.dsn)!r}" if host else (
+            "cannot resolve the DSN's host name (it is not a valid host name: an unencoded @ or : in the password "
+            "splits the URL in the wrong place; percent-encode them)")
     elif "could not translate host name" in lowered or "name or service not known" in lowered:
         message = f"cannot resolve the host name{where}"
     elif "server closed the connection unexpectedly" in lowered:
@@ -239,10 +273,10 @@ def describe_connect_error(exc: BaseException, target: ResolvedDsn) -> str:
     elif "timeout expired" in lowered:
         message = f"cannot reach the server{where}: no answer within {CONNECT_TIMEOUT_S} s"
     elif "does not exist" in lowered and "database" in lowered:
-        message = f"the server{where} has no such database: {_last_line(raw)}"
+        message = f"the server{where} has no such database: {scrub(_last_line(raw), target.dsn)}"
     else:
-        message = f"cannot connect{where}: {_last_line(raw)}"
-    return scrub(message, target.dsn)
+        message = f"cannot connect{where}: {scrub(_last_line(raw), target.dsn)}"
+    return message  # every piece of libpq's text in it went through scrub()
 
 
 def _endpoint(raw: str) -> str:
