@@ -70,7 +70,7 @@ def check_create_args(*, email: str, name: str, rate_limit: int, expires_in_days
     """ConsoleError (exit 2) naming the flag for a value the database would refuse or that makes no sense."""
     for flag, value in (("--email", email), ("--name", name)):
         if has_control(value):
-            raise ConsoleError(f"{flag} {printable(value)!r}: holds control characters (shown escaped), which "
+            raise ConsoleError(f"{flag} '{printable(value)}': holds control characters (shown escaped), which "
                                "would reach every terminal that lists the key; nothing was created")
     if email.find("@") < 1:  # the same rule as the users table's CHECK
         raise ConsoleError(f"--email {email!r}: not an email address (it needs a name before an @)")
