@@ -240,7 +240,7 @@ def test_read_only_default_is_never_overridden(cli: Cli, native_db: TestDb, wher
         assert doctor.code == 0 and "read-only by default" in doctor.stdout, doctor.output
         untouched(native_db.dsn)
     finally:
-        with psycopg.connect(native_db.dsn, autocommit=True) as admin:
+        with psycopg.connect(native_db.engine.dsn, autocommit=True) as admin:  # the postgres database
             admin.execute(f"ALTER {where} {target} RESET default_transaction_read_only")  # type: ignore[arg-type]
         drop_role(native_db.dsn, "ro_writer")
 
