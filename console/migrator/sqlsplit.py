@@ -11,14 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Whole tokens the regular expression consumes itself: E'...' strings (backslash escapes), '...' strings,
+# "identifiers" and -- comments. Nested /* */ comments, $tag$ quotes and unterminated quotes are left to Python.
+_WHOLE = (r"[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*")
+_OPEN = r"/\*|'|\"|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$"
 # The tokens that matter outside a routine body, and, inside CREATE FUNCTION/PROCEDURE, the words too.
-_PLAIN = re.compile(r"--|/\*|'|\"|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$|;")
-_ROUTINE = re.compile(r"--|/\*|'|\"|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$|;|[A-Za-z_][A-Za-z0-9_$]*")
-_COMMENTS = re.compile(r"--|/\*|'|\"|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
+_PLAIN = re.compile(rf"{_WHOLE}|{_OPEN}|;")
+_ROUTINE = re.compile(rf"{_WHOLE}|{_OPEN}|;|[A-Za-z_][A-Za-z0-9_$]*")
+_COMMENTS = re.compile(rf"{_WHOLE}|{_OPEN}")
 _BLOCK = re.compile(r"/\*|\*/")
 _LEADING = re.compile(r"\s+|--[^\n]*|/\*")
 _ROUTINE_HEAD = re.compile(r"create\s+(?:or\s+replace\s+)?(?:function|procedure)\b", re.IGNORECASE)
 _OPENS = frozenset({"begin", "case"})
+_NEEDS_SKIP = frozenset({"/*", "'", '"'})
 
 
 @dataclass(frozen=True)
@@ -72,15 +77,19 @@ class _Splitter:
             if token == ";":
                 if depth == 0:
                     return i
+            elif token in _NEEDS_SKIP or token[0] == "$":
+                i = _skip(text, match.start(), token)
             elif token[0].isalpha() or token[0] == "_":
+                if len(token) > 1 and token[1] == "'":
+                    if _inside_identifier(text, match.start()):
+                        i = match.start() + 1  # the e ends an identifier: the quote opens a plain string
+                    continue  # an E'...' string
                 words += 1
                 word = token.lower()
                 if word in _OPENS and words > 1:
                     depth += 1
                 elif word == "end" and depth > 0:
                     depth -= 1
-            else:
-                i = _skip(text, match.start(), token)
         return len(text)
 
     def _emit(self, start: int, first: int, end: int) -> None:
@@ -109,21 +118,28 @@ def strip_comments(sql: str) -> str:
     i = 0
     while (match := _COMMENTS.search(sql, i)) is not None:
         token = match.group(0)
-        end = _skip(sql, match.start(), token)
-        if token in ("--", "/*"):
+        if token.startswith("--"):
+            out.append(sql[i:match.start()])  # the newline after it stays: summaries read line structure
+            i = match.end()
+        elif token == "/*":
             out.append(sql[i:match.start()])
-            if token == "--" and end <= len(sql) and sql[end - 1:end] == "\n":
-                end -= 1  # keep the newline: line structure is what summaries read
+            i = _skip_block_comment(sql, match.start())
         else:
+            end = _skip(sql, match.start(), token) if token in _NEEDS_SKIP or token[0] == "$" else match.end()
+            if token[0] in "eE" and _inside_identifier(sql, match.start()):
+                end = match.start() + 1  # the e ends an identifier: the quote opens a plain string
             out.append(sql[i:end])
-        i = end
+            i = end
     out.append(sql[i:])
     return "".join(out)
 
 
 def has_sql(text: str) -> bool:
-    """Whether `text` holds anything but comments, whitespace and semicolons (without splitting it)."""
-    return bool(strip_comments(text).strip().strip(";").strip())
+    """Whether `text` holds anything but comments, whitespace and semicolons (reads only up to its first token)."""
+    i = _first_token(text, 0)
+    while i < len(text) and text[i] == ";":
+        i = _first_token(text, i + 1)
+    return i < len(text)
 
 
 def _first_token(text: str, i: int) -> int:
@@ -131,6 +147,10 @@ def _first_token(text: str, i: int) -> int:
     while (match := _LEADING.match(text, i)) is not None:
         i = _skip_block_comment(text, i) if match.group(0) == "/*" else match.end()
     return i
+
+
+def _inside_identifier(text: str, i: int) -> bool:
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_$")
 
 
 def _skip(text: str, i: int, token: str) -> int:
@@ -145,7 +165,7 @@ def _skip(text: str, i: int, token: str) -> int:
         return _skip_quoted(text, i, "'", backslash=escaped)
     if token == '"':
         return _skip_quoted(text, i, '"', backslash=False)
-    if i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+    if _inside_identifier(text, i):
         return i + 1  # a `$` inside an identifier (e.g. a$b$), not a dollar quote
     end = text.find(token, i + len(token))
     return len(text) if end < 0 else end + len(token)
