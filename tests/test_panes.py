@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from console.infra.fmt import duration_words, interval_words
 from console.infra.resources import QUERIES_DIR
 from console.infra.server import server_info
 from console.panes import (
@@ -19,12 +20,11 @@ from console.panes import (
     CostWindow,
     PaneOptions,
     PaneStatus,
-    compression,
     cost_per_model,
     parse_window,
     refresh_all,
 )
-from console.panes.common import duration_words, interval_words
+from console.panes.compression import compression
 from tests.conftest import CliResult, TestDb
 from tests.known_data import (
     SEED_BULK_LOGS,

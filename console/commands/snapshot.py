@@ -28,6 +28,7 @@ def snapshot(
     ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Custom cost window end (ISO 8601).")] = None,
     timeout: Annotated[str, typer.Option("--timeout", help="Statement timeout of each pane's queries.")] = "5s",
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the lines get.")] = False,
 ) -> None:
     """Show the five panes once (chunk sizes, compression, jobs, retention, cost per model) from one read-only
     connection. A pane the server cannot provide, or one over its timeout, says so; the exit code stays 0."""
@@ -50,7 +51,7 @@ def snapshot(
     if as_json:
         render.print_json(result)
     else:
-        render.print_snapshot(result)
+        render.print_snapshot(result, wide=wide)
 
 
 def _window(length: str, start: str | None, end: str | None) -> CostWindow:

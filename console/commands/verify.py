@@ -18,6 +18,7 @@ def verify(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on WARN too.")] = False,
     check_timeout: Annotated[str, typer.Option(help="Statement timeout of each check.")] = "2s",
     directory: DirOption = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the lines get.")] = False,
 ) -> None:
     """The spec's 14 schema checks plus live health checks. Exit 0 pass, 1 any FAIL, 2 cannot connect."""
     from console.commands.render import verify as render
@@ -31,7 +32,7 @@ def verify(
     if as_json:
         render.print_json(report)
     else:
-        render.print_table(report)
+        render.print_table(report, wide=wide)
     if junit is not None:
         render.write_junit(report, junit)
     raise typer.Exit(report.exit_code(strict=strict))

@@ -32,6 +32,18 @@ class ResolvedDsn:
     def masked(self) -> str:
         return mask(self.dsn) if self.dsn else "(libpq defaults: PG* environment / service file)"
 
+    @property
+    def endpoint(self) -> str:
+        """'host:port/database' as the DSN names them (libpq's defaults where it does not), no password."""
+        try:
+            parts = conninfo_to_dict(self.dsn)
+        except psycopg.Error:
+            return "(unparsable DSN)"
+        host = str(parts.get("host") or os.environ.get("PGHOST") or "localhost")
+        port = str(parts.get("port") or os.environ.get("PGPORT") or "5432")
+        database = str(parts.get("dbname") or os.environ.get("PGDATABASE") or parts.get("user") or "")
+        return f"{host}:{port}/{database}"
+
 
 def resolve(flag: str | None) -> ResolvedDsn:
     """The DSN by precedence: --dsn flag, OBSCONSOLE_DSN, DATABASE_URL, then libpq's own environment."""

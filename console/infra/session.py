@@ -4,7 +4,6 @@ reopened by itself after the server goes away, with the state a header needs to 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ class SessionState:
 
     connected: bool
     target: str
+    endpoint: str  # host:port/database as libpq connected (or as the DSN names it before the first connection)
     info: ServerInfo | None
     disconnected_since: datetime | None
     last_error: str | None
@@ -49,11 +49,12 @@ class Session:
         self._info: ServerInfo | None = None
         self._disconnected_since: datetime | None = None
         self._last_error: str | None = None
+        self._endpoint = target.endpoint
 
     @property
     def state(self) -> SessionState:
-        return SessionState(self._conn is not None and not self._conn.closed, self.target.masked, self._info,
-                            self._disconnected_since, self._last_error)
+        return SessionState(self._conn is not None and not self._conn.closed, self.target.masked, self._endpoint,
+                            self._info, self._disconnected_since, self._last_error)
 
     def call(self, fn: Callable[[Conn, ServerInfo], T]) -> T:
         """Run `fn(conn, info)` read-only. Raises Disconnected when the server cannot be reached."""
@@ -88,6 +89,7 @@ class Session:
         try:
             self._conn = connect(self.target, timeouts=self.timeouts)
             self._info = server_info(self._conn)
+            self._endpoint = endpoint(self._conn)
         except ConsoleError as exc:
             self._lost(exc.message)
             raise Disconnected(exc.message) from None
@@ -107,9 +109,6 @@ class Session:
         self._last_error = message.splitlines()[0] if message else "connection lost"
 
 
-def elapsed_since(moment: datetime) -> str:
-    """'42 s' / '3 min' / '2 h' since `moment`."""
-    seconds = max(0, int(time.time() - moment.timestamp()))
-    if seconds < 120:
-        return f"{seconds} s"
-    return f"{seconds // 60} min" if seconds < 7200 else f"{seconds // 3600} h"
+def endpoint(conn: Conn) -> str:
+    """'host:port/database' as libpq connected (a socket directory stands for the host)."""
+    return f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}"

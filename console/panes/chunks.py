@@ -8,10 +8,12 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from console.infra import fmt
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
@@ -19,11 +21,13 @@ from console.panes.common import (
     object_identity,
     per_object,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
 
-PANE = "chunks"
+NAME = "chunks"
 TITLE = "Chunk sizes"
 SKEW_FACTOR = 4.0  # a chunk bigger than this many times the median of its siblings is flagged
 SKEW_MIN_CHUNKS = 3  # siblings (same hypertable, same compression state) needed for a meaningful median
@@ -97,7 +101,7 @@ def chunk_sizes(
     """The chunk sizes pane (both editions; catalog views and chunks_detailed_size only)."""
     reason = unavailable_reason(info, "chunk sizes", community=False)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[HypertableChunks, ChunkSummary]:
         rows = fetch(conn, "panes/chunks")
@@ -111,7 +115,7 @@ def chunk_sizes(
         )
         return PaneData(tables, summary, "no hypertables in this database")
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
 def _hypertable(rows: list[Row], skew_factor: float) -> HypertableChunks:
@@ -190,3 +194,58 @@ def _growth_per_day(chunks: list[ChunkSize], now: datetime) -> float | None:
         elif elapsed_end > window_start:
             grown += size * ((elapsed_end - max(start, window_start)) / (elapsed_end - start))
     return grown / days
+
+
+COLUMNS = (
+    Column("hypertable", 0, identifier=True),
+    Column("chunks", 0, Align.RIGHT),
+    Column("total", 0, Align.RIGHT),
+    Column("compressed", 1, Align.RIGHT),
+    Column("skew", 1),
+    Column("interval", 2),
+    Column("growth/day", 2, Align.RIGHT),
+    Column("biggest chunk", 3),
+    Column("newest chunk", 3),
+    Column("table", 4, Align.RIGHT),
+    Column("index", 4, Align.RIGHT),
+    Column("toast", 5, Align.RIGHT),
+)
+
+
+def label(name: str, kind: str) -> str:
+    """An object's name, marked when it is a continuous aggregate."""
+    return name + (" (cagg)" if kind == "continuous aggregate" else "")
+
+
+def interval_text(table: HypertableChunks) -> str:
+    if table.chunk_interval is not None:
+        return fmt.duration_words(table.chunk_interval)
+    return "" if table.chunk_interval_integer is None else str(table.chunk_interval_integer)
+
+
+def view(result: PaneResult[HypertableChunks, ChunkSummary]) -> PaneView:
+    """Rows per hypertable, skewed chunks flagged, and a bar chart of sizes."""
+    summary = result.summary
+    if summary is None or not result.rows:
+        return status_view(result, COLUMNS)
+    rows = tuple(ViewRow(f"{t.schema}.{t.name}", (
+        Cell.of(label(t.name, t.kind)), Cell.of(t.chunk_count), Cell.of(fmt.size(t.total_bytes)),
+        Cell.of(f"{t.compressed_chunks}/{t.chunk_count}"),
+        Cell.of(f"{len(t.skewed)} skewed", Style.WARN) if t.skewed else Cell.of(""),
+        Cell.of(interval_text(t)),
+        Cell.of(fmt.size(round(t.growth_bytes_per_day)) if t.growth_bytes_per_day is not None else ""),
+        Cell.of(f"{t.biggest.chunk_name} {fmt.size(t.biggest.total_bytes)}" if t.biggest else ""),
+        Cell.of(fmt.when(t.newest.range_start) if t.newest else ""),
+        Cell.of(fmt.size(t.table_bytes)), Cell.of(fmt.size(t.index_bytes)), Cell.of(fmt.size(t.toast_bytes)),
+    )) for t in result.rows)
+    notes = tuple(Cell.of(f"{t.name}: {s.chunk.chunk_name} is {s.factor:.1f}x the median of its siblings", Style.WARN)
+                  for t in result.rows for s in t.skewed)
+    skew = f" · {summary.skewed_chunks} skewed chunks" if summary.skewed_chunks else ""
+    line = f"{summary.chunks} chunks in {summary.hypertables} tables · {fmt.size(summary.total_bytes)}{skew}"
+    chart = BarChart("MiB per hypertable", [t.name for t in result.rows],
+                     [t.total_bytes / 2**20 for t in result.rows])
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, None, notes, chart, result.elapsed_ms)
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: chunk_sizes(conn, info, timeout_ms=options.timeout_for(NAME)),
+            view)

@@ -7,7 +7,6 @@ becomes status `timeout`. Connection loss and real bugs still raise (the caller 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from psycopg.rows import dict_row
 
 from console.infra.queries import query
 from console.infra.server import ServerInfo
+from console.panes.view import Cell, Column, PaneView, Style
+from console.panes.window import CostWindow
 
 Conn = psycopg.Connection[Any]
 Row = dict[str, Any]
@@ -60,6 +61,55 @@ class PaneResult(Generic[R, S]):
     @property
     def ok(self) -> bool:
         return self.status is PaneStatus.OK
+
+
+@dataclass(frozen=True)
+class PaneOptions:
+    """What a refresh may vary: the cost window, the jobs pane's grace, and per-pane statement timeouts (ms, by
+    pane name; `timeout_ms` for the others)."""
+
+    window: CostWindow = field(default_factory=CostWindow)
+    grace: timedelta = timedelta(minutes=1)
+    timeout_ms: int = DEFAULT_TIMEOUT_MS
+    timeouts: Mapping[str, int] = field(default_factory=dict)
+
+    def timeout_for(self, pane: str) -> int:
+        return self.timeouts.get(pane, self.timeout_ms)
+
+
+@dataclass(frozen=True)
+class Pane(Generic[R, S]):
+    """One pane as a unit: its name and title, `fetch` (queries -> typed result) and `view` (typed result ->
+    presentation-neutral view model). The registry in console/panes/__init__.py lists them."""
+
+    name: str
+    title: str
+    fetch: Callable[[Conn, ServerInfo, PaneOptions], PaneResult[R, S]]
+    view: Callable[[PaneResult[R, S]], PaneView]
+
+    def refresh(self, conn: Conn, info: ServerInfo, options: PaneOptions) -> Refreshed:
+        """Fetch, then build the view (off the UI thread, where the TUI calls it)."""
+        result = self.fetch(conn, info, options)
+        return Refreshed(result, self.view(result))
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """A pane's typed result (for JSON and callers that compute) and its view model (for the shells)."""
+
+    result: PaneResult[Any, Any]
+    view: PaneView
+
+
+_STATUS_STYLE = {PaneStatus.OK: Style.OK, PaneStatus.EMPTY: Style.DIM, PaneStatus.UNAVAILABLE: Style.WARN,
+                 PaneStatus.TIMEOUT: Style.BAD}
+
+
+def status_view(result: PaneResult[Any, Any], columns: tuple[Column, ...], title: str | None = None) -> PaneView:
+    """The view of a pane with no rows to show (empty, unavailable, timeout): its columns and the reason."""
+    message = Cell.of(result.reason or result.status.value, _STATUS_STYLE[result.status])
+    return PaneView(result.pane, title or result.title, result.status.value, columns, (), result.status.value,
+                    message, elapsed_ms=result.elapsed_ms)
 
 
 def unavailable_reason(info: ServerInfo, what: str, *, community: bool) -> str | None:
@@ -173,54 +223,3 @@ def object_identity(first: Row) -> dict[str, str]:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-# Interval text in IntervalStyle postgres (set per pane): "7 days", "1 mon", "1 year 2 mons 3 days 04:05:06",
-# "-00:30:00", "00:00:00.5".
-_PART = re.compile(r"(-?\d+) (year|years|mon|mons|day|days)\b")
-_CLOCK = re.compile(r"(-)?(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
-_UNIT_WORDS = {"year": "year", "years": "year", "mon": "month", "mons": "month", "day": "day", "days": "day"}
-
-
-def interval_words(text: str | None) -> str | None:
-    """An interval's text as words: "01:00:00" -> "1 hour", "1 mon" -> "1 month", "2 days 03:30:00" ->
-    "2 days 3 hours 30 minutes". Text that is not an interval (an integer-time policy's number) is returned
-    as it is; None stays None."""
-    if text is None:
-        return None
-    rest = text.strip()
-    clock = _CLOCK.search(rest)
-    if not clock and not _PART.search(rest):
-        return rest
-    words: list[str] = []
-    for number, unit in _PART.findall(rest):
-        words.append(_plural(int(number), _UNIT_WORDS[unit]))
-    if clock:
-        sign = "-" if clock.group(1) else ""
-        hours, minutes, seconds = int(clock.group(2)), int(clock.group(3)), float(clock.group(4))
-        for value, unit in ((hours, "hour"), (minutes, "minute")):
-            if value:
-                words.append(sign + _plural(value, unit))
-        if seconds:
-            shown = f"{seconds:g}"
-            words.append(f"{sign}{shown} {'second' if shown == '1' else 'seconds'}")
-    return " ".join(words) or "0 seconds"
-
-
-def _plural(value: int, unit: str) -> str:
-    return f"{value} {unit}" if abs(value) == 1 else f"{value} {unit}s"
-
-
-def duration_words(value: timedelta) -> str:
-    """A timedelta as words: to the minute from an hour on ("4 days 11 hours 39 minutes"), to the second below,
-    in milliseconds below a second."""
-    sign = "-" if value < timedelta(0) else ""
-    total = abs(value)
-    days, seconds = total.days, total.seconds
-    parts = [(days, "day"), (seconds // 3600, "hour"), (seconds // 60 % 60, "minute")]
-    if total < timedelta(hours=1):
-        parts.append((seconds % 60, "second"))
-    words = [_plural(n, unit) for n, unit in parts if n]
-    if not words and total:
-        return f"{sign}{total / timedelta(milliseconds=1):.0f} ms"
-    return sign + " ".join(words) if words else "0 seconds"

@@ -9,24 +9,28 @@ from datetime import datetime, timedelta
 
 from psycopg import sql
 
+from console.infra import fmt
+from console.infra.fmt import interval_words
 from console.infra.queries import identifier
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
     fetch,
-    interval_words,
     object_identity,
     per_object,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
 
-PANE = "compression"
+NAME = "compression"
 TITLE = "Compression ratios"
 
 
@@ -97,7 +101,7 @@ def compression(
     """The compression pane. Unavailable on the Apache edition (compression is a Community feature)."""
     reason = unavailable_reason(info, "compression", community=True)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
     stats = stats_function(info)
 
     def body(conn: Conn) -> PaneData[HypertableCompression, CompressionSummary]:
@@ -117,7 +121,7 @@ def compression(
         )
         return PaneData(tables, summary, "no hypertable has compression enabled")
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
 def stats_function(info: ServerInfo) -> str:
@@ -195,3 +199,48 @@ def _ratio(before: int, after: int) -> float | None:
 
 def _saved(before: int, after: int) -> float | None:
     return 100.0 * (1 - after / before) if before else None
+
+
+COLUMNS = (
+    Column("hypertable", 0, identifier=True),
+    Column("compressed", 0, Align.RIGHT),
+    Column("ratio", 0, Align.RIGHT),
+    Column("backlog", 0, Align.RIGHT),
+    Column("saved", 1, Align.RIGHT),
+    Column("before", 2, Align.RIGHT),
+    Column("after", 2, Align.RIGHT),
+    Column("policy", 3),
+    Column("oldest backlog", 4),
+)
+
+
+def view(result: PaneResult[HypertableCompression, CompressionSummary]) -> PaneView:
+    """Rows per compression-enabled table, the backlog flagged, and a bar chart of ratios."""
+    summary = result.summary
+    if summary is None or not result.rows:
+        return status_view(result, COLUMNS)
+    rows = []
+    for t in result.rows:
+        oldest = ""
+        if t.oldest_backlog is not None:
+            age = f", ended {fmt.duration_words(t.oldest_backlog_age)} ago" if t.oldest_backlog_age else ""
+            oldest = f"{t.oldest_backlog.chunk_name}{age}"
+        rows.append(ViewRow(f"{t.schema}.{t.name}", (
+            Cell.of(t.name + (" (cagg)" if t.kind == "continuous aggregate" else "")),
+            Cell.of(f"{t.compressed_chunks}/{t.total_chunks}"), Cell.of(fmt.ratio(t.ratio)),
+            Cell.of(t.backlog_chunks, Style.WARN if t.backlog_chunks else Style.PLAIN),
+            Cell.of(fmt.pct(t.saved_pct)), Cell.of(fmt.size(t.before_total_bytes)),
+            Cell.of(fmt.size(t.after_total_bytes)), Cell.of(t.policy), Cell.of(oldest),
+        )))
+    ratio = (f"{fmt.ratio(summary.ratio)} ({fmt.pct(summary.saved_pct)} saved)" if summary.ratio is not None
+             else "no ratio yet")
+    line = (f"{summary.compressed_chunks} chunks compressed · {fmt.size(summary.before_total_bytes)} -> "
+            f"{fmt.size(summary.after_total_bytes)} · {ratio} · backlog {summary.backlog_chunks}")
+    charted = [t for t in result.rows if t.ratio is not None]
+    chart = BarChart("compression ratio (before/after)", [t.name for t in charted], [t.ratio or 0.0 for t in charted])
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, tuple(rows), line, chart=chart,
+                    elapsed_ms=result.elapsed_ms)
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: compression(conn, info, timeout_ms=options.timeout_for(NAME)),
+            view)

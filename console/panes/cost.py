@@ -4,70 +4,37 @@ hourly series for charts, unpriced requests, and the aggregate's freshness (wate
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from console.infra import fmt
+from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
     Unavailable,
-    duration_words,
     fetch,
-    interval_words,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, Cell, Column, LineChart, PaneView, Style, ViewRow
+from console.panes.window import CostWindow
 
-PANE = "cost"
+NAME = "cost"
+BUCKET = timedelta(hours=1)
 TITLE = "Cost per model"
 VIEW = "cost_analysis_hourly"
 CURRENCY = "USD"
 PER_1K_PLACES = Decimal("1e-10")
-_WINDOW = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
-_UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
-          "w": timedelta(weeks=1)}
-
-
-def parse_window(text: str) -> timedelta:
-    """'1h', '24h', '7d', '30d', '90min', '2w' -> timedelta. ValueError otherwise."""
-    match = _WINDOW.match(text)
-    if not match or int(match.group(1)) <= 0:
-        raise ValueError(f"{text!r} is not a window length (use e.g. 1h, 24h, 7d, 30d)")
-    return int(match.group(1)) * _UNITS[match.group(2)]
-
-
-@dataclass(frozen=True)
-class CostWindow:
-    """The window to report: the last `length` up to the server's now, or [start, end) when both are given."""
-
-    length: timedelta = timedelta(hours=24)
-    start: datetime | None = None
-    end: datetime | None = None
-
-    @classmethod
-    def last(cls, text: str) -> CostWindow:
-        return cls(parse_window(text))
-
-    @classmethod
-    def between(cls, start: datetime, end: datetime) -> CostWindow:
-        if end <= start:
-            raise ValueError("the window's end must be after its start")
-        return cls(end - start, start, end)
-
-    def bounds(self, now: datetime) -> tuple[datetime, datetime]:
-        """[start, end) for a server clock reading `now`."""
-        end = self.end or now
-        return (self.start or end - self.length), end
-
-
 @dataclass(frozen=True)
 class ModelCost:
     """One provider/model in the window. Costs in USD; None means no known price (never shown as 0)."""
@@ -126,6 +93,7 @@ class CostSummary:
     window_end: datetime
     previous_start: datetime
     length: timedelta
+    buckets: int  # whole hourly buckets in the window (and in the previous one it is compared with)
     currency: str
     total_cost_usd: Decimal | None
     previous_total_cost_usd: Decimal | None
@@ -144,7 +112,7 @@ def cost_per_model(
     where cost_analysis_hourly does not exist."""
     reason = unavailable_reason(info, f"cost per model (the continuous aggregate {VIEW})", community=True)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
     wanted = window or CostWindow()
 
     def body(conn: Conn) -> PaneData[ModelCost, CostSummary]:
@@ -152,7 +120,7 @@ def cost_per_model(
         if not found:
             raise Unavailable(f"the continuous aggregate {VIEW} does not exist (migration 004 not applied)")
         fresh = found[0]
-        start, end = wanted.bounds(fresh["db_now"])
+        start, end = wanted.bounds(fresh["db_now"], fresh["watermark"], BUCKET)
         previous_start = start - (end - start)
         params = {"start": start, "end": end, "previous_start": previous_start,
                   "mat_hypertable_id": fresh["mat_hypertable_id"]}
@@ -168,6 +136,7 @@ def cost_per_model(
             window_end=end,
             previous_start=previous_start,
             length=end - start,
+            buckets=(end - start) // BUCKET,
             currency=CURRENCY,
             total_cost_usd=total,
             previous_total_cost_usd=previous_total,
@@ -181,7 +150,7 @@ def cost_per_model(
         empty = f"no LLM requests in the window ({freshness.note})"
         return PaneData(rows, summary, empty)
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
 def _model(row: Row, total: Decimal | None) -> ModelCost:
@@ -216,7 +185,7 @@ def _freshness(row: Row) -> CostFreshness:
         note = "never refreshed: the aggregate holds no data yet"
     else:
         watermark = row["watermark"]
-        note = f"materialized to {watermark:%Y-%m-%d %H:%M %Z}"
+        note = f"materialized to {fmt.when(watermark)}"
         note += f" ({duration_words(lag)} ago)" if lag else " (up to date)"
         if row["watermark_in_future"]:
             note += "; the watermark is in the future"
@@ -254,3 +223,69 @@ def _change(now: Decimal | None, before: Decimal | None) -> float | None:
     if now is None or before is None or before == 0:
         return None
     return float(100 * (now - before) / before)
+
+
+COLUMNS = (
+    Column("model", 0, identifier=True),
+    Column("cost $", 0, Align.RIGHT),
+    Column("requests", 1, Align.RIGHT),
+    Column("share", 1, Align.RIGHT),
+    Column("vs before", 2, Align.RIGHT),
+    Column("$/1k tok", 2, Align.RIGHT),
+    Column("unpriced", 2, Align.RIGHT),
+    Column("in tokens", 3, Align.RIGHT),
+    Column("out tokens", 3, Align.RIGHT),
+)
+COST_PLACES = 4
+PER_1K_SHOWN = 6
+TOP_CHARTED = 5
+
+
+def window_label(summary: CostSummary) -> str:
+    """'24 h to 14:00 UTC (24 buckets)'."""
+    hours = summary.length / timedelta(hours=1)
+    length = f"{hours:.0f} h" if hours < 48 else f"{hours / 24:g} d"
+    end = fmt.when(summary.window_end)
+    return f"{length} to {end} ({summary.buckets} buckets)"
+
+
+def view(result: PaneResult[ModelCost, CostSummary]) -> PaneView:
+    """A row per model, the window in whole buckets vs as many before, freshness, unpriced requests, and an
+    hourly line chart of the top models."""
+    summary = result.summary
+    if summary is None:
+        return status_view(result, COLUMNS)
+    rows = tuple(ViewRow(f"{m.provider}/{m.model}", (
+        Cell.of(f"{m.provider}/{m.model}"),
+        Cell.of(fmt.usd(m.cost_usd, COST_PLACES), Style.WARN if m.cost_usd is None else Style.PLAIN),
+        Cell.of(f"{m.requests:,}"), Cell.of(fmt.pct(m.share_pct)), Cell.of(fmt.change(m.change_pct)),
+        Cell.of(fmt.usd(m.cost_per_1k_tokens, PER_1K_SHOWN) if m.cost_per_1k_tokens is not None else ""),
+        Cell.of(f"{m.unpriced_requests:,}", Style.WARN if m.unpriced_requests else Style.PLAIN),
+        Cell.of(f"{m.input_tokens:,}"), Cell.of(f"{m.output_tokens:,}"),
+    )) for m in result.rows)
+    total = fmt.usd(summary.total_cost_usd, COST_PLACES)
+    line = (f"{window_label(summary)}: ${total} ({fmt.change(summary.change_pct)} vs the {summary.buckets} "
+            f"before) · {summary.requests:,} requests")
+    notes = [Cell.of(f"{summary.freshness.view}: {summary.freshness.note}",
+                     Style.WARN if summary.freshness.stale else Style.DIM)]
+    if summary.unpriced_requests:
+        notes.append(Cell.of(f"{summary.unpriced_requests:,} requests in the window have no price "
+                             f"({', '.join(summary.unpriced_models)}): `obsconsole prices sync` would fix it",
+                             Style.WARN))
+    message = None if result.rows else Cell.of(result.reason or "", Style.DIM)
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, message, tuple(notes), _chart(summary),
+                    result.elapsed_ms)
+
+
+def _chart(summary: CostSummary) -> LineChart:
+    totals: dict[str, Decimal] = {}
+    series: dict[str, list[tuple[datetime, float]]] = {}
+    for point in summary.series:
+        totals[point.model] = totals.get(point.model, Decimal(0)) + (point.cost_usd or Decimal(0))
+        series.setdefault(point.model, []).append((point.bucket, float(point.cost_usd or 0)))
+    top = sorted(totals, key=lambda m: totals[m], reverse=True)[:TOP_CHARTED]
+    return LineChart("hourly cost $ (top models)", {m: series[m] for m in top})
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: cost_per_model(conn, info, options.window,
+                                                                    timeout_ms=options.timeout_for(NAME)), view)

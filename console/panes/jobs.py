@@ -9,21 +9,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from console.infra import fmt
+from console.infra.fmt import interval_words
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
     fetch,
-    interval_words,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow
 
-PANE = "jobs"
+NAME = "jobs"
 TITLE = "Background jobs"
 DEFAULT_GRACE = timedelta(minutes=1)
 
@@ -111,7 +115,7 @@ def jobs(
     """The background jobs pane (both editions: the Apache edition has built-in jobs, which fail there)."""
     reason = unavailable_reason(info, "background jobs", community=False)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[Job, JobSummary]:
         rows = fetch(conn, "panes/jobs", {"grace": grace})
@@ -131,7 +135,7 @@ def jobs(
         )
         return PaneData(found, summary, "no background jobs")
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
 def _job(row: Row) -> Job:
@@ -211,3 +215,69 @@ def _int(value: object) -> int | None:
         return int(str(value))
     except ValueError:
         return None
+
+
+COLUMNS = (
+    Column("id", 0, Align.RIGHT),
+    Column("target", 0, identifier=True),
+    Column("status", 0),
+    Column("last run", 0),
+    Column("next start", 0),
+    Column("kind", 1),
+    Column("fails/runs", 2, Align.RIGHT),
+    Column("schedule", 2),
+    Column("last run at", 3),
+    Column("config", 3),
+    Column("last success", 4),
+)
+
+
+def last_run_cell(job: Job) -> Cell:
+    """'Success', 'Failed x3 in a row' or 'never ran'."""
+    if job.last_run_status is None:
+        return Cell.of("never ran", Style.DIM)
+    text = job.last_run_status + (f" x{job.consecutive_failures} in a row" if job.consecutive_failures else "")
+    return Cell.of(text, Style.BAD if job.failing else Style.OK)
+
+
+def next_start_cell(job: Job) -> Cell:
+    """The next start in UTC, 'overdue 5 min', or 'stuck (-infinity)'."""
+    if job.next_start_stuck:
+        return Cell.of("stuck (-infinity)", Style.BAD)
+    if job.overdue_by is not None:
+        return Cell.of(f"overdue {fmt.duration_words(job.overdue_by)}", Style.WARN)
+    return Cell.of(fmt.when_short(job.next_start))
+
+
+def job_cells(job: Job) -> tuple[Cell, ...]:
+    """One job's cells in COLUMNS order (the dashboard pane and the Jobs screen share them)."""
+    target = (job.target_name or "") + (" (cagg)" if job.target_kind == "continuous aggregate" else "")
+    took = f", {fmt.duration_words(job.last_run_duration)}" if job.last_run_duration is not None else ""
+    return (
+        Cell.of(job.job_id), Cell.of(target or "-"),
+        Cell.of(job.status, Style.ACTIVE if job.running else Style.DIM if not job.scheduled else Style.PLAIN),
+        last_run_cell(job), next_start_cell(job), Cell.of(job.kind),
+        Cell.of(f"{job.total_failures}/{job.total_runs}", Style.BAD if job.total_failures else Style.PLAIN),
+        Cell.of(job.schedule), Cell.of(f"{fmt.when_short(job.last_run_started_at)}{took}"), Cell.of(job.config_text),
+        Cell.of(fmt.when(job.last_success)),
+    )
+
+
+def view(result: PaneResult[Job, JobSummary]) -> PaneView:
+    """A row per job; the latest error of each failing job as a note."""
+    summary = result.summary
+    if summary is None or not result.rows:
+        return status_view(result, COLUMNS)
+    rows = tuple(ViewRow(str(j.job_id), job_cells(j)) for j in result.rows)
+    notes = tuple(Cell.of(f"job {j.job_id} latest error ({fmt.when(j.last_error.at)}): "
+                          f"{j.last_error.sqlerrcode or ''} {j.last_error.message or ''}".rstrip(), Style.BAD)
+                  for j in result.rows if j.last_error is not None)
+    workers = (f" · max_background_workers={summary.max_background_workers}"
+               if summary.max_background_workers is not None else "")
+    line = (f"{summary.jobs} jobs · {summary.running} running · {summary.failing} failing · {summary.overdue} "
+            f"overdue (grace {fmt.duration_words(summary.grace)}) · {summary.stuck} stuck{workers}")
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, None, notes, None, result.elapsed_ms)
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: jobs(conn, info, timeout_ms=options.timeout_for(NAME),
+                                                          grace=options.grace), view)

@@ -7,24 +7,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from console.infra import fmt
+from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Conn,
+    Pane,
     PaneData,
     PaneResult,
     Row,
-    duration_words,
     fetch,
-    interval_words,
     object_identity,
     per_object,
     run_pane,
+    status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.view import Align, Cell, Column, PaneView, StackedBarChart, Style, ViewRow
 
-PANE = "retention"
+NAME = "retention"
 TITLE = "Retention windows"
 
 
@@ -83,7 +86,7 @@ def retention(
     """The retention pane (both editions; without policies, as on Apache, everything is kept forever)."""
     reason = unavailable_reason(info, "retention windows", community=False)
     if reason:
-        return unavailable(PANE, TITLE, reason)
+        return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[RetentionWindow, RetentionSummary]:
         rows = fetch(conn, "panes/retention")
@@ -97,7 +100,7 @@ def retention(
         )
         return PaneData(windows, summary, "no hypertables in this database")
 
-    return run_pane(conn, PANE, TITLE, timeout_ms, body)
+    return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
 def _window(rows: list[Row]) -> RetentionWindow:
@@ -173,3 +176,42 @@ def _findings(row: Row, overdue: list[OverdueChunk], drop: str | None, compress:
         found.append(f"the refresh window (from {start}) reaches past its own drop_after ({drop}): "
                      "dropped buckets are materialized again")
     return found
+
+
+COLUMNS = (
+    Column("table", 0, identifier=True),
+    Column("policy", 0),
+    Column("next drop", 0),
+    Column("overdue", 0, Align.RIGHT),
+    Column("kept", 1, Align.RIGHT),
+    Column("chunks", 2, Align.RIGHT),
+    Column("oldest", 3),
+    Column("newest", 3),
+    Column("timeline", 4),
+)
+
+
+def view(result: PaneResult[RetentionWindow, RetentionSummary]) -> PaneView:
+    """Rows per table, overdue chunks and findings flagged, and the hot -> compressed -> dropped chart."""
+    summary = result.summary
+    if summary is None or not result.rows:
+        return status_view(result, COLUMNS)
+    rows = tuple(ViewRow(f"{w.schema}.{w.name}", (
+        Cell.of(w.name + (" (cagg)" if w.kind == "continuous aggregate" else "")), Cell.of(w.policy),
+        Cell.of(fmt.when_short(w.next_drop)), Cell.of(len(w.overdue), Style.BAD if w.overdue else Style.PLAIN),
+        Cell.of(fmt.duration_words(w.span) if w.span is not None else ""), Cell.of(w.chunk_count),
+        Cell.of(fmt.when(w.oldest_range_start)), Cell.of(fmt.when(w.newest_range_end)), Cell.of(w.timeline),
+    )) for w in result.rows)
+    notes = tuple(Cell.of(f"{w.name}: {finding}", Style.WARN) for w in result.rows for finding in w.findings)
+    line = (f"{summary.with_policy}/{summary.objects} with a retention policy · {summary.overdue_chunks} chunks "
+            f"overdue · {summary.findings} findings")
+    charted = [w for w in result.rows if w.drop_after is not None]
+    hot = [w.compress_after / timedelta(days=1) if w.compress_after else 0.0 for w in charted]
+    kept = [(w.drop_after or timedelta(0)) / timedelta(days=1) - h for w, h in zip(charted, hot, strict=True)]
+    chart = StackedBarChart("days: hot -> compressed -> dropped", [w.name for w in charted],
+                            {"hot": hot, "compressed": kept})
+    return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, None, notes, chart, result.elapsed_ms)
+
+
+PANE = Pane(NAME, TITLE, lambda conn, info, options: retention(conn, info, timeout_ms=options.timeout_for(NAME)),
+            view)

@@ -8,18 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from console.infra import fmt
-from console.panes import (
-    HypertableChunks,
-    HypertableCompression,
-    Job,
-    PaneResult,
-    PaneStatus,
-    RetentionWindow,
-    chunk_sizes,
-    compression,
-    jobs,
-    retention,
-)
+from console.panes import HypertableChunks, HypertableCompression, Job, PaneResult, PaneStatus, RetentionWindow
+from console.panes.chunks import chunk_sizes
+from console.panes.compression import compression
+from console.panes.jobs import jobs
+from console.panes.retention import retention
 from console.verify.model import CheckResult, Status
 from console.verify.schema_checks import Context
 
@@ -78,8 +71,11 @@ def check_cagg_lag(ctx: Context, timeout_ms: int) -> CheckResult:
             f"{r['view_name']} lags {fmt.short_duration(r['lag'])} (allowed {fmt.short_duration(r['allowed_lag'])})"
             for r in rows if r["lag"] is None or (r["allowed_lag"] is not None and r["lag"] > r["allowed_lag"])]
     if late:
+        views = [r["view_name"] for r in rows
+                 if r["lag"] is None or (r["allowed_lag"] is not None and r["lag"] > r["allowed_lag"])]
+        calls = "; ".join(f"CALL refresh_continuous_aggregate('{v}', NULL, NULL)" for v in views)
         return CheckResult("H02", name, Status.WARN, expected, "; ".join(late),
-                           "CALL refresh_continuous_aggregate('<view>', NULL, NULL) and check its refresh job")
+                           f"{calls}; then check each one's refresh job (obsconsole snapshot --pane jobs)")
     return CheckResult("H02", name, Status.PASS, expected, f"{len(rows)} aggregates within their refresh window")
 
 

@@ -38,7 +38,7 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
         info = server_info(conn)
         applied = ledger.rows(conn)
         ctx = Context(probe=Probe(conn, info), expected=expected,
-                      scope=scope.build(local, set(applied) if applied else None, info))
+                      scope=scope.build(local, set(applied) if applied else None, info), local=local)
         results = [_timed(check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
                    for check_id, name, check in SCHEMA_CHECKS]
         results.append(summary(results))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
 from console.infra import fmt
+from console.migrator.files import MigrationFile
+from console.migrator.sqlsplit import strip_comments
 from console.verify import expectations as exp
 from console.verify.model import CheckResult, Status
 from console.verify.probe import Probe
@@ -24,6 +27,16 @@ class Context:
     expected: exp.Expected
     scope: Scope
     intervals: dict[str, timedelta] = field(default_factory=dict)
+    local: list[MigrationFile] = field(default_factory=list)
+
+    def statement_creating(self, name: str) -> str | None:
+        """The migration statement that creates the object `name` (for a concrete remedy), with its file."""
+        pattern = re.compile(rf"\bCREATE\b[^;]*?\b{re.escape(name)}\b", re.IGNORECASE)
+        for migration in self.local:
+            for statement in migration.statements:
+                if pattern.search(statement.sql):
+                    return f"{' '.join(strip_comments(statement.sql).split())}  ({migration.label}:{statement.line})"
+        return None
 
     def interval(self, spelled: str) -> timedelta:
         if spelled not in self.intervals:
@@ -145,6 +158,9 @@ def check_indexes(ctx: Context) -> CheckResult:
         found = actual.get(index.name)
         if found is None:
             j.problems.append(f"index {index.name} on {index.table} missing")
+            statement = ctx.statement_creating(index.name)
+            if statement is not None:
+                j.remedy = f"run {statement}"
             continue
         method = str(found.get("postgresql_using") or "btree")
         partial = bool(found.get("postgresql_where"))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from console.commands.render.view import print_table
+from console.infra import fmt
 from console.infra.json_out import print_json
 from console.migrator.runner import MigrateResult, MigrationStatus
+from console.panes.view import Align, Cell, Column, Style, ViewRow
 
 __all__ = ["print_json", "print_result", "print_status", "result_dict"]
 
@@ -16,14 +19,22 @@ def result_dict(result: MigrateResult) -> dict[str, object]:
     return {"outcome": outcome, "applied": result.applied, "pending": result.pending}
 
 
-def print_status(rows: list[MigrationStatus]) -> None:
-    table = Table("version", "description", "state", "applied at", "duration", "checksum", title="Migrations")
-    for r in rows:
-        applied_at = r.applied_at.strftime("%Y-%m-%d %H:%M:%S %Z") if r.applied_at else ""
-        duration = f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""
-        checksum = f"DRIFTED: {r.drift_cause}" if r.checksum == "DRIFTED" else r.checksum
-        table.add_row(f"{r.version:03d}", r.description, r.state, applied_at, duration, checksum)
-    Console().print(table)
+STATUS_COLUMNS = (Column("version", 0), Column("description", 0, identifier=True), Column("state", 0),
+                  Column("checksum", 0), Column("applied at", 1), Column("duration", 2, Align.RIGHT))
+_STATE = {"applied": Style.OK, "pending": Style.WARN}
+
+
+def print_status(rows: list[MigrationStatus], *, wide: bool = False) -> None:
+    """Every migration: applied/pending, checksum, when (UTC) and how long; names never cut at any width."""
+    out = Console(highlight=False)
+    view = [ViewRow(str(r.version), (
+        Cell.of(f"{r.version:03d}"), Cell.of(r.description), Cell.of(r.state, _STATE.get(r.state, Style.BAD)),
+        Cell.of(f"DRIFTED: {r.drift_cause}", Style.BAD) if r.checksum == "DRIFTED" else Cell.of(r.checksum),
+        Cell.of(fmt.when(r.applied_at)),
+        Cell.of(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""),
+    )) for r in rows]
+    out.print(Text("Migrations", style="bold"))
+    print_table(out, STATUS_COLUMNS, view, wide=wide)
 
 
 def print_result(result: MigrateResult) -> None:

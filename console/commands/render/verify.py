@@ -8,23 +8,38 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from console.commands.render.view import print_table as print_table_view
+from console.infra.fmt import printable
+from console.panes.view import Cell, Column, Style, ViewRow
 from console.verify.model import Status, VerifyReport, as_dict
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
 
 
-def print_table(report: VerifyReport) -> None:
-    table = Table("#", "check", "status", "expected", "found", "remedy", title="obsconsole verify")
-    for check in report.checks:
-        table.add_row(check.id, escape(check.name), f"[{_STYLE[check.status]}]{check.status.value}[/]",
-                      escape(check.expected), escape(check.found), escape(check.remedy))
-    out = Console()
-    out.print(table)
+_VIEW_STYLE = {Status.PASS: Style.OK, Status.WARN: Style.WARN, Status.FAIL: Style.BAD, Status.SKIP: Style.DIM}
+COLUMNS = (Column("#"), Column("status"), Column("check", identifier=True), Column("found", 1))
+
+
+def print_table(report: VerifyReport, *, wide: bool = False) -> None:
+    """Every check in a table (what was found gives way first at narrow widths), then each check that did not
+    pass in full: what was found, what was expected, the remedy. Names are never cut; piped, it is plain text."""
+    out = Console(highlight=False)
+    rows = [ViewRow(c.id, (Cell.of(c.id), Cell.of(c.status.value, _VIEW_STYLE[c.status]), Cell.of(c.name),
+                           Cell.of(c.found))) for c in report.checks]
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
-    out.print(f"{counts} in {report.elapsed_ms:.0f} ms", highlight=False)
+    out.print(Text(f"obsconsole verify: {counts} in {report.elapsed_ms:.0f} ms", style="bold"))
+    print_table_view(out, COLUMNS, rows, wide=wide)
+    for check in report.checks:
+        if check.status is Status.PASS:
+            continue
+        out.print()
+        out.print(Text.assemble((f"{check.id} ", "bold"), (check.status.value, _STYLE[check.status]),
+                                f" {printable(check.name)}"))
+        for label, value in (("found", check.found), ("expected", check.expected), ("remedy", check.remedy)):
+            if value:
+                out.print(Text(f"  {label + ':':<10}{printable(value)}"))
 
 
 def print_json(report: VerifyReport) -> None:

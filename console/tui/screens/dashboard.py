@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -12,19 +12,16 @@ from textual.containers import Grid
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from console.infra import fmt
 from console.infra.session import Disconnected
-from console.panes import CostWindow, PaneOptions, Snapshot, refresh_all
+from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot, refresh_all
 from console.tui.screens.base import ConsoleScreen
-from console.tui.widgets.chunks_pane import ChunksPane
-from console.tui.widgets.compression_pane import CompressionPane
-from console.tui.widgets.cost_pane import CostPane
-from console.tui.widgets.jobs_pane import JobsPane
+from console.tui.screens.jobs import open_job_details
 from console.tui.widgets.pane_box import PaneBox
-from console.tui.widgets.retention_pane import RetentionPane
 
 WINDOWS = ("1h", "24h", "7d", "30d")
-COMPACT_BELOW = (120, 36)  # width, height: charts hidden below this size
 INTERVAL_STEPS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+TWO_COLUMNS_FROM = 140  # narrower: the panes stack, full width, and scroll (Tab moves between them)
 
 
 class DashboardScreen(ConsoleScreen):
@@ -35,6 +32,7 @@ class DashboardScreen(ConsoleScreen):
         Binding("plus,equals_sign", "slower", "Refresh less often", key_display="+", show=False),
         Binding("minus", "faster", "Refresh more often", key_display="-", show=False),
         Binding("w", "next_window", "Cost window"),
+        Binding("c", "toggle_charts", "Charts", show=False),
     ]
 
     def __init__(self) -> None:
@@ -44,28 +42,26 @@ class DashboardScreen(ConsoleScreen):
         self.last_snapshot: Snapshot | None = None
         self._timer: Timer | None = None
         self._suspended = False
+        self.charts_on = True
+        self._refreshed: tuple[datetime, float] | None = None
 
     def compose_body(self) -> ComposeResult:
+        order = ("cost", "chunks", "compression", "jobs", "retention")
+        panes = {p.name: p for p in REGISTRY}
         with Grid(id="dashboard-grid"):
-            yield CostPane(id="pane-cost")
-            yield ChunksPane(id="pane-chunks")
-            yield CompressionPane(id="pane-compression")
-            yield JobsPane(id="pane-jobs")
-            yield RetentionPane(id="pane-retention")
+            for name in order:
+                yield PaneBox(name, panes[name].title, id=f"pane-{name}")
 
     @property
     def interval(self) -> float:
         return self.context.refresh_s
 
     def on_mount(self) -> None:
-        self._update_layout(self.size.width, self.size.height)
+        self.set_class(self.size.width < TWO_COLUMNS_FROM, "-narrow")
         self.action_refresh_now()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._update_layout(event.size.width, event.size.height)
-
-    def _update_layout(self, width: int, height: int) -> None:
-        self.set_class(width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1], "-compact")
+        self.set_class(event.size.width < TWO_COLUMNS_FROM, "-narrow")
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
@@ -106,12 +102,20 @@ class DashboardScreen(ConsoleScreen):
 
     def _apply(self, snapshot: Snapshot, elapsed_ms: float) -> None:
         self.last_snapshot = snapshot
-        for result in snapshot.panes:
-            self.query_one(f"#pane-{result.pane}", PaneBox).show(result)
-        state = "paused · " if self.paused else ""
-        self.header.note_refresh(f"{state}refreshed {datetime.now():%H:%M:%S} in {elapsed_ms:.0f} ms · "
-                                 f"every {self.interval:g} s · cost window {self.window}")
+        self._refreshed = (datetime.now(UTC), elapsed_ms)
+        for view in snapshot.views:
+            self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
+        self._show_state()
         self._schedule_next(self.interval)
+
+    def _show_state(self) -> None:
+        """The header's refresh part, at once after every change: paused or the interval, the last refresh."""
+        parts = ["paused" if self.paused else f"every {self.interval:g} s"]
+        if self._refreshed is not None:
+            moment, elapsed_ms = self._refreshed
+            parts.append(f"refreshed {fmt.clock(moment)} in {elapsed_ms:.0f} ms")
+        parts.append(f"cost {self.window}")
+        self.header.note_refresh(" · ".join(parts))
 
     def _disconnected(self) -> None:
         for pane in self.query(PaneBox):
@@ -123,6 +127,7 @@ class DashboardScreen(ConsoleScreen):
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
         self.notify("refresh paused" if self.paused else "refresh resumed")
+        self._show_state()
         if self.paused:
             self._cancel_timer()
         else:
@@ -139,8 +144,25 @@ class DashboardScreen(ConsoleScreen):
         current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.interval))
         self.context.refresh_s = steps[max(0, min(len(steps) - 1, current + direction))]
         self.notify(f"refresh every {self.context.refresh_s:g} s")
+        self._show_state()
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
         self.notify(f"cost window: last {self.window}")
+        self._show_state()
         self.action_refresh_now()
+
+    def action_toggle_charts(self) -> None:
+        self.charts_on = not self.charts_on
+        for pane in self.query(PaneBox):
+            pane.set_charts(self.charts_on)
+        self.notify("charts shown" if self.charts_on else "charts hidden")
+
+    def on_pane_box_row_chosen(self, event: PaneBox.RowChosen) -> None:
+        """Enter on a job row opens the job's detail, as on the Jobs screen."""
+        result = self.last_snapshot.pane("jobs") if self.last_snapshot else None
+        if event.pane != "jobs" or result is None:
+            return
+        job: Job | None = next((j for j in result.rows if str(j.job_id) == event.key), None)
+        if job is not None:
+            open_job_details(self, job)

@@ -20,10 +20,11 @@ from console.actions import jobs as job_actions
 from console.actions.jobs import JobRun
 from console.infra import fmt
 from console.infra.errors import ConsoleError
-from console.panes import Job, PaneResult, PaneStatus, jobs
+from console.panes import Job, PaneResult, PaneStatus
+from console.panes.jobs import COLUMNS, job_cells, jobs
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
-from console.tui.widgets.jobs_pane import JOB_COLUMNS, job_cells
+from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 
 
@@ -42,7 +43,7 @@ class JobsScreen(ConsoleScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
         table: DataTable[Text] = DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*JOB_COLUMNS)
+        table.add_columns(*(column.name for column in COLUMNS))
         yield table
 
     def on_mount(self) -> None:
@@ -69,7 +70,8 @@ class JobsScreen(ConsoleScreen):
     def _show(self, result: PaneResult[Any, Any]) -> None:
         rows: list[Job] = result.rows
         self.jobs = {str(job.job_id): job for job in rows}
-        sync_rows(self.query_one("#jobs-table", DataTable), [(str(j.job_id), job_cells(j)) for j in rows])
+        sync_rows(self.query_one("#jobs-table", DataTable),
+                  [(str(j.job_id), [cell_text(c) for c in job_cells(j)]) for j in rows])
         if result.status is not PaneStatus.OK:
             self._summary(result.reason or result.status.value, "yellow")
         else:
@@ -93,14 +95,8 @@ class JobsScreen(ConsoleScreen):
         if job is not None:
             self._open_details(job)
 
-    @work(thread=True, exclusive=True, group="jobs-detail", exit_on_error=False)
     def _open_details(self, job: Job) -> None:
-        try:
-            runs = self.session.call(lambda conn, info: job_actions.history(conn, info, job.job_id))
-        except ConsoleError as exc:
-            runs = []
-            self.app.call_from_thread(self.notify, f"history unavailable: {exc.message}", severity="warning")
-        self.app.call_from_thread(self.app.push_screen, JobDetailScreen(job, runs))
+        open_job_details(self, job)
 
     def action_run_now(self) -> None:
         job = self._selected()
@@ -124,6 +120,20 @@ class JobsScreen(ConsoleScreen):
         else:
             self.app.call_from_thread(self.notify, f"job {job.job_id} ran in {seconds:.2f} s")
         self._load()
+
+
+def open_job_details(screen: ConsoleScreen, job: Job) -> None:
+    """Load the job's logged runs off the UI thread, then open its detail (the Jobs screen and the dashboard)."""
+
+    def load() -> None:
+        try:
+            runs = screen.session.call(lambda conn, info: job_actions.history(conn, info, job.job_id))
+        except ConsoleError as exc:
+            runs = []
+            screen.app.call_from_thread(screen.notify, f"history unavailable: {exc.message}", severity="warning")
+        screen.app.call_from_thread(screen.app.push_screen, JobDetailScreen(job, runs))
+
+    screen.run_worker(load, thread=True, exclusive=True, group="jobs-detail", exit_on_error=False)
 
 
 class JobDetailScreen(ModalScreen[None]):

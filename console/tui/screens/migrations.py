@@ -8,10 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
-from console.infra.db import session_timeouts
+from console.infra import fmt
 from console.infra.errors import ConsoleError
-from console.migrator import files
-from console.migrator.runner import MIGRATION_TIMEOUTS, Conn, MigrateResult, MigrationStatus, migrate_on, status_on
+from console.migrator import service as migrations
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 
@@ -42,14 +41,14 @@ class MigrationsScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def _load(self) -> None:
         try:
-            local = files.load(self.context.migrations_dir)
-            rows = self.session.call(lambda conn, _info: status_on(conn, local))
+            directory = self.context.migrations_dir
+            rows = self.session.call(lambda conn, _info: migrations.status(conn, directory))
         except ConsoleError as exc:
             self.app.call_from_thread(self._summary, f"cannot read migrations: {exc.message}", error=True)
             return
         self.app.call_from_thread(self._show, rows)
 
-    def _show(self, rows: list[MigrationStatus]) -> None:
+    def _show(self, rows: list[migrations.MigrationStatus]) -> None:
         table = self.query_one("#migrations-table", DataTable)
         table.clear()
         for r in rows:
@@ -57,7 +56,7 @@ class MigrationsScreen(ConsoleScreen):
                 r.checksum, style="green" if r.checksum == "ok" else "")
             table.add_row(
                 Text(f"{r.version:03d}"), Text(r.description), Text(r.state, style=_STATE_STYLE.get(r.state, "")),
-                Text(r.applied_at.strftime("%Y-%m-%d %H:%M:%S") if r.applied_at else ""),
+                Text(fmt.when(r.applied_at)),
                 Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""), checksum,
                 key=str(r.version),
             )
@@ -78,8 +77,8 @@ class MigrationsScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def _plan(self) -> None:
         try:
-            local = files.load(self.context.migrations_dir)
-            plan = self.session.call(lambda conn, _info: migrate_on(conn, local, dry_run=True))
+            directory = self.context.migrations_dir
+            plan = self.session.call(lambda conn, _info: migrations.plan(conn, directory))
         except ConsoleError as exc:
             self.app.call_from_thread(self._log, f"refused: {exc.message}")
             return
@@ -88,7 +87,7 @@ class MigrationsScreen(ConsoleScreen):
             self.app.call_from_thread(self._log, line)
 
     def action_apply(self) -> None:
-        database = self.session.state.info.database if self.session.state.info else "the database"
+        database = self.session.state.endpoint
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -107,13 +106,9 @@ class MigrationsScreen(ConsoleScreen):
         def progress(message: str) -> None:
             self.app.call_from_thread(self._log, message)
 
+        directory = self.context.migrations_dir
         try:
-            local = files.load(self.context.migrations_dir)
-            def apply(conn: Conn, _info: object) -> MigrateResult:
-                with session_timeouts(conn, MIGRATION_TIMEOUTS):  # as long as `obsconsole migrate` allows
-                    return migrate_on(conn, local, progress=progress)
-
-            result = self.session.call_writable(apply)
+            result = self.session.call_writable(lambda conn, _info: migrations.apply(conn, directory, progress))
         except ConsoleError as exc:
             progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
         else:

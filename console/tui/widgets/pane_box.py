@@ -1,79 +1,144 @@
-"""A dashboard pane: a bordered box with its title, a status line (border subtitle), a table and a chart."""
+"""A dashboard pane: draws one PaneView in a bordered box. Tables first: the table takes the width its columns
+need (lower-priority columns give way first, identifiers and figures are never cut), the chart only the width
+left over; both are laid out again on every resize, from the last view (so a paused dashboard redraws too).
+Choosing a row posts `PaneBox.RowChosen` for the screen to act on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from console.panes import PaneResult, PaneStatus
+from console.panes.view import Column, PaneView, column_width, fit_columns
+from console.tui.widgets import charts
+from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 
-Row = tuple[str, Sequence[Text]]
+CELL_GAP = 2  # DataTable pads each cell with one space on either side
+SCROLLBAR = 2
+MIN_CHART_WIDTH = 36
+MIN_CHART_HEIGHT = 8
+NOTES_SHOWN = 2
 
 
 class PaneBox(Vertical):
-    """Shows one PaneResult; keeps the last data (dimmed) when a refresh fails."""
+    """One pane of the dashboard; keeps the last data (dimmed) when a refresh fails."""
 
-    TITLE = ""
-    COLUMNS: tuple[str, ...] = ()
-    HAS_CHART = True
+    class RowChosen(Message):
+        """Enter on a row: which pane, which row key."""
+
+        def __init__(self, pane: str, key: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.key = key
+
+    def __init__(self, pane: str, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pane = pane
+        self.title = title
+        self.view: PaneView | None = None
+        self.charts_on = True
+        self._shown: list[int] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-body"):
-            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
-            table.add_columns(*self.COLUMNS)
-            yield table
-            if self.HAS_CHART:
-                yield Static("", classes="chart")
+            yield DataTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
+            yield Static("", classes="chart")
         yield Static("", classes="pane-message")
 
     def on_mount(self) -> None:
-        self.border_title = self.TITLE
+        self.border_title = self.title
         self.border_subtitle = "waiting for the first refresh…"
+        self.query_one(".chart", Static).display = False
 
     @property
     def table(self) -> DataTable[Text]:
         return self.query_one(DataTable)
 
-    def show(self, result: PaneResult[object, object]) -> None:
-        """Draw a fresh result: rows and chart when ok, the reason otherwise."""
+    def show(self, view: PaneView) -> None:
+        """Draw a fresh view."""
+        self.view = view
         self.set_class(False, "-stale")
-        message = self.query_one(".pane-message", Static)
-        if result.status in (PaneStatus.OK, PaneStatus.EMPTY):
-            sync_rows(self.table, self.rows(result))
-            self.border_subtitle = self.status_line(result)
-            message.update(Text(result.reason or "", style="dim"))
-            message.display = result.status is PaneStatus.EMPTY
-        else:
-            sync_rows(self.table, [])
-            self.border_subtitle = result.status.value
-            style = "yellow" if result.status is PaneStatus.UNAVAILABLE else "bold red"
-            message.update(Text(result.reason or result.status.value, style=style))
-            message.display = True
-        self.set_class(result.status is PaneStatus.UNAVAILABLE, "-unavailable")
-        self.table.display = result.status is not PaneStatus.UNAVAILABLE
-        if self.HAS_CHART:
-            chart = self.query_one(".chart", Static)
-            chart.display = result.status is PaneStatus.OK and not self.screen.has_class("-compact")
-            if chart.display:
-                width = max(chart.size.width, 30)
-                height = max(chart.size.height, 8)
-                chart.update(self.chart(result, width, height))
+        self.set_class(view.status == "unavailable", "-unavailable")
+        self.border_title = view.title
+        self.lay_out()
 
     def mark_stale(self, note: str) -> None:
         """Keep the last data, dimmed, with a note."""
         self.set_class(True, "-stale")
         self.border_subtitle = note
 
-    def rows(self, result: PaneResult[object, object]) -> list[Row]:
-        raise NotImplementedError
+    def set_charts(self, on: bool) -> None:
+        self.charts_on = on
+        self.lay_out()
 
-    def status_line(self, result: PaneResult[object, object]) -> str:
-        return f"{len(result.rows)} rows · {result.elapsed_ms:.0f} ms"
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
 
-    def chart(self, result: PaneResult[object, object], width: int, height: int) -> Text:
-        return Text("")
+    def lay_out(self) -> None:
+        """Fit columns and chart to the current size, from the last view."""
+        view = self.view
+        if view is None or not self.is_mounted:
+            return
+        width = max(self.content_size.width, 10)
+        natural = _table_width(view.columns, range(len(view.columns)), view)
+        chart = self.query_one(".chart", Static)
+        spare = width - natural - SCROLLBAR - 1
+        chart_on = (self.charts_on and view.chart is not None and view.status == "ok" and spare >= MIN_CHART_WIDTH
+                    and self.content_size.height >= MIN_CHART_HEIGHT)
+        chart.display = chart_on
+        table_room = width - (spare if chart_on else 0) - SCROLLBAR
+        shown = fit_columns(view.columns, view.rows, table_room - CELL_GAP, CELL_GAP)
+        self._fill(view, shown)
+        if chart_on and view.chart is not None:
+            chart.styles.width = spare
+            chart.update(charts.draw(view.chart, spare, max(self.content_size.height - 1, MIN_CHART_HEIGHT)))
+        message = self.query_one(".pane-message", Static)
+        lines = ([cell_text(view.message)] if view.message is not None else []) + \
+            [cell_text(note) for note in view.notes[:NOTES_SHOWN]]
+        if len(view.notes) > NOTES_SHOWN:
+            lines.append(Text(f"+{len(view.notes) - NOTES_SHOWN} more (obsconsole snapshot shows them all)",
+                              style="dim"))
+        message.update(Text("\n").join(lines))
+        message.display = bool(lines)
+        self.table.display = view.status != "unavailable"
+        self.border_subtitle = self._subtitle(view, shown)
+
+    def _fill(self, view: PaneView, shown: list[int]) -> None:
+        table = self.table
+        if shown != self._shown:
+            table.clear(columns=True)
+            for index in shown:
+                column = view.columns[index]
+                table.add_column(Text(column.name, justify="right" if column.align == "right" else "left"),
+                                 key=column.name)
+            self._shown = shown
+        sync_rows(table, [(row.key, [_aligned(view.columns[i], cell_text(row.cells[i])) for i in shown])
+                          for row in view.rows])
+
+    def _subtitle(self, view: PaneView, shown: list[int]) -> str:
+        parts = [view.summary or view.status]
+        visible = max(self.table.size.height - 1, 0)
+        if self.table.display and visible and len(view.rows) > visible:
+            parts.append(f"{visible} of {len(view.rows)} rows, scroll")
+        hidden = len(view.columns) - len(shown)
+        if hidden:
+            parts.append(f"{hidden} columns hidden")
+        parts.append(f"{view.elapsed_ms:.0f} ms")
+        return " · ".join(parts)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(self.RowChosen(self.pane, str(event.row_key.value)))
+
+
+def _aligned(column: Column, text: Text) -> Text:
+    text.justify = "right" if column.align == "right" else "left"
+    return text
+
+
+def _table_width(columns: tuple[Column, ...], indexes: range | list[int], view: PaneView) -> int:
+    return sum(column_width(columns[i], i, view.rows) + CELL_GAP for i in indexes)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from console.infra.session import Session, elapsed_since
+from console.infra import fmt
+from console.infra.fmt import printable
+from console.infra.session import Session
 
 
 class ServerHeader(Static):
@@ -32,22 +34,22 @@ class ServerHeader(Static):
         state = self.session.state
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f" obsconsole · {self.title_text} ", style="bold reverse")
+        line.append(f" {printable(state.endpoint)}", style="bold")
         if state.connected:
             line.append(" ● connected", style="green")
         elif state.disconnected_since is not None:
             since = state.disconnected_since.strftime("%H:%M:%S")
-            line.append(f" ✖ disconnected since {since} ({elapsed_since(state.disconnected_since)}), retrying",
+            line.append(f" ✖ disconnected since {since} ({fmt.since(state.disconnected_since)}), retrying",
                         style="bold red")
             if state.last_error:
                 line.append(f" — {state.last_error}", style="red")
         else:
             line.append(" … connecting", style="yellow")
+        if self.refresh_note:
+            line.append(f" · {self.refresh_note}")
         if state.info is not None:
             info = state.info
             tsdb = info.timescaledb_installed or "no TimescaleDB"
-            line.append(f" · PG {info.server_version.split()[0]} · TimescaleDB {tsdb} {info.edition}")
-        if self.refresh_note:
-            line.append(f" · {self.refresh_note}", style="dim")
-        line.append(f" · {state.target}")
+            line.append(f" · TimescaleDB {tsdb} {info.edition} · PG {info.server_version.split()[0]}", style="dim")
         self.update(line)
         self.set_class(not state.connected and state.disconnected_since is not None, "-disconnected")

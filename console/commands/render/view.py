@@ -1,0 +1,60 @@
+"""Printing a pane's view model with rich, readable at any width, with or without a terminal: identifiers and
+figures are never cut (a line grows past the width rather than cut a name), lower-priority columns give way
+first and the output says which ones and how to see them (`--wide`). Piped output is plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow, column_width, fit_columns
+
+STYLES = {Style.PLAIN: "", Style.OK: "green", Style.WARN: "yellow", Style.BAD: "bold red", Style.DIM: "dim",
+          Style.ACTIVE: "cyan"}
+GAP = 3  # what rich's SIMPLE_HEAD box puts between two columns (padding and the divider)
+INDENT = "  "
+
+
+def text(cell: Cell) -> Text:
+    return Text(cell.text, style=STYLES[cell.style])
+
+
+def print_table(out: Console, columns: Sequence[Column], rows: Sequence[ViewRow], *, wide: bool = False) -> None:
+    """A table of the columns that fit the console's width (all with `wide`), then a line naming those left out."""
+    shown = list(range(len(columns))) if wide else fit_columns(columns, rows, out.width - 2 * len(INDENT), GAP)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for index in shown:
+        column = columns[index]
+        width = column_width(column, index, rows)
+        table.add_column(column.name, justify="right" if column.align is Align.RIGHT else "left", no_wrap=True,
+                         min_width=width)
+    for row in rows:
+        table.add_row(*(text(row.cells[i]) for i in shown))
+    needed = sum(column_width(columns[i], i, rows) for i in shown) + GAP * max(0, len(shown) - 1)
+    # Never cut: where the columns that must stay are wider than the console, let the line run on.
+    printer = out if needed <= out.width else Console(width=needed + 2, file=out.file, no_color=out.no_color,
+                                                      force_terminal=out.is_terminal, highlight=False)
+    printer.print(table)
+    left_out = [columns[i].name for i in range(len(columns)) if i not in shown]
+    if left_out:
+        out.print(Text(f"{INDENT}{len(left_out)} column(s) left out at {out.width} columns: {', '.join(left_out)}"
+                       " (--wide shows them)", style="dim"))
+
+
+def print_view(view: PaneView, out: Console, *, wide: bool = False) -> None:
+    """A pane: its title, status and time, the table (or the reason there is none), the summary and notes."""
+    status_style = {"ok": "green", "empty": "dim", "unavailable": "yellow", "timeout": "bold red"}[view.status]
+    out.print(Text.assemble((view.title, "bold"), " ", (view.status, status_style),
+                            (f" ({view.elapsed_ms:.0f} ms)", "dim")))
+    if view.message is not None:
+        out.print(Text(INDENT) + text(view.message))
+    if view.rows:
+        print_table(out, view.columns, view.rows, wide=wide)
+    if view.status in ("ok", "empty") and view.summary:
+        out.print(Text(INDENT + view.summary))
+    for note in view.notes:
+        out.print(Text(INDENT) + text(note))
