@@ -351,3 +351,29 @@ def test_malformed_dsn_never_echoes_the_password(cli: Cli, dsn: str) -> None:
     for command in (["status"], ["verify"], ["keys", "list"]):
         line = one_line(cli(*command, "--dsn", dsn), 2)
         assert DSN_SECRET not in line and DSN_SECRET[:8] not in line, line
+
+
+# --- 6. a lock wait is not a failure ------------------------------------------------------------------------------
+
+def test_a_lock_wait_is_could_not_check_naming_the_holder(cli: Cli, native_db: TestDb) -> None:
+    import json
+
+    assert cli("migrate", "--to", "3", "--dsn", native_db.dsn).code == 0
+    with psycopg.connect(native_db.dsn, application_name="nightly-etl") as holder:
+        holder.execute("LOCK TABLE llm_traces IN ACCESS EXCLUSIVE MODE")
+        holder_pid = holder.info.backend_pid
+        result = cli("verify", "--json", "--check-timeout", "300ms", "--dsn", native_db.dsn)
+        strict = cli("verify", "--strict", "--check-timeout", "300ms", "--dsn", native_db.dsn)
+        table = cli("verify", "--check-timeout", "300ms", "--dsn", native_db.dsn)
+        holder.rollback()
+    assert result.code == 0, result.output  # not counted as a failure
+    checks = json.loads(result.stdout)["checks"]
+    unchecked = [c for c in checks if c["status"] == "COULD NOT CHECK"]
+    assert unchecked, checks
+    assert not [c for c in checks if c["status"] == "FAIL"], checks
+    for check in unchecked:
+        if check["id"] != "S14":
+            assert f"pid {holder_pid} (nightly-etl) holds AccessExclusiveLock on llm_traces for" in check["found"]
+    assert strict.code == 1, strict.output  # --strict counts it
+    assert table.code == 0 and "COULD NOT CHECK" in table.stdout, table.output
+    assert cli("verify", "--dsn", native_db.dsn).code == 0  # the lock gone, every check answers again

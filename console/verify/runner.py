@@ -11,6 +11,8 @@ import sqlalchemy.exc
 
 from console.infra.db import Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
+from console.infra.fmt import printable
+from console.infra.queries import query
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import server_info
 from console.migrator import files, ledger
@@ -39,17 +41,30 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
         applied = ledger.rows(conn)
         ctx = Context(probe=Probe(conn, info), expected=expected,
                       scope=scope.build(local, set(applied) if applied else None, info), local=local)
-        results = [_timed(check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
+        results = [_timed(conn, check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
                    for check_id, name, check in SCHEMA_CHECKS]
         results.append(summary(results))
         health = []
         if info.timescaledb_installed is not None:
-            health = [_timed(check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
+            health = [_timed(conn, check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
                              check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
     return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
-def _timed(check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
+def _waited(conn: Conn, timeout_ms: int) -> str:
+    """What a check that ran out of time waited for: the sessions holding strong locks here, or a busy server."""
+    try:
+        holders = conn.execute(query("verify/lock_holders")).fetchall()
+    except psycopg.Error:
+        holders = []
+    if not holders:
+        return f"could not check: the catalog query took longer than {timeout_ms} ms (no lock holder seen: busy)"
+    return f"could not check: waited {timeout_ms} ms for a lock: " + "; ".join(
+        f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
+        for pid, app, mode, rel, seconds in holders)
+
+
+def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
     """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL."""
     started = time.perf_counter()
     try:
@@ -58,8 +73,9 @@ def _timed(check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms:
         except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
             raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
-        result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query timeout after {timeout_ms} ms",
-                             "rerun; if it persists the catalog is under load or locked (see pg_locks)")
+        result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer", _waited(conn, timeout_ms),
+                             "rerun when that session is done (a lock wait or a busy server says nothing about "
+                             "the schema)")
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
