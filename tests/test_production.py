@@ -220,6 +220,9 @@ def test_replica_without_preload_is_said_plainly(cli: Cli, native_engine: Runnin
         assert doctor.code == 2, doctor.output
         assert "not preloaded" in doctor.stdout
         assert "not in shared_preload_libraries" in doctor.stderr and "restart the server" in doctor.stderr
+        for command in (["verify"], ["snapshot"]):
+            one_line(cli(*command, "--dsn", dsn), 2, "TimescaleDB is installed in this database but this server "
+                     "does not load it (shared_preload_libraries lacks timescaledb")
     finally:
         _stop(bare)
 

@@ -120,6 +120,10 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
         first = re.sub(r"^(FATAL|ERROR):\s*", "", said[0].strip()) if said else ""
         detail = f" ({first})" if first else ""
         message = f"lost the connection to the server{detail}: was it stopped or restarted? Run the command again"
+        if "must be preloaded" in first:  # the backend exits on touching an extension the server did not load
+            message = ("TimescaleDB is installed in this database but this server does not load it "
+                       "(shared_preload_libraries lacks timescaledb, e.g. a replica set up unlike its primary): add "
+                       "timescaledb to shared_preload_libraries and restart the server")
         raise ConsoleError(scrub(message, self.target.dsn if self.target else "")) from None
 
 
