@@ -103,7 +103,9 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
         try:
             yield
         finally:
-            if not self.closed and self.info.transaction_status == IDLE:
+            if not self.closed and not self.broken:
+                if self.info.transaction_status != IDLE:
+                    self.rollback()
                 self.read_only = before
 
     def __exit__(
