@@ -51,21 +51,21 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
     return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
-def _waited(conn: Conn, timeout_ms: int) -> str:
-    """What a check that ran out of time waited for: the sessions holding strong locks here, or a busy server."""
+def _lock_holders(conn: Conn) -> str | None:
+    """The sessions holding strong locks here (asked after a check ran out of time), or None when none is seen."""
     try:
         holders = conn.execute(query("verify/lock_holders")).fetchall()
     except psycopg.Error:
         holders = []
     if not holders:
-        return f"could not check: the catalog query took longer than {timeout_ms} ms (no lock holder seen: busy)"
-    return f"could not check: waited {timeout_ms} ms for a lock: " + "; ".join(
-        f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
-        for pid, app, mode, rel, seconds in holders)
+        return None
+    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
+                     for pid, app, mode, rel, seconds in holders)
 
 
 def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
-    """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL."""
+    """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL, a
+    wait for a lock another session holds its COULD NOT CHECK."""
     started = time.perf_counter()
     try:
         try:
@@ -73,9 +73,15 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
             raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
-        result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer", _waited(conn, timeout_ms),
-                             "rerun when that session is done (a lock wait or a busy server says nothing about "
-                             "the schema)")
+        holders = _lock_holders(conn)
+        if holders:  # a lock wait says nothing about the schema: not a failure
+            result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer",
+                                 f"could not check: waited {timeout_ms} ms for a lock: {holders}",
+                                 "rerun when that session is done")
+        else:
+            result = CheckResult(check_id, name, Status.FAIL, "an answer",
+                                 f"catalog query timeout after {timeout_ms} ms",
+                                 "rerun; if it persists the catalog is under load or locked (see pg_locks)")
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
