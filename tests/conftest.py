@@ -19,6 +19,10 @@ from console import engines
 from console.engines import RunningEngine
 from console.infra.errors import ConsoleError
 
+# pytest imports this file as `conftest`, test modules as `tests.conftest`: make both names one module, or the
+# `cli` fixture records into one copy while tests/test_zz_secrets.py scans the other (and skips, seeing nothing).
+sys.modules.setdefault("tests.conftest" if __name__ == "conftest" else "conftest", sys.modules[__name__])
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OBSCONSOLE = str(Path(sys.executable).with_name("obsconsole"))
 _db_numbers = itertools.count(1)

@@ -98,14 +98,20 @@ def keys_check(dsn: str, key: str) -> CliResult:
 # --- DSNs and credentials --------------------------------------------------------------------------------------
 
 MALFORMED_DSNS = [
-    (f"postgresql://u:{SECRET}@[::1:5432/db", "invalid DSN (--dsn)"),
-    (f"postgresql://u:{SECRET}@127.0.0.1:99999/db", "invalid port number"),
-    (f"postgresql://u:{SECRET.replace('-', '%2D')}@127.0.0.1:notaport/db", "invalid"),
-    (f"postgresql://u:{SECRET}@127.0.0.1/db?sslmode=bogus", "invalid sslmode value"),
-    (f"host=127.0.0.1 port=abc password={SECRET}", 'invalid integer value "abc"'),
-    (f"host=127.0.0.1 password='{SECRET}' colour=blue", 'invalid connection option "colour"'),
-    ("not a dsn at all", 'missing "=" after "not"'),
-    ("=", "invalid connection option"),
+    # libpq's own messages quote pieces of the DSN: obsconsole says what is wrong in its own words (issue 12).
+    (f"postgresql://u:{SECRET}@[::1:5432/db", "invalid DSN (--dsn): an IPv6 host address in the URL lacks its "
+                                              "closing ]"),
+    (f"postgresql://u:{SECRET}@127.0.0.1:99999/db", "invalid DSN (--dsn): the port is not a number between 1 and"),
+    (f"postgresql://u:{SECRET.replace('-', '%2D')}@127.0.0.1:notaport/db", "an option that takes a number"),
+    (f"postgresql://u:{SECRET}@127.0.0.1/db?sslmode=bogus", "sslmode must be disable, allow, prefer"),
+    (f"host=127.0.0.1 port=abc password={SECRET}", "invalid DSN (--dsn): an option that takes a number"),
+    (f"host=127.0.0.1 password='{SECRET}' colour=blue", "invalid DSN (--dsn): the DSN has an option libpq does"),
+    ("not a dsn at all", "invalid DSN (--dsn): a key/value DSN has a word without =value"),
+    ("=", "invalid DSN (--dsn): the DSN has an option libpq does not know"),
+    (f"host=127.0.0.1 password=abc {SECRET}", "a key/value DSN has a word without =value"),
+    (f"postgresql://u:pa {SECRET}@127.0.0.1/db", "the URL holds an unencoded space (write a space as %20)"),
+    (f"postgresql://u:{SECRET}%zz@127.0.0.1/db", "the URL holds a bad %-escape"),
+    (f"postgresql://u:p@{SECRET}@[::1/db", "cannot resolve the DSN's host name (it is not a valid host name"),
 ]
 
 

@@ -115,17 +115,20 @@ def test_json_and_junit_match_the_table(cli: Cli, native_db: TestDb, tmp_path: P
     assert failure is not None and "idx_logs_provider" in str(failure.get("message"))
 
 
-def test_a_slow_catalog_query_fails_only_its_own_check(cli: Cli, native_db: TestDb) -> None:
+def test_a_catalog_query_waiting_on_a_lock_could_not_check_only_its_own_check(cli: Cli, native_db: TestDb) -> None:
+    # Issue 12: a lock wait says nothing about the schema, so it is COULD NOT CHECK naming the holder (was FAIL).
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
     with psycopg.connect(native_db.dsn) as blocker:
         blocker.execute("LOCK TABLE llm_traces IN ACCESS EXCLUSIVE MODE")  # the size functions must wait
         result = cli("verify", "--dsn", native_db.dsn, "--json", "--check-timeout", "300ms")
-    assert result.code == 1, result.output
+    assert result.code == 0, result.output
     checks = schema_checks(result)
-    assert checks["S13"]["status"] == "FAIL" and "timeout" in checks["S13"]["found"]
+    assert checks["S13"]["status"] == "COULD NOT CHECK"
+    assert "waited 300 ms for a lock" in checks["S13"]["found"]
+    assert "AccessExclusiveLock on llm_traces" in checks["S13"]["found"]
     assert checks["S01"]["status"] == checks["S02"]["status"] == checks["S03"]["status"] == "PASS"
-    for check in checks.values():  # what waited on the lock failed by its own timeout, nothing crashed
-        assert check["status"] != "FAIL" or check["id"] == "S14" or "timeout" in check["found"], check
+    for check in checks.values():  # what waited on the lock could not check, nothing failed or crashed
+        assert check["status"] != "FAIL", check
 
 
 def test_unreachable_server_exits_2(cli: Cli) -> None:

@@ -18,6 +18,7 @@ class BackendSignal:
 
     verb: str
     pid: int
+    writes = False  # signals a backend; changes no data (allowed on a standby or a read-only database)
 
     @property
     def action(self) -> str:

@@ -15,6 +15,7 @@ from console.actions.plan import Plan, Request
 from console.infra.db import Conn, session_timeouts
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.guard import require_writable
 from console.infra.queries import query
 from console.infra.server import ServerInfo
 
@@ -32,6 +33,8 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
     """The plan, read on `conn` (read-only); a refusal (edition, unknown target, bad input) is audited."""
     try:
         audit.check_writable()
+        if getattr(request, "writes", True):  # a backend signal writes nothing: allowed on a standby too
+            require_writable(conn, request.action)
         return request.plan(conn, info)
     except ConsoleError as exc:
         with contextlib.suppress(OSError):

@@ -23,9 +23,10 @@ from typing import Any
 from console.bench import startup
 from console.bench.explain import PlanSummary, summarize
 from console.bench.psql import find_psql, psql_command
-from console.infra.db import Conn, Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
+from console.infra.guard import require_writable
 from console.infra.queries import query
 from console.infra.server import server_info
 from console.panes import PaneOptions, refresh_all
@@ -133,6 +134,7 @@ def bench(target: ResolvedDsn, options: BenchOptions, first_paint: startup.First
     report = reporter or SilentReporter()
     started_at = datetime.now(UTC)
     with connect(target, read_only=False, timeouts=BENCH_TIMEOUTS) as conn:
+        require_writable(conn, "bench")
         info = target_info(conn)
         if not info.has_traces:
             raise ConsoleError("llm_traces missing in this database: run `obsconsole migrate` first; nothing was done")
@@ -159,7 +161,8 @@ def bench(target: ResolvedDsn, options: BenchOptions, first_paint: startup.First
             report.note("baseline: exporting the same rows to CSV and loading them with psql \\copy ...")
             baseline = _baseline(conn, target, ingest)
         report.note("timing queries ...")
-        conn.execute(query("bench/vacuum"))
+        with outside_transaction(conn):
+            conn.execute(query("bench/vacuum"))
         params = _parameters(conn)
         timings = [_time_panes(conn, options.repeat)]
         timings += [_time_query(conn, name, file, kind, params, options.repeat) for name, file, kind in QUERIES]

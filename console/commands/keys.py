@@ -25,15 +25,18 @@ def keys_create(
     """Create a key and print it once on stdout; only its SHA-256 digest is stored."""
     from console.infra import dsn as dsn_mod
     from console.infra.db import connect
+    from console.infra.fmt import printable
+    from console.infra.guard import require_writable
     from console.keys import service as api_keys
 
     parsed = api_keys.parse_scopes(scopes)
-    api_keys.check_create_args(email=email, rate_limit=rate_limit, expires_in_days=expires_in_days)
+    api_keys.check_create_args(email=email, name=name, rate_limit=rate_limit, expires_in_days=expires_in_days)
     with connect(dsn_mod.resolve(dsn), read_only=False) as conn:
+        require_writable(conn, "keys create")
         created = api_keys.create(conn, email=email, name=name, scopes=parsed, rate_limit=rate_limit,
                                   expires_in_days=expires_in_days)
     if created.user_created:
-        typer.echo(f"created user {email}", err=True)
+        typer.echo(f"created user {printable(email)}", err=True)
     typer.echo(f"key {created.id} ({created.key_prefix}…) created; it is shown once, store it now:", err=True)
     typer.echo(created.key)
 
@@ -47,6 +50,7 @@ def keys_list(
     """Keys with prefix, scopes and state (never the key or its hash)."""
     from console.infra import dsn as dsn_mod
     from console.infra.db import connect
+    from console.infra.fmt import printable
     from console.infra.json_out import print_json
     from console.keys import service as api_keys
 
@@ -60,9 +64,10 @@ def keys_list(
 
     table = Table("id", "prefix", "name", "owner", "scopes", "state", "created", "expires", title="API keys")
     for r in rows:
-        table.add_row(str(r.id), r.key_prefix + "…", r.name, r.email, ",".join(r.scopes), r.state,
+        table.add_row(str(r.id), printable(r.key_prefix) + "…", printable(r.name), printable(r.email),
+                      printable(",".join(r.scopes)), r.state,
                       f"{r.created_at:%Y-%m-%d}", f"{r.expires_at:%Y-%m-%d}" if r.expires_at else "never")
-    Console().print(table)
+    Console().print(table, markup=False, highlight=False)
 
 
 @keys_app.command("revoke")
@@ -75,18 +80,21 @@ def keys_revoke(
     from console.infra import dsn as dsn_mod
     from console.infra.db import connect
     from console.infra.errors import ConsoleError
+    from console.infra.fmt import printable
+    from console.infra.guard import require_writable
     from console.keys import service as api_keys
 
     if not yes:
         if not sys.stdin.isatty():
             raise ConsoleError("revoking a key needs confirmation: pass --yes when not on a terminal")
-        typer.confirm(f"Revoke key {ref}? It stops working immediately", default=False, abort=True)
+        typer.confirm(f"Revoke key {printable(ref)}? It stops working immediately", default=False, abort=True)
     with connect(dsn_mod.resolve(dsn), read_only=False) as conn:
+        require_writable(conn, "keys revoke")
         revoked = api_keys.revoke(conn, ref)
     if not revoked:
-        raise ConsoleError(f"no active key with id or prefix {ref!r}", exit_code=1)
+        raise ConsoleError(f"no active key with id or prefix {printable(ref)!r}", exit_code=1)
     for key_id, prefix, name in revoked:
-        typer.echo(f"revoked key {key_id} ({prefix}…, {name})")
+        typer.echo(f"revoked key {key_id} ({printable(prefix)}…, {printable(name)})")
 
 
 @keys_app.command("check")

@@ -15,7 +15,7 @@ def verify(
     dsn: DsnOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
     junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on WARN too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on WARN and COULD NOT CHECK too.")] = False,
     check_timeout: Annotated[str, typer.Option(help="Statement timeout of each check.")] = "2s",
     directory: DirOption = None,
     wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the lines get.")] = False,
@@ -24,7 +24,10 @@ def verify(
     to: Annotated[int | None, typer.Option("--to", help="With --drift and no ledger: replay files up to this "
                                            "version.")] = None,
 ) -> None:
-    """The spec's 14 schema checks plus live health checks. Exit 0 pass, 1 any FAIL, 2 cannot connect."""
+    """The spec's 14 schema checks plus live health checks. Exit 0 pass, 1 any FAIL, 2 cannot connect.
+
+    A check that could not get an answer in time (a lock another session holds, a busy server) is COULD NOT
+    CHECK, naming the lock holder: not a failure, except with --strict."""
     from console.commands.render import drift as render_drift
     from console.commands.render import verify as render
     from console.infra import dsn as dsn_mod

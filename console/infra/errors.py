@@ -1,4 +1,6 @@
-"""The one exception type the CLI turns into a one-line message and an exit code."""
+"""The one exception type the CLI turns into a one-line message and an exit code, and refused privileges in words."""
+
+import re
 
 # Exit codes shared by every command.
 EXIT_FAILED = 1  # the command ran and found a failure (a failed check, a failed migration)
@@ -12,3 +14,46 @@ class ConsoleError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+_DENIED = re.compile(r"permission denied for (\w+) (\S+)")
+_OWNER = re.compile(r"must be owner of (\w+) (\S+)")
+_FIRST_WORD = re.compile(r"\A(?:\s+|--[^\n]*\n?|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
+_WRITES = re.compile(r"\b(insert|update|delete)\b", re.IGNORECASE)
+_VERB_PRIVILEGE = {"create": "CREATE", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE",
+                   "select": "SELECT", "truncate": "TRUNCATE", "copy": "INSERT", "call": "EXECUTE"}
+
+
+def privilege_problem(server_message: str, statement: str, role: str) -> str:
+    """A refused privilege in words: which privilege on which object `role` lacks for `statement`."""
+    message = server_message.strip().splitlines()[0] if server_message.strip() else "permission denied"
+    owner = _OWNER.search(message)
+    if owner:
+        return (f"role {role!r} does not own {owner.group(1)} {owner.group(2)}, and the statement needs its owner "
+                f"(server: {message}): run it as the owner or a member of the owning role")
+    denied = _DENIED.search(message)
+    if not denied:
+        return f"role {role!r} lacks a privilege (server: {message})"
+    kind, name = denied.groups()
+    privilege = _privilege(kind, _verb(statement))
+    return (f"role {role!r} lacks the {privilege} privilege on {kind} {name} (server: {message}): grant it, "
+            f"e.g. GRANT {privilege} ON {kind.upper()} {name} TO {role}, or run as a role that has it")
+
+
+def _verb(statement: str) -> str:
+    match = _FIRST_WORD.match(statement)
+    verb = match.group(1).lower() if match else ""
+    if verb == "with":
+        write = _WRITES.search(statement)
+        verb = write.group(1).lower() if write else "select"
+    return verb
+
+
+def _privilege(kind: str, verb: str) -> str:
+    if kind == "schema":
+        return "CREATE" if verb == "create" else "USAGE"
+    if kind in ("function", "procedure", "routine"):
+        return "EXECUTE"
+    if kind == "sequence":
+        return "USAGE"
+    return _VERB_PRIVILEGE.get(verb, "required")

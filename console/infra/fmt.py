@@ -9,14 +9,20 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-# C0 and C1 control characters (ESC, CSI, BEL, …) except tab; DEL too.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (ESC, CSI, BEL, …) except tab; DEL too; and the Unicode bidi controls that
+# reorder what a terminal shows (U+202E makes "evil.exe" read "exe.live").
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """`text` with every control character shown escaped (\\x1b, \\n, …): data from the database or the user
     never reaches the terminal as a control sequence."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds a character `printable` would escape."""
+    return _CONTROL.search(text) is not None
 
 
 def size(value: int | float) -> str:

@@ -4,18 +4,17 @@ reopened by itself after the server goes away, with the state a header needs to 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import psycopg
 
-from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
+from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
-from console.infra.queries import query
+from console.infra.guard import require_writable
 from console.infra.server import ServerInfo, server_info
 
 T = TypeVar("T")
@@ -68,12 +67,14 @@ class Session:
                     raise Disconnected(f"connection lost: {self._last_error}") from None
                 raise
 
-    def call_writable(self, fn: Callable[[Conn, ServerInfo], T]) -> T:
-        """Run `fn` with writes allowed for its duration only (the user asked to change something)."""
-        def writable(conn: Conn, info: ServerInfo) -> T:
-            with _read_only_off(conn):
+    def call_writable(self, fn: Callable[[Conn, ServerInfo], T], action: str = "this action") -> T:
+        """Run `fn` with writes allowed for its duration only (the user asked to change something); refused
+        (ConsoleError) through a pooler, on a hot standby or where transactions are read-only by default."""
+        def guarded(conn: Conn, info: ServerInfo) -> T:
+            require_writable(conn, action)
+            with writable(conn):
                 return fn(conn, info)
-        return self.call(writable)
+        return self.call(guarded)
 
     def close(self) -> None:
         with self._lock:
@@ -105,18 +106,6 @@ class Session:
         if self._disconnected_since is None:
             self._disconnected_since = datetime.now(UTC)
         self._last_error = message.splitlines()[0] if message else "connection lost"
-
-
-@contextmanager
-def _read_only_off(conn: Conn) -> Iterator[None]:
-    conn.execute(query("session_read_only"), {"read_only": "off"})
-    try:
-        yield
-    finally:
-        if not conn.closed and not conn.broken:
-            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                conn.rollback()
-            conn.execute(query("session_read_only"), {"read_only": "on"})
 
 
 def endpoint(conn: Conn) -> str:

@@ -14,7 +14,8 @@ import psycopg
 from psycopg.rows import class_row
 
 from console.infra.db import Conn
-from console.infra.errors import ConsoleError
+from console.infra.errors import ConsoleError, privilege_problem
+from console.infra.fmt import has_control, printable
 from console.infra.queries import query
 
 KEY_PREFIX = "obs_"
@@ -65,8 +66,12 @@ def parse_scopes(text: str) -> list[str]:
     return scopes
 
 
-def check_create_args(*, email: str, rate_limit: int, expires_in_days: int | None) -> None:
+def check_create_args(*, email: str, name: str, rate_limit: int, expires_in_days: int | None) -> None:
     """ConsoleError (exit 2) naming the flag for a value the database would refuse or that makes no sense."""
+    for flag, value in (("--email", email), ("--name", name)):
+        if has_control(value):
+            raise ConsoleError(f"{flag} '{printable(value)}': holds control characters (shown escaped), which "
+                               "would reach every terminal that lists the key; nothing was created")
     if email.find("@") < 1:  # the same rule as the users table's CHECK
         raise ConsoleError(f"--email {email!r}: not an email address (it needs a name before an @)")
     if not 1 <= rate_limit <= MAX_RATE_LIMIT:
@@ -76,14 +81,18 @@ def check_create_args(*, email: str, rate_limit: int, expires_in_days: int | Non
 
 
 @contextmanager
-def _needs_key_tables() -> Iterator[None]:
-    """A database without the users/api_keys tables (migration 006 not applied): one line, not a traceback."""
+def _needs_key_tables(conn: Conn, statement: str) -> Iterator[None]:
+    """A database without the users/api_keys tables (migration 006 not applied), or a role without the
+    privilege `statement` needs: one line, not a traceback."""
     try:
         yield
     except psycopg.errors.UndefinedTable as exc:
         missing = (exc.diag.message_primary or "a table is missing").strip()
         raise ConsoleError(f"{missing}: apply the migrations first (`obsconsole migrate`, 006 creates the "
                            "API-key tables)") from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        problem = privilege_problem(exc.diag.message_primary or str(exc), statement, conn.info.user)
+        raise ConsoleError(f"{problem}; nothing was changed") from None
 
 
 def create(conn: Conn, *, email: str, name: str, scopes: list[str], rate_limit: int,
@@ -91,7 +100,7 @@ def create(conn: Conn, *, email: str, name: str, scopes: list[str], rate_limit: 
     """Create a key for `email` (the user is created if new) in one transaction."""
     key = f"{KEY_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
     prefix = key[: len(KEY_PREFIX) + 8]
-    with _needs_key_tables(), conn.transaction():
+    with _needs_key_tables(conn, "INSERT"), conn.transaction():
         user = conn.execute(query("keys/user_upsert"), {"email": email}).fetchone()
         assert user is not None
         row = conn.execute(query("keys/insert"), {
@@ -103,21 +112,22 @@ def create(conn: Conn, *, email: str, name: str, scopes: list[str], rate_limit: 
 
 
 def list_keys(conn: Conn, email: str | None = None) -> list[KeyRow]:
-    with _needs_key_tables(), conn.cursor(row_factory=class_row(KeyRow)) as cur:
+    with _needs_key_tables(conn, "SELECT"), conn.cursor(row_factory=class_row(KeyRow)) as cur:
         return cur.execute(query("keys/list"), {"email": email}).fetchall()
 
 
 def revoke(conn: Conn, ref: str) -> list[tuple[int, str, str]]:
     """Revoke the active key whose id or prefix is `ref`; returns (id, prefix, name) of what was revoked."""
-    with _needs_key_tables(), conn.transaction():
+    with _needs_key_tables(conn, "UPDATE"), conn.transaction():
         rows = conn.execute(query("keys/revoke"), {"ref": ref}).fetchall()
         if len(rows) > 1:
-            raise ConsoleError(f"{ref!r} matches {len(rows)} keys: revoke by id instead (nothing was revoked)")
+            raise ConsoleError(f"{printable(ref)!r} matches {len(rows)} keys: revoke by id instead "
+                               "(nothing was revoked)")
     return [(int(str(r[0])), str(r[1]), str(r[2])) for r in rows]
 
 
 def check(conn: Conn, key: str) -> str:
     """'active', 'revoked', 'expired' or 'unknown' for a key given in clear."""
-    with _needs_key_tables():
+    with _needs_key_tables(conn, "SELECT"):
         row = conn.execute(query("keys/check"), {"key_hash": digest(key)}).fetchone()
     return str(row[2]) if row else "unknown"

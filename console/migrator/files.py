@@ -10,9 +10,10 @@ from functools import cached_property
 from pathlib import Path
 
 from console.infra.errors import ConsoleError
-from console.migrator.sqlsplit import Statement, split_statements
+from console.migrator.sqlsplit import Statement, has_sql, split_statements
 
 NO_TRANSACTION = "-- no-transaction"
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -59,27 +60,47 @@ def parse_name(file_name: str) -> tuple[int, str] | None:
 
 
 def load(directory: Path) -> list[MigrationFile]:
-    """Every up-migration in `directory`, sorted by version. Raises ConsoleError on a file sqlx would refuse
-    or that cannot be a migration (not UTF-8, empty, duplicated version)."""
+    """Every up-migration in `directory`, sorted by version, read without splitting it into statements.
+    Raises ConsoleError, before anything runs, on a file sqlx would refuse or that cannot be a migration (not
+    UTF-8, a byte-order mark, empty, unreadable, a dangling symbolic link, a duplicated version)."""
+    if directory.is_file():
+        raise ConsoleError(f"--dir {directory} is a file, not a folder: pass the folder that holds the migrations")
     if not directory.is_dir():
         raise ConsoleError(f"migrations folder not found: {directory}")
     found: dict[int, MigrationFile] = {}
     for path in sorted(directory.iterdir()):
-        if not path.is_file():
+        dangling = path.is_symlink() and not path.exists()
+        if not path.is_file() and not dangling:
             continue
         parsed = parse_name(path.name)
         if parsed is None:
             continue
+        if dangling:
+            raise ConsoleError(f"{path.name} is a symbolic link to {path.readlink()}, which does not exist: restore "
+                               "its target or remove the link; nothing was run")
         version, description = parsed
-        raw = path.read_bytes()
-        try:
-            sql = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ConsoleError(f"{path.name} is not UTF-8 (byte {exc.start}): save it as UTF-8") from None
-        migration = MigrationFile(version, description, path, sql)
-        if not migration.statements:
+        migration = MigrationFile(version, description, path, _read(path))
+        if not has_sql(migration.sql):
             raise ConsoleError(f"{path.name} is empty (no SQL statement): remove it or add its SQL")
         if version in found:
             raise ConsoleError(f"duplicate migration version {version}: {found[version].label} and {path.name}")
         found[version] = migration
     return [found[v] for v in sorted(found)]
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise ConsoleError(f"cannot read {path}: permission denied (run as a user who may read it, or fix the "
+                           "file's mode); nothing was run") from None
+    except OSError as exc:
+        raise ConsoleError(f"cannot read {path}: {exc.strerror or exc}; nothing was run") from None
+    if raw.startswith(BOM):
+        raise ConsoleError(f"{path.name} starts with a UTF-8 byte-order mark (bytes EF BB BF), which PostgreSQL "
+                           "would read as an invisible character before the first statement: save it as UTF-8 "
+                           "without BOM; nothing was run")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConsoleError(f"{path.name} is not UTF-8 (byte {exc.start}): save it as UTF-8") from None

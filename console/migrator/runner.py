@@ -20,9 +20,10 @@ from pathlib import Path
 import psycopg
 from psycopg import errors as pgerrors
 
-from console.infra.db import Conn, Timeouts, connect
+from console.infra import guard
+from console.infra.db import Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError
+from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
 from console.infra.queries import query
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import ServerInfo, server_info
@@ -129,10 +130,25 @@ def migrate_on(
 ) -> MigrateResult:
     """`migrate` on an open connection (the TUI's Migrations screen uses its session's connection)."""
     _check_to(local, to)
+    refusal = guard.inspect(conn).refusal()
+    if refusal:
+        raise MigrationRefused(f"migrate{' --dry-run' if dry_run else ''}: migrate is refused here, nothing was "
+                               f"applied: {refusal}")
     info = server_info(conn)
     _require_extension(info)
+    _require_search_path(conn, info)
     if dry_run:
         return _plan(local, ledger.rows(conn), info, to, dry_run=True)
+    try:
+        with writable(conn):
+            return _migrate_locked(conn, local, info, to, lock_wait_s, progress)
+    except pgerrors.InsufficientPrivilege as exc:  # the ledger or the lock, before any migration ran
+        problem = privilege_problem(exc.diag.message_primary or str(exc), query("ledger_create"), conn.info.user)
+        raise MigrationRefused(f"migrate: {problem}; nothing was applied") from None
+
+
+def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to: int | None, lock_wait_s: float,
+                    progress: Progress) -> MigrateResult:
     with _migration_lock(conn, info.database, lock_wait_s, progress):
         ledger.create(conn)
         plan = _plan(local, ledger.rows(conn), info, to, dry_run=False)
@@ -174,17 +190,15 @@ def _statuses(local: list[MigrationFile], applied: dict[int, ledger.LedgerRow]) 
     result: list[MigrationStatus] = []
     for migration in local:
         row = applied.get(migration.version)
-        features = community_features(migration.sql)
         if row is None:
             result.append(MigrationStatus(migration.version, migration.description, migration.label, "pending",
-                                          None, None, "-", None, features))
+                                          None, None, "-", None, community_features(migration.sql)))
             continue
         drifted = bytes(row.checksum) != migration.checksum
         result.append(MigrationStatus(
             migration.version, migration.description, migration.label,
             "applied" if row.success else "failed", row.installed_on, _duration_ms(row.execution_time),
             "DRIFTED" if drifted else "ok", likely_cause(migration.sql, bytes(row.checksum)) if drifted else None,
-            features,
         ))
     known = {m.version for m in local}
     for version, row in sorted(applied.items()):
@@ -211,6 +225,17 @@ def _preflight_ledger(statuses: list[MigrationStatus]) -> None:
                 f"{item.file} was edited after it was applied ({item.drift_cause}): restore the applied text "
                 "(e.g. `git checkout` it) and put the change in a new migration; nothing was applied"
             )
+
+
+def _require_search_path(conn: Conn, info: ServerInfo) -> None:
+    row = conn.execute(query("extension_schema")).fetchone()
+    if row and not row[1]:
+        raise MigrationRefused(
+            f"TimescaleDB is installed in schema {row[0]!r}, which is not on this session's search_path "
+            f"({row[2]}): the migrations call its functions unqualified (create_hypertable, …), so 002 would fail "
+            f"half-way; add {row[0]!r} to the search_path of the role or database {info.database!r} (ALTER ROLE/"
+            "DATABASE … SET search_path); nothing was applied"
+        )
 
 
 def _require_extension(info: ServerInfo, then: str = "; nothing was applied") -> None:
@@ -255,8 +280,9 @@ def _apply(conn: Conn, migration: MigrationFile, progress: Progress, done: list[
     statement: Statement | None = None
     try:
         if migration.no_transaction:
-            for statement in migration.statements:
-                conn.execute(statement.sql)
+            with outside_transaction(conn):
+                for statement in migration.statements:
+                    conn.execute(statement.sql)
             statement = None
             ledger.insert(conn, migration.version, migration.description, migration.checksum)
         else:
@@ -284,6 +310,9 @@ def _failure_message(conn: Conn, migration: MigrationFile, statement: Statement 
         "NOT rolled back (no-transaction migration): earlier statements of it stay applied")
     if isinstance(exc, pgerrors.LockNotAvailable) and statement is not None:
         return f"{where}: lock timeout: {_blockers(conn, statement)}; {undo}"
+    if isinstance(exc, pgerrors.InsufficientPrivilege):
+        problem = privilege_problem(server, statement.sql if statement else "", conn.info.user)
+        return f"{where}: {problem}; {undo}"
     if isinstance(exc, pgerrors.QueryCanceled):
         return f"{where}: statement timeout ({server}); {undo}"
     return f"{where}: {server}; {undo}"

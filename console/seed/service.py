@@ -15,9 +15,10 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import class_row
 
-from console.infra.db import Conn, Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.guard import require_writable
 from console.infra.queries import query
 from console.seed import aftercare, pricing
 from console.seed.generator import (
@@ -198,6 +199,7 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
     start, hours = window(end, options.days)
     end = start + timedelta(hours=hours)
     with connect(target, read_only=False, timeouts=SEED_TIMEOUTS) as conn:
+        require_writable(conn, "seed")
         info = target_info(conn)
         missing = [t for t, ok in (("llm_traces", info.has_traces), ("llm_logs", info.has_logs),
                                    ("llm_metrics", info.has_metrics)) if not ok]
@@ -233,7 +235,8 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
         elif not options.aftercare:
             care_note = "skipped (--no-aftercare)"
         else:
-            care = aftercare.run(conn, start, end, report.note)
+            with outside_transaction(conn):
+                care = aftercare.run(conn, start, end, report.note)
             care_note = (f"refreshed {sum(s.action == 'refresh' for s in care.steps)} continuous aggregates, ran "
                          f"{sum(s.action == 'run_job' for s in care.steps)} policy jobs"
                          + (f"; {len(care.failed)} failed" if care.failed else ""))

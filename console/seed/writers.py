@@ -170,13 +170,14 @@ class InsertWriter:
     def write(self, rows: HourRows, progress: Progress = lambda _n: None) -> WriteStats:
         stats = WriteStats()
         started = time.perf_counter()
-        for table, data in ((TRACES, rows.traces), (LOGS, rows.logs), (METRICS, rows.metrics)):
-            sql = self.queries[table.name]
-            for batch in batches([wire_row(r) for r in data], self.batch_bytes - len(sql)):
-                self.conn.execute(sql, dict(zip(table.columns, map(list, zip(*batch, strict=True)), strict=True)))
-                stats.messages += 1
-                if table is TRACES:
-                    progress(len(batch))
+        with self.conn.transaction():  # one transaction (one SET LOCAL of the timeouts) per hour of rows
+            for table, data in ((TRACES, rows.traces), (LOGS, rows.logs), (METRICS, rows.metrics)):
+                sql = self.queries[table.name]
+                for batch in batches([wire_row(r) for r in data], self.batch_bytes - len(sql)):
+                    self.conn.execute(sql, dict(zip(table.columns, map(list, zip(*batch, strict=True)), strict=True)))
+                    stats.messages += 1
+                    if table is TRACES:
+                        progress(len(batch))
         stats.spans, stats.logs, stats.metrics = len(rows.traces), len(rows.logs), len(rows.metrics)
         stats.write_s = time.perf_counter() - started
         return stats

@@ -12,6 +12,9 @@ class Status(StrEnum):
     WARN = "WARN"
     FAIL = "FAIL"
     SKIP = "SKIP"
+    # The check could not run to an answer (a lock another session holds, a busy server): it says nothing about
+    # the schema, so it is not a failure; --strict counts it as one.
+    COULD_NOT_CHECK = "COULD NOT CHECK"
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,9 @@ class VerifyReport:
         return sum(1 for c in self.checks if c.status is status)
 
     def exit_code(self, *, strict: bool = False) -> int:
-        """0 all pass (WARN allowed unless strict), 1 any FAIL (or WARN when strict)."""
-        if self.count(Status.FAIL) or (strict and self.count(Status.WARN)):
+        """0 all pass (WARN and COULD NOT CHECK allowed unless strict), 1 any FAIL (or WARN / COULD NOT CHECK
+        when strict)."""
+        if self.count(Status.FAIL) or (strict and (self.count(Status.WARN) or self.count(Status.COULD_NOT_CHECK))):
             return 1
         return 0
 

@@ -11,6 +11,8 @@ import sqlalchemy.exc
 
 from console.infra.db import Conn, Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
+from console.infra.fmt import printable
+from console.infra.queries import query
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import server_info
 from console.migrator import files, ledger
@@ -37,18 +39,31 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
         applied = ledger.rows(conn)
         ctx = Context(probe=Probe(conn, info), expected=expected,
                       scope=scope.build(local, set(applied) if applied else None, info), local=local)
-        results = [_timed(check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
+        results = [_timed(conn, check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
                    for check_id, name, check in SCHEMA_CHECKS]
         results.append(summary(results))
         health = []
         if info.timescaledb_installed is not None:
-            health = [_timed(check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
+            health = [_timed(conn, check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
                              check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
     return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
-def _timed(check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
-    """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL."""
+def _lock_holders(conn: Conn) -> str | None:
+    """The sessions holding strong locks here (asked after a check ran out of time), or None when none is seen."""
+    try:
+        holders = conn.execute(query("verify/lock_holders")).fetchall()
+    except psycopg.Error:
+        holders = []
+    if not holders:
+        return None
+    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
+                     for pid, app, mode, rel, seconds in holders)
+
+
+def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
+    """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL, a
+    wait for a lock another session holds its COULD NOT CHECK."""
     started = time.perf_counter()
     try:
         try:
@@ -56,8 +71,15 @@ def _timed(check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms:
         except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
             raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
-        result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query timeout after {timeout_ms} ms",
-                             "rerun; if it persists the catalog is under load or locked (see pg_locks)")
+        holders = _lock_holders(conn)
+        if holders:  # a lock wait says nothing about the schema: not a failure
+            result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer",
+                                 f"could not check: waited {timeout_ms} ms for a lock: {holders}",
+                                 "rerun when that session is done")
+        else:
+            result = CheckResult(check_id, name, Status.FAIL, "an answer",
+                                 f"catalog query timeout after {timeout_ms} ms",
+                                 "rerun; if it persists the catalog is under load or locked (see pg_locks)")
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",

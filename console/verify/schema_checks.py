@@ -361,4 +361,8 @@ def summary(results: list[CheckResult]) -> CheckResult:
     if failed:
         return CheckResult("S14", "Validation summary", Status.FAIL, "no FAIL in checks 1-13", found,
                            f"fix the failing checks: {', '.join(failed)}")
+    unchecked = [r.id for r in results if r.status is Status.COULD_NOT_CHECK]
+    if unchecked:
+        return CheckResult("S14", "Validation summary", Status.COULD_NOT_CHECK, "no FAIL in checks 1-13", found,
+                           f"rerun: {', '.join(unchecked)} could not be checked")
     return CheckResult("S14", "Validation summary", Status.PASS, "no FAIL in checks 1-13", found)

@@ -18,7 +18,13 @@ def print_report(report: DoctorReport) -> None:
     installed = info.timescaledb_installed or "not installed"
     available = info.timescaledb_available or "not available"
     out.print(f"TimescaleDB {installed} (available: {available})", markup=False, highlight=False)
-    out.print(f"edition     {info.edition} (timescaledb.license={info.license})", markup=False, highlight=False)
+    edition = info.edition if not report.preload_missing or info.timescaledb_installed is None else (
+        "unknown: timescaledb is not preloaded on this server")
+    out.print(f"edition     {edition} (timescaledb.license={info.license})", markup=False, highlight=False)
+    refusal = report.guard.refusal()
+    out.print(f"writes      {'refused: ' + refusal if refusal else 'allowed'}", markup=False, highlight=False)
+    for finding in report.findings():
+        out.print(f"note        {finding}", markup=False, highlight=False)
     out.print(f"audit log   {audit_path()} (obsconsole audit)", markup=False, highlight=False)
     table = Table("shows", "available", "why not", title="What obsconsole can show here")
     for cap in report.capabilities:

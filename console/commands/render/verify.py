@@ -15,10 +15,12 @@ from console.infra.fmt import printable
 from console.panes.view import Cell, Column, Style, ViewRow
 from console.verify.model import Status, VerifyReport, as_dict
 
-_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
+_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
+          Status.COULD_NOT_CHECK: "yellow"}
 
 
-_VIEW_STYLE = {Status.PASS: Style.OK, Status.WARN: Style.WARN, Status.FAIL: Style.BAD, Status.SKIP: Style.DIM}
+_VIEW_STYLE = {Status.PASS: Style.OK, Status.WARN: Style.WARN, Status.FAIL: Style.BAD, Status.SKIP: Style.DIM,
+               Status.COULD_NOT_CHECK: Style.WARN}
 COLUMNS = (Column("#"), Column("status"), Column("check", identifier=True), Column("found", 1))
 
 
@@ -61,6 +63,6 @@ def write_junit(report: VerifyReport, path: Path) -> None:
                 failure.text = f"expected: {check.expected}\nfound: {check.found}\nremedy: {check.remedy}"
             elif check.status is Status.SKIP:
                 ET.SubElement(case, "skipped", message=check.remedy or check.found)
-            elif check.status is Status.WARN:
-                ET.SubElement(case, "system-out").text = f"WARN: {check.found} (remedy: {check.remedy})"
+            elif check.status in (Status.WARN, Status.COULD_NOT_CHECK):
+                ET.SubElement(case, "system-out").text = f"{check.status.value}: {check.found} (remedy: {check.remedy})"
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

@@ -23,7 +23,8 @@ from console.tui.screens.base import ConsoleScreen
 from console.verify.model import Status, VerifyReport, as_dict
 from console.verify.runner import verify_on
 
-_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
+_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
+          Status.COULD_NOT_CHECK: "yellow"}
 
 
 class VerifyScreen(ConsoleScreen):
