@@ -206,23 +206,23 @@ def test_rehearsal_reports_the_failing_statement_before_the_database_is_touched(
     cli: Cli, tsl_db: TestDb, tmp_path: Path
 ) -> None:
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    folder = write_folder(tmp_path, {"007_errors_hourly.sql": WITH_DATA_007})
+    folder = write_folder(tmp_path, {"008_errors_hourly.sql": WITH_DATA_007}, upto=7)
     before = hashlib.sha256(json.dumps(sorted(map(str, _ledger(tsl_db.dsn)))).encode()).hexdigest()
     result = cli("migrate", "--dsn", tsl_db.dsn, "--dir", str(folder), "--dry-run", "--json", timeout=300)
     assert result.code == 1, result.output
     data = json.loads(result.stdout)
     rehearsal = data["rehearsal"]
     assert rehearsal["engine"].startswith("PostgreSQL 17") and rehearsal["would_apply"] == []
-    assert rehearsal["failure"].startswith("007_errors_hourly.sql line 2 (CREATE MATERIALIZED VIEW IF NOT EXISTS "
+    assert rehearsal["failure"].startswith("008_errors_hourly.sql line 2 (CREATE MATERIALIZED VIEW IF NOT EXISTS "
                                            "errors_hourly): ")
     assert "cannot run inside a transaction block" in rehearsal["failure"]
     assert [(f["code"], f["file"], f["line"], f["blocking"]) for f in data["lint"]] == [
-        ("L002", "007_errors_hourly.sql", 2, True)]
+        ("L002", "008_errors_hourly.sql", 2, True)]
     assert hashlib.sha256(json.dumps(sorted(map(str, _ledger(tsl_db.dsn)))).encode()).hexdigest() == before
     text = cli("migrate", "--dsn", tsl_db.dsn, "--dir", str(folder), "--dry-run", timeout=300)
-    assert "would apply 007_errors_hourly.sql" in text.stdout
-    assert "WOULD FAIL: 007_errors_hourly.sql line 2" in text.stdout
-    assert "lint L002 error 007_errors_hourly.sql:2:" in text.stdout
+    assert "would apply 008_errors_hourly.sql" in text.stdout
+    assert "WOULD FAIL: 008_errors_hourly.sql line 2" in text.stdout
+    assert "lint L002 error 008_errors_hourly.sql:2:" in text.stdout
 
 
 def test_rehearsal_of_the_shipped_migrations_passes_and_says_when_no_engine_is_there(
@@ -280,7 +280,7 @@ def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_db: TestDb)
             rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
             assert rows == [["renamed", "index", "idx_logs_provider", "003_create_indexes.sql",
                              "exists as idx_logs_provider_old (same definition)"]]
-            assert "6 migration(s) from the ledger" in str(summary.render())
+            assert "7 migration(s) from the ledger" in str(summary.render())
             await pilot.press("q")
 
     asyncio.run(scenario())
