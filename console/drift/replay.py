@@ -14,7 +14,7 @@ import psycopg
 
 from console.drift import snapshot
 from console.drift.snapshot import Snapshot
-from console.infra.db import Conn
+from console.infra.db import Conn, outside_transaction
 from console.infra.server import ServerInfo
 from console.migrator.files import MigrationFile
 
@@ -61,6 +61,13 @@ def replay(conn: Conn, migrations: list[MigrationFile], info: ServerInfo) -> Rep
 
 def run_like_psql(conn: Conn, migration: MigrationFile) -> list[StatementFailure]:
     """Run one file's statements one by one as psql does; the failures, in order."""
+    failures: list[StatementFailure] = []
+    with outside_transaction(conn):  # as psql sends them: the file's own BEGIN/COMMIT are real, none of ours
+        failures += _statements(conn, migration)
+    return failures
+
+
+def _statements(conn: Conn, migration: MigrationFile) -> list[StatementFailure]:
     failures: list[StatementFailure] = []
     for statement in migration.statements:
         size = len(statement.sql.encode("utf-8"))
