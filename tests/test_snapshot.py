@@ -91,3 +91,19 @@ def test_snapshot_without_timescaledb_says_so_per_pane(cli: Cli, native_plain_db
     panes = json.loads(result.stdout)["panes"]
     assert {pane["status"] for pane in panes.values()} == {"unavailable"}
     assert all("TimescaleDB, which is not installed" in pane["reason"] for pane in panes.values())
+
+
+@pytest.mark.native
+def test_snapshot_names_the_session_holding_the_lock_it_waited_for(cli: Cli, native_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
+    with psycopg.connect(native_db.dsn, autocommit=True) as conn:
+        conn.execute(SEED_TRACES)
+    with psycopg.connect(native_db.dsn, application_name="nightly-batch") as blocker:
+        blocker.execute("LOCK TABLE llm_traces IN ACCESS EXCLUSIVE MODE")  # chunks too: their sizes must wait
+        result = cli("snapshot", "--dsn", native_db.dsn, "--json", "--pane", "chunks", "--timeout", "500ms")
+        holder = blocker.info.backend_pid
+    assert result.code == 0, result.output
+    pane = json.loads(result.stdout)["panes"]["chunks"]
+    assert pane["status"] == "timeout"
+    assert pane["reason"].startswith(f"Chunk sizes: could not check: waited 500 ms for a lock: pid {holder} "
+                                     "(nightly-batch) holds AccessExclusiveLock on "), pane["reason"]

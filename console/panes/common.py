@@ -20,6 +20,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from console.infra.db import Conn
+from console.infra.locks import strong_lock_holders
 from console.infra.queries import query
 from console.infra.server import ServerInfo
 from console.panes.view import Cell, Column, PaneView, Style
@@ -185,11 +186,13 @@ def run_pane(
             data = body(conn)
     except Unavailable as exc:
         return done(PaneStatus.UNAVAILABLE, reason=exc.reason)
-    except pgerrors.QueryCanceled:
-        return done(PaneStatus.TIMEOUT, reason=f"{title}: the query exceeded its statement timeout of {timeout_ms} ms")
-    except pgerrors.LockNotAvailable:
-        return done(PaneStatus.TIMEOUT,
-                    reason=f"{title}: waited longer than its {timeout_ms} ms timeout for a lock another session holds")
+    except (pgerrors.QueryCanceled, pgerrors.LockNotAvailable) as exc:
+        holders = strong_lock_holders(conn)
+        if holders:  # a wait for a lock, not a slow query: say whose
+            return done(PaneStatus.TIMEOUT, reason=f"{title}: could not check: waited {timeout_ms} ms for a lock: "
+                                                   f"{holders}")
+        what = "statement" if isinstance(exc, pgerrors.QueryCanceled) else "lock"
+        return done(PaneStatus.TIMEOUT, reason=f"{title}: the query exceeded its {what} timeout of {timeout_ms} ms")
     except _UNAVAILABLE as exc:
         return done(PaneStatus.UNAVAILABLE, reason=f"{title}: {_first_line(exc)}")
     if not data.rows:

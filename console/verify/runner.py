@@ -11,8 +11,7 @@ import sqlalchemy.exc
 
 from console.infra.db import Conn, Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
-from console.infra.fmt import printable
-from console.infra.queries import query
+from console.infra.locks import strong_lock_holders
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import server_info
 from console.migrator import files, ledger
@@ -49,18 +48,6 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
     return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
-def _lock_holders(conn: Conn) -> str | None:
-    """The sessions holding strong locks here (asked after a check ran out of time), or None when none is seen."""
-    try:
-        holders = conn.execute(query("verify/lock_holders")).fetchall()
-    except psycopg.Error:
-        holders = []
-    if not holders:
-        return None
-    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
-                     for pid, app, mode, rel, seconds in holders)
-
-
 def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
     """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL, a
     wait for a lock another session holds its COULD NOT CHECK."""
@@ -71,7 +58,7 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
             raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
-        holders = _lock_holders(conn)
+        holders = strong_lock_holders(conn)
         if holders:  # a lock wait says nothing about the schema: not a failure
             result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer",
                                  f"could not check: waited {timeout_ms} ms for a lock: {holders}",

@@ -1,5 +1,5 @@
--- Asked after a check ran out of time: the sessions holding a lock that blocks catalog reads (ACCESS EXCLUSIVE,
--- EXCLUSIVE) on a relation of this database, longest held first.
+-- Asked after a check or a pane ran out of time: the sessions holding a lock that blocks catalog reads (ACCESS
+-- EXCLUSIVE, EXCLUSIVE) on a relation of this database, longest held first.
 SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unknown') AS application_name, l.mode,
        coalesce(c.relname, l.relation::text) AS relname,
        round(extract(epoch FROM now() - coalesce(a.xact_start, a.state_change)))::int AS seconds

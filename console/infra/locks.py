@@ -1,0 +1,22 @@
+"""Who holds the locks a timed-out catalog read waited for: one line for verify's COULD NOT CHECK and a pane's
+timeout reason."""
+
+from __future__ import annotations
+
+import psycopg
+
+from console.infra.db import Conn
+from console.infra.fmt import printable
+from console.infra.queries import query
+
+
+def strong_lock_holders(conn: Conn) -> str | None:
+    """The sessions holding strong locks in this database (asked after a read ran out of time), or None."""
+    try:
+        holders = conn.execute(query("locks/holders")).fetchall()
+    except psycopg.Error:
+        holders = []
+    if not holders:
+        return None
+    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
+                     for pid, app, mode, rel, seconds in holders)
