@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
 
 import psycopg
 
 from console.actions import audit
 from console.actions.plan import Plan, Request
-from console.infra.db import Conn, session_timeouts
+from console.infra.db import Conn, outside_transaction, session_timeouts, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.guard import require_writable
-from console.infra.queries import query
 from console.infra.server import ServerInfo
 
 READ_ONLY_REASON = "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)"
@@ -90,15 +88,16 @@ def _reason(exc: psycopg.Error) -> str:
 
 
 def _run(conn: Conn, plan: Plan) -> object:
+    """The plan's statements under its timeouts, writes allowed for them only: in one transaction, or one by one
+    outside any (CALL run_job, a refresh: PostgreSQL refuses them in a transaction block)."""
     answer: object = None
-    with session_timeouts(conn, plan.timeouts):
+    with session_timeouts(conn, plan.timeouts), writable(conn):
         if plan.autocommit:
-            with _writable(conn):
+            with outside_transaction(conn):
                 for text in plan.statements:
                     answer = _answer(conn.execute(text))
         else:
             with conn.transaction():
-                conn.execute(query("actions/transaction_read_write"))
                 for text in plan.statements:
                     answer = _answer(conn.execute(text))
     return answer
@@ -111,13 +110,3 @@ def _answer(cur: psycopg.Cursor[tuple[object, ...]]) -> object:
     return row[0] if row else None
 
 
-@contextlib.contextmanager
-def _writable(conn: Conn) -> Iterator[None]:
-    """Writes allowed on this session for one autocommit statement (CALL run_job, a refresh), then read-only
-    again."""
-    conn.execute(query("session_read_only"), {"read_only": "off"})
-    try:
-        yield
-    finally:
-        if not conn.closed and not conn.broken:
-            conn.execute(query("session_read_only"), {"read_only": "on"})
