@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from console.infra.db import Conn
+from console.infra.db import Conn, outside_transaction
 from console.infra.queries import query
 
 BATCH = 200  # chunks created per statement
@@ -71,7 +71,8 @@ def build(conn: Conn, total: int, already: Built | None = None,
             conn.execute(query(name), {"end": end, "first": first, "count": step})
             done += step
             progress(done, plan.total)
-    conn.execute(query("bench/analyze"))
+    with outside_transaction(conn):  # one transaction per table, as outside a block: the lock table stays small
+        conn.execute(query("bench/analyze"))
     seconds = time.perf_counter() - started
     return Built(plan, end, chunk_counts(conn), seconds)
 

@@ -18,7 +18,7 @@ from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from console.infra.db import Conn, Timeouts, connect
+from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
@@ -86,7 +86,8 @@ def scratch(target: ResolvedDsn, progress: Progress = lambda _m: None) -> Iterat
             raise ConsoleError("bench --chunks needs a role that may create a database (CREATEDB) for its scratch "
                                "database; this one may not: nothing was done")
         try:
-            admin.execute(_named("bench/scratch_create_database", name))
+            with outside_transaction(admin):  # CREATE DATABASE refuses a transaction block
+                admin.execute(_named("bench/scratch_create_database", name))
         except pgerrors.InsufficientPrivilege as exc:
             raise ConsoleError(f"cannot create the scratch database: {exc.diag.message_primary}; "
                                "nothing was done") from None
@@ -113,7 +114,7 @@ def scratch(target: ResolvedDsn, progress: Progress = lambda _m: None) -> Iterat
 
 
 def _drop_database(target: ResolvedDsn, name: str) -> None:
-    with connect(target, read_only=False, timeouts=SCRATCH_TIMEOUTS) as admin:
+    with connect(target, read_only=False, timeouts=SCRATCH_TIMEOUTS) as admin, outside_transaction(admin):
         admin.execute(_named("bench/scratch_drop_database", name))
 
 
