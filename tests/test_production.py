@@ -165,19 +165,13 @@ def test_writers_refuse_a_transaction_pooler(
     untouched(native_db.dsn, pooled=True)
 
 
-def test_a_job_run_refuses_a_transaction_pooler(native_db: TestDb, pgbouncer: RunningEngine) -> None:
-    """The Jobs screen's `n` (run now) goes through Session.call_writable, as here."""
-    from console.actions.jobs import run_now
-    from console.infra.dsn import ResolvedDsn
-    from console.infra.session import Session
-
-    session = Session(ResolvedDsn(via(pgbouncer, native_db.dsn), "test"))
-    try:
-        with pytest.raises(ConsoleError, match=r"running job 1 refused, nothing was changed: connected through a "
-                                               r"connection pooler .* connect directly to PostgreSQL"):
-            session.call_writable(lambda conn, info: run_now(conn, info, 1), "running job 1")
-    finally:
-        session.close()
+def test_a_job_run_refuses_a_transaction_pooler(cli: Cli, native_db: TestDb, pgbouncer: RunningEngine) -> None:
+    """A job action (here `job run`, as the Jobs screen's `n` runs it) refuses before anything runs."""
+    result = cli("job", "run", "1", "--yes", "--dsn", via(pgbouncer, native_db.dsn))
+    assert result.code == 2, result.output
+    assert result.stderr.startswith("obsconsole: job run 1 refused, nothing was changed: connected through a "
+                                    "connection pooler"), result.stderr
+    assert "connect directly to PostgreSQL" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     untouched(native_db.dsn, pooled=True)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+
 from console.drift.replay import StatementFailure, run_like_psql
 from console.drift.service import describe, scratch
 from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
@@ -56,7 +58,10 @@ def preflight(target: ResolvedDsn, *, directory: Path, to: int | None = None, re
         applied = {v for v, row in ledger.rows(conn).items() if row.success}
         rows: dict[str, int] = {}
         if info.timescaledb_installed is not None:
-            rows = {str(name): int(str(n)) for name, n in conn.execute(query("drift/hypertable_rows"))}
+            try:
+                rows = {str(name): int(str(n)) for name, n in conn.execute(query("drift/hypertable_rows"))}
+            except psycopg.Error:  # e.g. TimescaleDB outside the search_path: the preflight says so, lint goes on
+                rows = {}
     pending = [m for m in local if m.version not in applied and (to is None or m.version <= to)]
     findings = lint.lint(local, hypertable_rows=rows, pending={m.version for m in pending})
     result = Preflight(findings, [m.label for m in pending])

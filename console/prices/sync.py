@@ -13,8 +13,9 @@ from datetime import date
 
 import psycopg
 
-from console.infra.db import Conn
+from console.infra.db import Conn, writable
 from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.guard import require_writable
 from console.infra.queries import query
 from console.prices import catalog, store
 from console.prices.catalog import CatalogModel, Rates
@@ -104,9 +105,9 @@ def apply(conn: Conn, result: SyncPlan) -> SyncPlan:
     if not state.has_cache_columns:
         raise ConsoleError("model_pricing has no cache price columns: apply migration 007 first (`obsconsole "
                            "migrate`, or its plain SQL on the Apache edition); nothing was changed")
+    require_writable(conn, "prices sync")  # a pooler too, as every writing command
     try:
-        with conn.transaction():
-            conn.execute(query("prices/read_write"))
+        with writable(conn), conn.transaction():
             for change in result.changes:
                 returned = conn.execute(query("prices/insert"), {
                     "provider": change.provider, "model": change.model, "input": change.new.input,
