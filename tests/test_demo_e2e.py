@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,22 @@ PANES_WITH_DATA = {
 def _engine_pids() -> set[int]:
     out = subprocess.run(["pgrep", "-f", "tsl-server.mjs"], capture_output=True, text=True).stdout
     return {int(pid) for pid in out.split()}
+
+
+def _demo_engines(pids: set[int]) -> set[int]:
+    """The engines among `pids` that an `obsconsole demo` process watches (--watch-pid): other test runs' engines
+    on the same machine are not the demo's."""
+    mine = set()
+    for pid in pids:
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+            watched = argv[argv.index("--watch-pid") + 1]
+            owner = Path(f"/proc/{watched}/cmdline").read_text().split("\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if "demo" in owner and any(part.endswith("obsconsole") for part in owner):
+            mine.add(pid)
+    return mine
 
 
 def _alive(pid: int) -> bool:
@@ -66,7 +83,7 @@ def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
         screen = _wait(read, lambda s: "q Quit" in s and all(title in s and marker in s
                                                              for title, marker in PANES_WITH_DATA.items()),
                        timeout=240)
-        started = _engine_pids() - before
+        started = _demo_engines(_engine_pids() - before)
         assert started, "the demo's engine process was not found"
         footer = screen.rstrip().splitlines()[-1]
         assert footer.lstrip().startswith("q Quit  ? Help"), footer  # the keys, discoverable in the footer
