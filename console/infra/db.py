@@ -275,7 +275,7 @@ def describe_connect_error(exc: BaseException, target: ResolvedDsn) -> str:
             "splits the URL in the wrong place; percent-encode them)")
     elif "could not translate host name" in lowered or "name or service not known" in lowered:
         message = f"cannot resolve the host name{where}"
-    elif "server closed the connection unexpectedly" in lowered:
+    elif "server closed the connection unexpectedly" in lowered or "terminating connection due to" in lowered:
         message = f"cannot connect{where}: the server closed the connection (is it shutting down or restarting?)"
     elif "timeout expired" in lowered:
         message = f"cannot reach the server{where}: no answer within {CONNECT_TIMEOUT_S} s"
