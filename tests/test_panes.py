@@ -293,6 +293,9 @@ def test_a_pane_over_its_timeout_says_so_and_the_others_still_answer(cli: Cli, n
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
     with connect(native_db.dsn) as conn, connect(native_db.dsn) as locker:
         conn.execute(SEED_LOGS)
+        row = conn.execute("SELECT count(*) FROM show_chunks('llm_logs')").fetchone()
+        assert row is not None and row[0] > 1
+        chunk_count = row[0]
         info = server_info(conn)
         with locker.transaction():
             locker.execute("LOCK TABLE llm_logs IN ACCESS EXCLUSIVE MODE")
@@ -305,7 +308,9 @@ def test_a_pane_over_its_timeout_says_so_and_the_others_still_answer(cli: Cli, n
         assert chunks is not None and chunks.summary is None
         assert (chunks.reason or "").startswith("Chunk sizes: could not check: waited 200 ms for a lock: pid "), \
             chunks.reason
-        assert "holds AccessExclusiveLock on llm_logs for " in (chunks.reason or "")
+        # LOCK TABLE on a hypertable locks each chunk too: one line names the hypertable and counts its chunks.
+        assert (f"holds AccessExclusiveLock on llm_logs (and {chunk_count} of its chunks) for "
+                in (chunks.reason or "")), chunks.reason
         assert 150 < chunks.elapsed_ms < 5_000
         # The connection is still usable, and the pane answers once the lock is gone.
         again = refresh_all(conn, info, only=["chunks"])

@@ -98,6 +98,8 @@ def test_snapshot_names_the_session_holding_the_lock_it_waited_for(cli: Cli, nat
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
     with psycopg.connect(native_db.dsn, autocommit=True) as conn:
         conn.execute(SEED_TRACES)
+        row = conn.execute("SELECT count(*) FROM show_chunks('llm_traces')").fetchone()
+        assert row is not None and row[0] > 0
     with psycopg.connect(native_db.dsn, application_name="nightly-batch") as blocker:
         blocker.execute("LOCK TABLE llm_traces IN ACCESS EXCLUSIVE MODE")  # chunks too: their sizes must wait
         result = cli("snapshot", "--dsn", native_db.dsn, "--json", "--pane", "chunks", "--timeout", "500ms")
@@ -106,4 +108,5 @@ def test_snapshot_names_the_session_holding_the_lock_it_waited_for(cli: Cli, nat
     pane = json.loads(result.stdout)["panes"]["chunks"]
     assert pane["status"] == "timeout"
     assert pane["reason"].startswith(f"Chunk sizes: could not check: waited 500 ms for a lock: pid {holder} "
-                                     "(nightly-batch) holds AccessExclusiveLock on "), pane["reason"]
+                                     f"(nightly-batch) holds AccessExclusiveLock on llm_traces (and {row[0]} of "
+                                     "its chunk"), pane["reason"]

@@ -18,5 +18,12 @@ def strong_lock_holders(conn: Conn) -> str | None:
         holders = []
     if not holders:
         return None
-    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))} for {seconds} s"
-                     for pid, app, mode, rel, seconds in holders)
+    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))}{_chunks(chunks)}"
+                     f" for {seconds} s" for pid, app, mode, rel, chunks, seconds in holders)
+
+
+def _chunks(count: int) -> str:
+    """How many of the hypertable's chunks the same lock covers, said after its name."""
+    if not count:
+        return ""
+    return f" (and {count} of its chunk{'s' if count != 1 else ''})"
