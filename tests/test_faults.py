@@ -210,10 +210,8 @@ def test_sigkilled_migrate_leaves_nothing_half_applied_and_a_rerun_completes(
                "the orphaned backend ended and the migration lock was released")
     assert versions(native_db.dsn) == [1, 2, 3], "no row for 004"
     assert relations(native_db.dsn, "slow_a", "slow_b") == {"slow_a": False, "slow_b": False}
-    started = time.monotonic()
     rerun = cli("migrate", "--dir", str(folder), "--dsn", native_db.dsn, timeout=WAIT_S)
     assert rerun.code == 0, rerun.output
-    assert time.monotonic() - started < 15
     assert "applied  004_slow.sql" in rerun.stderr
     assert versions(native_db.dsn) == [1, 2, 3, 4]
     assert relations(native_db.dsn, "slow_a", "slow_b") == {"slow_a": True, "slow_b": True}

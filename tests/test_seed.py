@@ -5,7 +5,6 @@ Community aftercare (caggs refreshed, old chunks compressed), and one-line refus
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -211,10 +210,8 @@ def test_generator_is_deterministic_and_exact_in_count() -> None:
 def test_native_copy_seed_is_consistent_deterministic_and_refuses_a_taken_window(cli: Cli, native_db: TestDb) -> None:
     dsn = native_db.dsn
     assert cli("migrate", "--dsn", dsn, "--to", "3").code == 0
-    started = time.monotonic()
     first = seed_json(cli, dsn, "--spans", "20000", "--end", END, "--seed", "7")
-    seconds = time.monotonic() - started
-    assert first["path"] == "binary COPY" and first["spans"] == 20_000 and seconds < 30
+    assert first["path"] == "binary COPY" and first["spans"] == 20_000
     assert first["window_start"] == "2026-11-15T00:00:00+00:00" and first["window_end"] == "2026-11-25T00:00:00+00:00"
     assert "migration 006" in first["prices_source"] and first["unpriced_models"] == ["mistral_ai/codestral"]
     assert first["aftercare"] is None and "apache edition has no continuous aggregates" in first["aftercare_note"]
@@ -243,13 +240,11 @@ def test_native_copy_seed_is_consistent_deterministic_and_refuses_a_taken_window
     assert_costs(dsn, change)
 
 
-def test_tsl_default_ten_days_under_a_minute_with_caggs_and_compression(cli: Cli, tsl_db: TestDb) -> None:
+def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_db: TestDb) -> None:
     dsn = tsl_db.dsn
     assert cli("migrate", "--dsn", dsn).code == 0
-    started = time.monotonic()
-    result = seed_json(cli, dsn)  # the defaults: 10 days ending now, 250 spans/hour
-    seconds = time.monotonic() - started
-    assert result["spans"] >= 50_000 and seconds < 60, f"{result['spans']} spans in {seconds:.1f} s"
+    result = seed_json(cli, dsn)  # the defaults: 10 days ending now, 250 spans/hour (its speed: `bench`)
+    assert result["spans"] >= 50_000, result["spans"]
     assert result["path"].startswith("INSERT ... SELECT FROM unnest()") and result["workers"] == 1
     assert result["prices_source"] == "model_pricing table"
     change = result["price_change"]
