@@ -12,6 +12,7 @@ import pytest
 
 from console.infra.server import server_info
 from console.panes import PaneOptions, refresh_all
+from console.panes.cache import PaneCache
 from console.panes.chunk_cache import HOT_PER_TABLE, SizeCache
 from tests.conftest import CliResult, TestDb
 from tests.known_data import Conn, connect
@@ -33,8 +34,8 @@ def _fresh(conn: Conn, table: Any) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _chunks(conn: Conn, cache: SizeCache) -> Any:
-    snap = refresh_all(conn, server_info(conn), PaneOptions(sizes=cache), only=["chunks"])
+def _chunks(conn: Conn, sizes: SizeCache) -> Any:
+    snap = refresh_all(conn, server_info(conn), PaneOptions(cache=PaneCache(sizes=sizes)), only=["chunks"])
     pane = snap.pane("chunks")
     assert pane is not None and pane.summary is not None, pane
     return pane
@@ -53,7 +54,7 @@ def test_cached_and_fresh_chunk_sizes_agree(cli: Any, native_db: TestDb) -> None
         hot = starved.summary.measured_now
         assert 0 < hot <= HOT_PER_TABLE * len(starved.rows)
         assert starved.summary.estimated_chunks == starved.summary.chunks - hot > 290
-        view = refresh_all(conn, server_info(conn), PaneOptions(sizes=SizeCache(budget=timedelta(0))),
+        view = refresh_all(conn, server_info(conn), PaneOptions(cache=PaneCache(sizes=SizeCache(budget=timedelta(0)))),
                            only=["chunks"]).views[0]
         assert any("pg_class estimates until measured" in note.text for note in view.notes)
 
@@ -68,7 +69,7 @@ def test_cached_and_fresh_chunk_sizes_agree(cli: Any, native_db: TestDb) -> None
         second = _chunks(conn, cache)
         assert second.summary.measured_now == hot
         assert {t.name: t.total_bytes for t in second.rows} == {t.name: t.total_bytes for t in first.rows}
-        assert "cold sizes up to" in refresh_all(conn, server_info(conn), PaneOptions(sizes=cache),
+        assert "cold sizes up to" in refresh_all(conn, server_info(conn), PaneOptions(cache=PaneCache(sizes=cache)),
                                                  only=["chunks"]).views[0].summary
 
         # A cold chunk grows: the cache keeps its measurement until it is due, then agrees again.

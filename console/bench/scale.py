@@ -23,9 +23,10 @@ from console.bench.stats import Spread, spread
 from console.infra.db import Conn
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
+from console.infra.prepared import prepare_when_direct
 from console.infra.server import server_info
 from console.panes import PaneOptions, refresh_all
-from console.panes.chunk_cache import SizeCache
+from console.panes.cache import PaneCache
 
 Note = Callable[[str], None]
 
@@ -209,10 +210,11 @@ def _measure(place: scratch.Scratch, requested: int, chunks: dict[str, int], bui
              repeat: int) -> ScalePoint:
     with place.connect() as conn:
         info = server_info(conn)
+        prepare_when_direct(conn)  # as the dashboard's session does
         conn.cursor_factory = _CountingCursor
-        # As the dashboard refreshes: one SizeCache kept across refreshes (hot chunks measured every time, cold
-        # ones within their time budget). The warm-up fills it.
-        options = PaneOptions(sizes=SizeCache())
+        # As the dashboard refreshes: one PaneCache kept across refreshes (the catalog re-read when its version
+        # changes; hot chunks measured every time, cold ones within their time budget). The warm-up fills it.
+        options = PaneOptions(cache=PaneCache())
         refresh_all(conn, info, options)  # warm-up: catalog caches, plans, the first cold sizes
         backend = conn.info.backend_pid
         pid, how = cpu.server_process(conn, backend)

@@ -27,10 +27,11 @@ from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
 from console.infra.guard import require_writable
+from console.infra.prepared import prepare_when_direct
 from console.infra.queries import query
 from console.infra.server import server_info
 from console.panes import PaneOptions, refresh_all
-from console.panes.chunk_cache import SizeCache
+from console.panes.cache import PaneCache
 from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
 
 BENCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)
@@ -227,7 +228,8 @@ def _time_query(conn: Conn, name: str, file: str, kind: str, params: dict[str, A
 def _time_panes(conn: Conn, repeat: int) -> QueryTiming:
     """A full refresh of the five panes on one connection: the unit the dashboard repeats."""
     info = server_info(conn)
-    options = PaneOptions(sizes=SizeCache())  # as the dashboard refreshes: chunk sizes kept between refreshes
+    prepare_when_direct(conn)  # as the dashboard's session does
+    options = PaneOptions(cache=PaneCache())  # as the dashboard refreshes: catalog and sizes kept between refreshes
     refresh_all(conn, info, options)  # warm-up
     samples = []
     for _ in range(repeat):

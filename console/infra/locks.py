@@ -18,8 +18,8 @@ def strong_lock_holders(conn: Conn) -> str | None:
         holders = []
     if not holders:
         return None
-    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))}{_chunks(chunks)}"
-                     f" for {seconds} s" for pid, app, mode, rel, chunks, seconds in holders)
+    return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))}"
+                     f"{_chunks(int(str(chunks)))} for {seconds} s" for pid, app, mode, rel, chunks, seconds in holders)
 
 
 def _chunks(count: int) -> str:

@@ -15,6 +15,7 @@ from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.guard import require_writable
+from console.infra.prepared import prepare_when_direct
 from console.infra.server import ServerInfo, server_info
 
 T = TypeVar("T")
@@ -89,6 +90,7 @@ class Session:
             self._conn = connect(self.target, timeouts=self.timeouts)
             self._info = server_info(self._conn)
             self._endpoint = endpoint(self._conn)
+            prepare_when_direct(self._conn)  # the panes' queries repeat every refresh: planned once
         except ConsoleError as exc:
             self._lost(exc.message)
             raise Disconnected(exc.message) from None

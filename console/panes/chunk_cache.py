@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from console.infra.db import Conn
+from console.panes.chunk_catalog import Catalog, CatalogObject, Key
 from console.panes.common import Row, fetch
 
 HOT_PER_TABLE = 2  # the newest uncompressed chunks of each hypertable, measured on every refresh
-COLD_TTL = timedelta(minutes=10)  # a cold chunk's size is re-measured once older than this
-COLD_BUDGET = timedelta(milliseconds=20)  # time a refresh may spend re-measuring cold chunks
+COLD_TTL = timedelta(minutes=30)  # a cold chunk's size is re-measured once older than this
+COLD_BUDGET = timedelta(milliseconds=10)  # time a refresh may spend re-measuring cold chunks
 COLD_STEP = 25  # cold chunks per size query while the budget lasts
 SIZE_QUERY_OIDS = 400  # relations per size query (the tsl engine refuses client messages over ~64 KiB)
-
-Key = tuple[int, int | None]  # (chunk oid, compressed chunk oid): a change of compression state is a new key
 
 
 @dataclass(frozen=True)
@@ -36,59 +35,90 @@ class Measured:
 
 
 class SizeCache:
-    """Sizes measured on earlier refreshes of one console, by chunk."""
+    """Sizes measured on earlier refreshes of one console, by chunk, kept in the order they were measured."""
 
     def __init__(self, ttl: timedelta = COLD_TTL, budget: timedelta = COLD_BUDGET) -> None:
         self.ttl = ttl
         self.budget = budget
-        self._sizes: dict[Key, Measured] = {}
+        self._sizes: dict[Key, Measured] = {}  # oldest measurement first
+        self._never: deque[Key] = deque()  # chunks of the catalog not measured yet, in range order
+        self._synced: tuple[CatalogObject, ...] | None = None
         self._lock = threading.Lock()
 
-    def stale(self, cold: Iterable[Key], now: datetime) -> list[Key]:
-        """The cold chunks due for a measurement, never measured first, then the oldest measurement first."""
-        with self._lock:
-            due = [k for k in cold if k not in self._sizes or now - self._sizes[k].at >= self.ttl]
-            return sorted(due, key=lambda k: (k in self._sizes, self._sizes[k].at if k in self._sizes else now))
-
-    def refresh(self, conn: Conn, hot: list[Key], cold: list[Key], now: datetime) -> dict[Key, Measured]:
-        """Measure every hot chunk, then stale cold ones while the time budget lasts; remember them all."""
-        measured = measure(conn, hot, now)
+    def refresh(self, conn: Conn, catalog: Catalog) -> dict[Key, Measured]:
+        """Measure every hot chunk, then cold ones due (never measured first, then the oldest measurement) while
+        the time budget lasts; remember them. Returns what was measured now."""
+        self._sync(catalog)
+        hot = hot_keys(catalog)
+        measured = measure(conn, list(hot), catalog.now)
+        self._store(measured)
         started = time.monotonic()
-        due = self.stale(cold, now)
-        for start in range(0, len(due), COLD_STEP):
-            if time.monotonic() - started >= self.budget.total_seconds():
+        while time.monotonic() - started < self.budget.total_seconds():
+            batch = self._due(catalog.now, hot)
+            if not batch:
                 break
-            measured.update(measure(conn, due[start:start + COLD_STEP], now))
-        self.store(measured, {*hot, *cold})
+            sizes = measure(conn, batch, catalog.now)
+            self._store(sizes)
+            measured.update(sizes)
         return measured
-
-    def store(self, measured: dict[Key, Measured], keep: set[Key]) -> None:
-        """Remember `measured`, and forget chunks that are gone (or changed compression state)."""
-        with self._lock:
-            self._sizes.update(measured)
-            for key in [k for k in self._sizes if k not in keep]:
-                del self._sizes[key]
 
     def get(self, key: Key) -> Measured | None:
         with self._lock:
             return self._sizes.get(key)
 
+    def known(self) -> dict[Key, Measured]:
+        """Every size remembered (a copy)."""
+        with self._lock:
+            return dict(self._sizes)
 
-def key(row: Row) -> Key:
-    return int(row["chunk_oid"]), int(row["compressed_oid"]) if row["compressed_oid"] is not None else None
+    def oldest(self) -> datetime | None:
+        """When the oldest size remembered was measured."""
+        with self._lock:
+            return next(iter(self._sizes.values())).at if self._sizes else None
+
+    def _sync(self, catalog: Catalog) -> None:
+        """After the catalog was (re)read: forget chunks that are gone (or changed compression state) and queue
+        the new ones."""
+        if catalog.objects is self._synced:
+            return
+        keys = [c.key for table in catalog.objects for c in table.chunks]
+        with self._lock:
+            present = set(keys)
+            for key in [k for k in self._sizes if k not in present]:
+                del self._sizes[key]
+            self._never = deque(k for k in keys if k not in self._sizes)
+            self._synced = catalog.objects
+
+    def _due(self, now: datetime, hot: set[Key]) -> list[Key]:
+        """The next COLD_STEP cold chunks to measure."""
+        batch: list[Key] = []
+        with self._lock:
+            while self._never and len(batch) < COLD_STEP:
+                key = self._never.popleft()
+                if key not in self._sizes:
+                    batch.append(key)
+            for key, size in self._sizes.items():
+                if len(batch) >= COLD_STEP or now - size.at < self.ttl:
+                    break
+                if key not in hot:
+                    batch.append(key)
+        return batch
+
+    def _store(self, measured: dict[Key, Measured]) -> None:
+        with self._lock:
+            for key, size in measured.items():  # re-inserted at the end: the dict stays in measurement order
+                self._sizes.pop(key, None)
+                self._sizes[key] = size
 
 
-def hot_keys(rows: list[Row]) -> set[Key]:
-    """Per hypertable, its newest HOT_PER_TABLE uncompressed chunks (rows come ordered by object and range), and
-    any uncompressed chunk whose range reaches past now: the chunks still being written."""
+def hot_keys(catalog: Catalog) -> set[Key]:
+    """Per hypertable, its newest HOT_PER_TABLE uncompressed chunks (in range order), and any uncompressed chunk
+    whose range reaches past now: the chunks still being written."""
     hot: set[Key] = set()
-    by_table: dict[tuple[str, str], list[Row]] = {}
-    for row in rows:
-        if row["chunk_oid"] is not None and not row["is_compressed"]:
-            by_table.setdefault((row["hypertable_schema"], row["hypertable_name"]), []).append(row)
-    for chunks in by_table.values():
-        hot.update(key(r) for r in chunks[-HOT_PER_TABLE:])
-        hot.update(key(r) for r in chunks if r["range_end"] is not None and r["range_end"] > r["db_now"])
+    for table in catalog.objects:
+        newest = (c.key for c in reversed(table.chunks) if not c.is_compressed)
+        hot.update(key for key, _n in zip(newest, range(HOT_PER_TABLE), strict=False))
+        hot.update(c.key for c in table.ending_after(catalog.now) if not c.is_compressed)
     return hot
 
 

@@ -4,24 +4,25 @@ chunk, growth per day, and chunks far bigger than their siblings (skew)."""
 
 from __future__ import annotations
 
-import statistics
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import takewhile
 
 from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.server import ServerInfo
-from console.panes import chunk_cache
-from console.panes.chunk_cache import Key, Measured, SizeCache
+from console.panes import chunk_cache, chunk_catalog
+from console.panes.cache import PaneCache
+from console.panes.chunk_cache import Measured
+from console.panes.chunk_catalog import CatalogChunk, Key
+from console.panes.chunk_totals import TableTotals, Totals
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Pane,
     PaneData,
     PaneResult,
-    Row,
-    fetch,
-    object_identity,
-    per_object,
     run_pane,
     status_view,
     unavailable,
@@ -86,7 +87,6 @@ class HypertableChunks:
     growth_bytes_per_day: float | None  # bytes of the last 7 days (or since the oldest chunk) per day
     skewed: list[SkewedChunk] = field(default_factory=list)
     estimated_chunks: int = 0  # chunks counted with their pg_class estimate until measured
-    oldest_measurement: datetime | None = None  # the oldest exact measurement among its chunks
 
 
 @dataclass(frozen=True)
@@ -103,122 +103,132 @@ class ChunkSummary:
     oldest_measurement: datetime | None = None  # of the cached sizes shown
 
 
+SizeOf = Callable[[Key], Measured | None]
+
+
 def chunk_sizes(
     conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, skew_factor: float = SKEW_FACTOR,
-    cache: SizeCache | None = None,
+    cache: PaneCache | None = None,
 ) -> PaneResult[HypertableChunks, ChunkSummary]:
     """The chunk sizes pane (both editions; TimescaleDB's catalog and relation sizes only). With a `cache` (the
-    dashboard's), hot chunks are measured on every refresh and cold ones on a slower cadence; without, all now."""
+    dashboard's), the catalog is re-read only when it changed, hot chunks are measured on every refresh and cold
+    ones on a slower cadence; without, everything is read and measured now."""
     reason = unavailable_reason(info, "chunk sizes", community=False)
     if reason:
         return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[HypertableChunks, ChunkSummary]:
-        rows = fetch(conn, "panes/chunks")
-        now: datetime = rows[0]["db_now"] if rows else datetime.now().astimezone()
-        keys = [chunk_cache.key(r) for r in rows if r["chunk_oid"] is not None]
+        catalog = chunk_catalog.read(conn, cache.catalog if cache else None)
+        size_of: SizeOf
         if cache is None:
-            measured = chunk_cache.measure(conn, keys, now)
+            measured = chunk_cache.measure(conn, [c.key for t in catalog.objects for c in t.chunks], catalog.now)
+            totals, size_of, oldest = Totals(catalog.objects, measured), measured.get, catalog.now
         else:
-            hot = chunk_cache.hot_keys(rows)
-            measured = cache.refresh(conn, [k for k in keys if k in hot], [k for k in keys if k not in hot], now)
-        sizes = {k: measured.get(k) or (cache.get(k) if cache else None) for k in keys}
-        tables = [_hypertable(group, skew_factor, sizes) for group in per_object(rows)]
+            measured = cache.sizes.refresh(conn, catalog)
+            totals = cache.totals.update(catalog.objects, cache.sizes.known, measured)
+            size_of, oldest = cache.sizes.get, cache.sizes.oldest() or catalog.now
+        tables = [_hypertable(t, skew_factor, size_of, catalog.now) for t in totals.tables]
         summary = ChunkSummary(
             hypertables=len(tables),
             chunks=sum(t.chunk_count for t in tables),
             total_bytes=sum(t.total_bytes for t in tables),
             skewed_chunks=sum(len(t.skewed) for t in tables),
-            measured_at=now,
+            measured_at=catalog.now,
             measured_now=len(measured),
             estimated_chunks=sum(t.estimated_chunks for t in tables),
-            oldest_measurement=min((t.oldest_measurement for t in tables if t.oldest_measurement), default=None),
+            oldest_measurement=oldest,
         )
         return PaneData(tables, summary, "no hypertables in this database")
 
     return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
-def _hypertable(rows: list[Row], skew_factor: float, sizes: dict[Key, Measured | None]) -> HypertableChunks:
-    first = rows[0]
-    chunks = [_chunk(r, sizes.get(chunk_cache.key(r))) for r in rows if r["chunk_oid"] is not None]
-    compressed = [c for c in chunks if c.is_compressed]
-    uncompressed = [c for c in chunks if not c.is_compressed]
+def _hypertable(totals: TableTotals, skew_factor: float, size_of: SizeOf, now: datetime) -> HypertableChunks:
+    """One object's figures from its running totals (no pass over all its chunks)."""
+    table = totals.table
+    biggest = totals.biggest()
     return HypertableChunks(
-        **object_identity(first),
-        chunk_interval=first["chunk_interval"],
-        chunk_interval_integer=first["chunk_interval_integer"],
-        chunk_count=len(chunks),
-        compressed_chunks=len(compressed),
-        uncompressed_chunks=len(uncompressed),
-        table_bytes=sum(c.table_bytes for c in chunks),
-        index_bytes=sum(c.index_bytes for c in chunks),
-        toast_bytes=sum(c.toast_bytes for c in chunks),
-        total_bytes=sum(c.total_bytes for c in chunks),
-        compressed_bytes=sum(c.total_bytes for c in compressed),
-        uncompressed_bytes=sum(c.total_bytes for c in uncompressed),
-        newest=_newest(chunks),
-        biggest=max(chunks, key=lambda c: c.total_bytes, default=None),
-        growth_bytes_per_day=_growth_per_day(chunks, first["db_now"]),
-        skewed=_skewed(compressed, skew_factor) + _skewed(uncompressed, skew_factor),
-        estimated_chunks=sum(c.measured_at is None for c in chunks),
-        oldest_measurement=min((c.measured_at for c in chunks if c.measured_at is not None), default=None),
+        schema=table.schema, name=table.name, kind=table.kind,
+        hypertable_schema=table.hypertable_schema, hypertable_name=table.hypertable_name,
+        chunk_interval=table.chunk_interval,
+        chunk_interval_integer=table.chunk_interval_integer,
+        chunk_count=len(table.chunks),
+        compressed_chunks=len(totals.in_state(True)),
+        uncompressed_chunks=len(totals.in_state(False)),
+        table_bytes=totals.table_bytes,
+        index_bytes=totals.index_bytes,
+        toast_bytes=totals.toast_bytes,
+        total_bytes=totals.total_bytes,
+        compressed_bytes=totals.state_bytes[True],
+        uncompressed_bytes=totals.state_bytes[False],
+        newest=_size(table.newest, totals, size_of) if table.newest else None,
+        biggest=_size(biggest, totals, size_of) if biggest else None,
+        growth_bytes_per_day=_growth_per_day(totals, now),
+        skewed=_skewed(totals, True, skew_factor, size_of) + _skewed(totals, False, skew_factor, size_of),
+        estimated_chunks=totals.estimated,
     )
 
 
-def _chunk(row: Row, size: Measured | None) -> ChunkSize:
-    estimate = int(row["estimated_bytes"] or 0)
+def _size(chunk: CatalogChunk, totals: TableTotals, size_of: SizeOf) -> ChunkSize:
+    """A chunk with its sizes (measured, or its pg_class estimate until measured)."""
+    figures = totals.figures(chunk)
+    size = size_of(chunk.key)
     return ChunkSize(
-        chunk_schema=row["chunk_schema"],
-        chunk_name=row["chunk_name"],
-        range_start=row["range_start"],
-        range_end=row["range_end"],
-        is_compressed=bool(row["is_compressed"]),
-        table_bytes=size.table_bytes if size else estimate,
-        index_bytes=size.index_bytes if size else 0,
-        toast_bytes=size.toast_bytes if size else 0,
-        total_bytes=size.total_bytes if size else estimate,
+        chunk_schema=chunk.schema,
+        chunk_name=chunk.name,
+        range_start=chunk.range_start,
+        range_end=chunk.range_end,
+        is_compressed=chunk.is_compressed,
+        table_bytes=figures.table_bytes,
+        index_bytes=figures.index_bytes,
+        toast_bytes=figures.toast_bytes,
+        total_bytes=figures.total_bytes,
         measured_at=size.at if size else None,
     )
 
 
-def _newest(chunks: list[ChunkSize]) -> ChunkSize | None:
-    """The chunk with the latest range (the last one for integer-time hypertables, which have no timestamps)."""
-    timed = [c for c in chunks if c.range_end is not None]
-    if not timed:
-        return chunks[-1] if chunks else None
-    return max(timed, key=lambda c: (c.range_end, c.chunk_name))
-
-
-def _skewed(siblings: list[ChunkSize], factor: float) -> list[SkewedChunk]:
+def _skewed(totals: TableTotals, compressed: bool, factor: float, size_of: SizeOf) -> list[SkewedChunk]:
     """Chunks bigger than `factor` x the median of siblings in the same compression state (compressed chunks
-    are compared with compressed ones only: a fresh row-store chunk is always far bigger than a compressed one)."""
-    if len(siblings) < SKEW_MIN_CHUNKS:
+    are compared with compressed ones only: a fresh row-store chunk is always far bigger than a compressed one),
+    in range order. The siblings' sizes are kept sorted: the median is read, the skewed ones are the top."""
+    siblings = totals.in_state(compressed)
+    count = len(siblings)
+    if count < SKEW_MIN_CHUNKS:
         return []
-    median = statistics.median(c.total_bytes for c in siblings)
+    middle = count // 2
+    median = siblings[middle][0] if count % 2 else (siblings[middle - 1][0] + siblings[middle][0]) / 2
     if median <= 0:
         return []
-    return [SkewedChunk(c, float(median), c.total_bytes / median) for c in siblings if c.total_bytes > factor * median]
+    top = list(takewhile(lambda s: s[0] > factor * median, reversed(siblings)))
+    return [SkewedChunk(_size(totals.chunk_at(s), totals, size_of), float(median), s[0] / median)
+            for s in sorted(top, key=lambda s: -s[1])]
 
 
-def _growth_per_day(chunks: list[ChunkSize], now: datetime) -> float | None:
+def _growth_per_day(totals: TableTotals, now: datetime) -> float | None:
     """Bytes added per day over the last 7 days (or since the oldest chunk, if younger). A chunk counts with the
     share of its elapsed range inside the window (its rows assumed spread evenly); a chunk entirely in the
     future counts whole. None for integer-time hypertables or without chunks."""
-    spans = [(c.range_start, c.range_end, c.total_bytes) for c in chunks
-             if c.range_start is not None and c.range_end is not None]
-    if not spans:
+    table = totals.table
+    if table.oldest is None or table.oldest.range_start is None:
         return None
-    window_start = max(now - GROWTH_WINDOW, min(start for start, _end, _bytes in spans))
+    window_start = max(now - GROWTH_WINDOW, table.oldest.range_start)
     days = max((now - window_start) / timedelta(days=1), 1 / 24)
     grown = 0.0
-    for start, end, size in spans:
+    for chunk in table.by_end[bisect_right(table.by_end, window_start, key=_end):]:  # ranges ending in the window
+        start, end = chunk.range_start, chunk.range_end
+        assert start is not None and end is not None
+        size = totals.figures(chunk).total_bytes
         elapsed_end = min(end, now)
         if elapsed_end <= start:
             grown += size
-        elif elapsed_end > window_start:
+        else:
             grown += size * ((elapsed_end - max(start, window_start)) / (elapsed_end - start))
     return grown / days
+
+
+def _end(chunk: CatalogChunk) -> datetime:
+    assert chunk.range_end is not None
+    return chunk.range_end
 
 
 COLUMNS = (
@@ -280,4 +290,4 @@ def view(result: PaneResult[HypertableChunks, ChunkSummary]) -> PaneView:
 
 
 PANE = Pane(NAME, TITLE, lambda conn, info, options: chunk_sizes(conn, info, timeout_ms=options.timeout_for(NAME),
-                                                                 cache=options.sizes), view)
+                                                                 cache=options.cache), view)

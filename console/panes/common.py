@@ -27,7 +27,7 @@ from console.panes.view import Cell, Column, PaneView, Style
 from console.panes.window import CostWindow
 
 if TYPE_CHECKING:
-    from console.panes.chunk_cache import SizeCache
+    from console.panes.cache import PaneCache
 
 Row = dict[str, Any]
 R = TypeVar("R")
@@ -72,7 +72,7 @@ class PaneOptions:
     pane name; `timeout_ms` for the others)."""
 
     window: CostWindow = field(default_factory=CostWindow)
-    sizes: SizeCache | None = None  # the chunk sizes a long-running console keeps between refreshes
+    cache: PaneCache | None = None  # what a long-running console keeps between refreshes (catalog, chunk sizes)
     grace: timedelta = timedelta(minutes=1)
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     timeouts: Mapping[str, int] = field(default_factory=dict)

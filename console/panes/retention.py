@@ -11,6 +11,8 @@ from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
+from console.panes import chunk_catalog
+from console.panes.chunk_catalog import CatalogCache, CatalogObject
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Pane,
@@ -19,7 +21,6 @@ from console.panes.common import (
     Row,
     fetch,
     object_identity,
-    per_object,
     run_pane,
     status_view,
     unavailable,
@@ -81,39 +82,53 @@ class RetentionSummary:
 
 
 def retention(
-    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
+    conn: Conn, info: ServerInfo, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, cache: CatalogCache | None = None
 ) -> PaneResult[RetentionWindow, RetentionSummary]:
-    """The retention pane (both editions; without policies, as on Apache, everything is kept forever)."""
+    """The retention pane (both editions; without policies, as on Apache, everything is kept forever). With a
+    `cache` (the dashboard's), the chunk catalog is re-read only when it changed."""
     reason = unavailable_reason(info, "retention windows", community=False)
     if reason:
         return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[RetentionWindow, RetentionSummary]:
-        rows = fetch(conn, "panes/retention")
-        windows = [_window(group) for group in per_object(rows)]
+        catalog = chunk_catalog.read(conn, cache)
+        windows = [_window(row, catalog.holding(row["hypertable_schema"], row["hypertable_name"]))
+                   for row in fetch(conn, "panes/retention")]
         summary = RetentionSummary(
             objects=len(windows),
             with_policy=sum(w.retention_job_id is not None for w in windows),
             overdue_chunks=sum(len(w.overdue) for w in windows),
             findings=sum(len(w.findings) for w in windows),
-            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+            measured_at=catalog.now,
         )
         return PaneData(windows, summary, "no hypertables in this database")
 
     return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
-def _window(rows: list[Row]) -> RetentionWindow:
-    first = rows[0]
-    chunks = [r for r in rows if r["chunk_name"] is not None]
-    timed = [r for r in chunks if r["range_start"] is not None and r["range_end"] is not None]
-    oldest = min(timed, key=lambda r: r["range_start"], default=None)
-    newest = max(timed, key=lambda r: r["range_end"], default=None)
-    overdue = [
-        OverdueChunk(r["chunk_name"], r["range_start"], r["range_end"], bool(r["is_compressed"]), r["overdue_by"])
-        for r in chunks
-        if r["overdue"]
-    ]
+def _overdue(first: Row, table: CatalogObject | None) -> list[OverdueChunk]:
+    """The chunks still there past the retention window: their range ended before now - drop_after, or they were
+    created before now - drop_created_before (cutoffs from the server), in range order."""
+    if table is None:
+        return []
+    late: dict[str, OverdueChunk] = {}
+    cutoff, created_cutoff = first["drop_cutoff"], first["created_cutoff"]
+    if cutoff is not None:
+        for c in table.ended_before(cutoff):
+            assert c.range_end is not None
+            late[c.name] = OverdueChunk(c.name, c.range_start, c.range_end, c.is_compressed, cutoff - c.range_end)
+    if created_cutoff is not None:
+        for c in table.created_before(created_cutoff):
+            assert c.created is not None
+            late.setdefault(c.name, OverdueChunk(c.name, c.range_start, c.range_end, c.is_compressed,
+                                                 created_cutoff - c.created))
+    return sorted(late.values(), key=lambda c: (c.range_start is None, c.range_start or datetime.min, c.chunk_name))
+
+
+def _window(first: Row, table: CatalogObject | None) -> RetentionWindow:
+    oldest = table.oldest if table else None
+    newest = table.newest if table else None
+    overdue = _overdue(first, table)
     drop = interval_words(first["drop_after_text"])
     compress = interval_words(first["compress_after_text"])
     return RetentionWindow(
@@ -126,12 +141,13 @@ def _window(rows: list[Row]) -> RetentionWindow:
         policy=_policy(first, drop),
         timeline=_timeline(compress, drop, interval_words(first["drop_created_before_text"])),
         next_drop=first["next_drop"],
-        chunk_count=len(chunks),
-        oldest_range_start=oldest["range_start"] if oldest else None,
-        oldest_range_end=oldest["range_end"] if oldest else None,
-        newest_range_start=newest["range_start"] if newest else None,
-        newest_range_end=newest["range_end"] if newest else None,
-        span=newest["range_end"] - oldest["range_start"] if oldest and newest else None,
+        chunk_count=len(table.chunks) if table else 0,
+        oldest_range_start=oldest.range_start if oldest else None,
+        oldest_range_end=oldest.range_end if oldest else None,
+        newest_range_start=newest.range_start if newest else None,
+        newest_range_end=newest.range_end if newest else None,
+        span=newest.range_end - oldest.range_start
+        if oldest and newest and newest.range_end and oldest.range_start else None,
         overdue=overdue,
         findings=_findings(first, overdue, drop, compress),
     )
@@ -213,5 +229,5 @@ def view(result: PaneResult[RetentionWindow, RetentionSummary]) -> PaneView:
     return PaneView(NAME, TITLE, result.status.value, COLUMNS, rows, line, None, notes, chart, result.elapsed_ms)
 
 
-PANE = Pane(NAME, TITLE, lambda conn, info, options: retention(conn, info, timeout_ms=options.timeout_for(NAME)),
-            view)
+PANE = Pane(NAME, TITLE, lambda conn, info, options: retention(
+    conn, info, timeout_ms=options.timeout_for(NAME), cache=options.cache.catalog if options.cache else None), view)

@@ -1,11 +1,12 @@
--- Retention pane: one row per chunk of every hypertable and continuous aggregate (its materialization
--- hypertable, labelled by the view name; one row with NULL chunk columns when it has no chunks), with the
--- object's retention policy (drop_after or drop_created_before, the job's next start), its compression policy
--- (compress_after) and, for an aggregate, its refresh window start and its source hypertable's drop_after, and
--- whether each chunk is overdue: past drop_after (range_end < now() - drop_after) yet still there. Interval
--- comparisons (drop before compress, refresh window reaching dropped data) are made here, on real intervals.
--- A cagg's policies name the view from 2.20 on and the materialization hypertable before: both spellings are
--- matched. Catalog views only: no hypertable is scanned. TimescaleDB 2.13+, both editions.
+-- Retention pane: one row per hypertable and continuous aggregate (its materialization hypertable, labelled by
+-- the view name), with its retention policy (drop_after or drop_created_before, the job's next start), its
+-- compression policy (compress_after) and, for an aggregate, its refresh window start and its source
+-- hypertable's drop_after. The cutoffs are computed here, on real intervals (months included): a chunk is
+-- overdue when its range ends before drop_cutoff, or it was created before created_cutoff, yet it is still
+-- there (the pane compares the chunk catalog it keeps, chunk_catalog.sql, with them). Interval comparisons (drop
+-- before compress, refresh window reaching dropped data) are made here too. A cagg's policies name the view from
+-- 2.20 on and the materialization hypertable before: both spellings are matched. Information views over jobs and
+-- hypertables only: no chunk is listed, no hypertable scanned. TimescaleDB 2.13+, both editions.
 WITH objects AS (
     SELECT h.hypertable_schema AS ht_schema, h.hypertable_name AS ht_name,
            h.hypertable_schema AS object_schema, h.hypertable_name AS object_name,
@@ -83,17 +84,7 @@ SELECT d.object_schema,
        COALESCE(d.drop_after IS NOT NULL
                 AND (d.refresh_from_beginning OR d.refresh_start_offset >= d.drop_after), false)
                                                                      AS refresh_reaches_own_retention,
-       c.chunk_name,
-       c.range_start,
-       c.range_end,
-       c.is_compressed,
-       COALESCE(c.range_end < now() - d.drop_after
-                OR c.chunk_creation_time < now() - d.drop_created_before, false) AS overdue,
-       CASE WHEN c.range_end < now() - d.drop_after THEN now() - d.drop_after - c.range_end
-            WHEN c.chunk_creation_time < now() - d.drop_created_before
-            THEN now() - d.drop_created_before - c.chunk_creation_time END       AS overdue_by,
-       now()                                                         AS db_now
+       now() - d.drop_after                                          AS drop_cutoff,
+       now() - d.drop_created_before                                 AS created_cutoff
 FROM described AS d
-LEFT JOIN timescaledb_information.chunks AS c
-       ON c.hypertable_schema = d.ht_schema AND c.hypertable_name = d.ht_name
-ORDER BY d.object_kind DESC, d.object_schema, d.object_name, c.range_start NULLS LAST, c.chunk_name
+ORDER BY d.object_kind DESC, d.object_schema, d.object_name

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from console.infra import fmt
 from console.infra.session import Disconnected
 from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot, refresh_all
-from console.panes.chunk_cache import SizeCache
+from console.panes.cache import PaneCache
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
@@ -46,7 +46,7 @@ class DashboardScreen(ConsoleScreen):
         self._suspended = False
         self.charts_on = True
         self._refreshed: tuple[datetime, float] | None = None
-        self.sizes = SizeCache()  # chunk sizes kept between refreshes: hot ones every time, cold ones slower
+        self.cache = PaneCache()  # the chunk catalog and sizes kept between refreshes (cheap at 10,000 chunks)
 
     def compose_body(self) -> ComposeResult:
         order = ("cost", "chunks", "compression", "jobs", "retention")
@@ -92,7 +92,7 @@ class DashboardScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _refresh(self, window: str) -> None:
-        options = PaneOptions(window=CostWindow.last(window), sizes=self.sizes)
+        options = PaneOptions(window=CostWindow.last(window), cache=self.cache)
         started = time.perf_counter()
         try:
             snapshot = self.session.call(lambda conn, info: refresh_all(conn, info, options))

@@ -1,9 +1,10 @@
--- Chunk sizes pane, step 1: one row per chunk of every hypertable, the continuous aggregates' materialization
--- hypertables included (labelled with the view's name), and one row with NULL chunk columns for a hypertable
--- without chunks: ranges, compression state, the relations to measure (the chunk and its compressed chunk) and
--- pg_class.relpages for an estimate. TimescaleDB's own catalog tables (SELECT granted to PUBLIC) joined with
--- pg_class: no size function, no information view, no hypertable scanned, so the cost stays small with 10,000
--- chunks. Sizes come from step 2 (chunk_sizes.sql) for the chunks the pane measures now. TimescaleDB 2.13+.
+-- The chunk catalog behind the chunk sizes and retention panes: one row per chunk of every hypertable, the
+-- continuous aggregates' materialization hypertables included (labelled with the view's name), and one row with
+-- NULL chunk columns for a hypertable without chunks: ranges, creation time, compression state, the relations to
+-- measure (the chunk and its compressed chunk) and pg_class.relpages for an estimate. TimescaleDB's own catalog
+-- tables (SELECT granted to PUBLIC) joined with pg_class: no size function, no information view, no hypertable
+-- scanned. A console keeps the result while chunk_catalog_version.sql gives the same answer. Sizes come from
+-- chunk_sizes.sql for the chunks the pane measures now. TimescaleDB 2.13+.
 WITH objects AS (
     SELECT h.id AS ht_id, h.schema_name AS ht_schema, h.table_name AS ht_name,
            h.schema_name AS object_schema, h.table_name AS object_name, 'hypertable' AS object_kind
@@ -35,12 +36,12 @@ SELECT o.object_schema,
             THEN _timescaledb_functions.to_timestamp(ds.range_start) END       AS range_start,
        CASE WHEN td.is_time AND ds.range_end < 9223372036854775807
             THEN _timescaledb_functions.to_timestamp(ds.range_end) END         AS range_end,
+       c.creation_time                                                         AS created,
        c.compressed_chunk_id IS NOT NULL                                       AS is_compressed,
        cl.oid::bigint                                                          AS chunk_oid,
        ccl.oid::bigint                                                         AS compressed_oid,
        (COALESCE(cl.relpages, 0) + COALESCE(ccl.relpages, 0))::bigint * current_setting('block_size')::bigint
-                                                                               AS estimated_bytes,
-       now()                                                                   AS db_now
+                                                                               AS estimated_bytes
 FROM objects AS o
 LEFT JOIN time_dimension AS td ON td.hypertable_id = o.ht_id
 LEFT JOIN _timescaledb_catalog.chunk AS c ON c.hypertable_id = o.ht_id AND NOT c.dropped
