@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from console.actions import audit
@@ -181,6 +182,19 @@ def test_dashboard_drops_chunks_and_says_the_apache_refusal_on_native(cli: Cli, 
             await wait_for(pilot, lambda: chunks.table.row_count >= 3, 60)
             assert _cell(chunks, "public.llm_logs", "chunks") == str(len(before))
             assert await _on_row(pilot, chunks, "public.llm_logs") == {"z", "u", "x"}
+            # The command palette offers the row's actions by name; Escape on the prompt does nothing.
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+            await pilot.press(*"drop chunks of public.llm_logs")
+            results = app.screen.query_one(CommandList)
+            await wait_for(pilot, lambda: results.option_count > 0 and "Drop chunks of public.llm_logs older than…"
+                           in str(results.get_option_at_index(0).prompt))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
+            assert isinstance(app.screen, AskScreen) and "public.llm_logs" in app.screen.question
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+
             confirm = await _answer(pilot, "x", "8d")
             assert confirm.plan.sql.startswith("SELECT drop_chunks('public.llm_logs'::regclass, older_than => ")
             listed = [line.split(" of ")[0].split(".")[1] for line in confirm.plan.touches]

@@ -188,8 +188,10 @@ class DashboardScreen(ConsoleScreen):
     def _row_actions(self) -> dict[str, RowAction]:
         """The actions on the row under the cursor of the focused pane (none in read-only mode)."""
         table = self.focused
-        box = table.parent.parent if table is not None and table.parent is not None else None
-        if read_only(self) or not isinstance(table, DataTable) or not isinstance(box, PaneBox):
+        if read_only(self) or not isinstance(table, DataTable):
+            return {}
+        box = next((node for node in table.ancestors if isinstance(node, PaneBox)), None)
+        if box is None:
             return {}
         key = ""
         if table.row_count:
