@@ -36,11 +36,13 @@ KindOption = Annotated[str, typer.Option("--kind", help="Engine kind: tsl (Commu
 YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (needed without a terminal).")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print the SQL and what it touches; change nothing.")]
 LockTimeoutOption = Annotated[str | None, typer.Option(
-    "--lock-timeout", help="Longest wait for a lock (e.g. 200ms, 5s; default 5s), while reading what the action "
-    "touches and while running it: a longer wait fails it (exit 1), nothing changed.", show_default=False)]
+    "--lock-timeout", help="Longest wait for a lock, e.g. 200ms, 5s (default 5s; 2s for the reads that plan the "
+    "action): a longer wait fails the action (exit 1; one run in a transaction is rolled back), or refuses it while "
+    "planning (exit 2).",
+    show_default=False)]
 StatementTimeoutOption = Annotated[str | None, typer.Option(
-    "--statement-timeout", help="Longest run of one of its statements (e.g. 30s, 10min; default 60s, 10min for a "
-    "job run, a refresh or compression): a longer one is cancelled (exit 1), nothing changed.", show_default=False)]
+    "--statement-timeout", help="Longest run of one of the action's statements, e.g. 30s, 10min (default 60s; "
+    "10min for a job run, a refresh or compression): a longer one is cancelled (exit 1).", show_default=False)]
 
 
 @dataclass(frozen=True)
