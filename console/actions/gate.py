@@ -15,6 +15,7 @@ from console.infra.db import Conn, outside_transaction, session_timeouts, writab
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.guard import require_writable
+from console.infra.locks import holders_of, strong_lock_holders
 from console.infra.server import ServerInfo
 
 READ_ONLY_REASON = "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)"
@@ -42,6 +43,8 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
         if conn.broken:
             raise  # the connection's own handling says the server went away
         reason = _reason(exc)
+        if isinstance(exc, psycopg.errors.LockNotAvailable):
+            reason += f" ({strong_lock_holders(conn) or 'the holder has gone'})"
         with contextlib.suppress(OSError):
             audit.record(target, request.action, f"refused: could not read what it touches: {reason}")
         raise ConsoleError(f"{request.action}: could not read what it touches: {reason}") from None
@@ -66,6 +69,11 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
     except psycopg.Error as exc:
         elapsed = time.perf_counter() - started
         reason = _reason(exc)
+        if isinstance(exc, psycopg.errors.LockNotAvailable) and not conn.broken:
+            holders = holders_of(conn, plan.sql)
+            reason += f" after waiting {plan.timeouts.lock_ms} ms for a lock" + (f": {holders}" if holders else "")
+        if not plan.autocommit:
+            reason += "; rolled back, nothing changed"
         audit.record(target, plan.action, f"failed: {reason}", sql=plan.sql, touches=plan.touches,
                      duration_ms=elapsed * 1000)
         raise ConsoleError(f"{plan.action} failed after {elapsed:.2f} s: {reason}", EXIT_FAILED) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -36,6 +36,11 @@ class Plan:
     @property
     def sql(self) -> str:
         return ";\n".join(self.statements) + ";" if self.statements else ""
+
+    def limited(self, statement_ms: int | None = None, lock_ms: int | None = None) -> Plan:
+        """The plan under the operator's own timeouts (--statement-timeout, --lock-timeout) where given."""
+        return replace(self, timeouts=Timeouts(statement_ms or self.timeouts.statement_ms,
+                                               lock_ms or self.timeouts.lock_ms))
 
 
 class Request(Protocol):

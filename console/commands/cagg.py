@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import DryRunOption, DsnOption, YesOption, app, run_action
+from console.commands.common import (
+    ActionFlags,
+    DryRunOption,
+    DsnOption,
+    LockTimeoutOption,
+    StatementTimeoutOption,
+    YesOption,
+    app,
+    run_action,
+)
 
 cagg_app = typer.Typer(help="Continuous aggregates (TimescaleDB Community).", no_args_is_help=True)
 app.add_typer(cagg_app, name="cagg")
@@ -24,6 +33,8 @@ def cagg_refresh(
                                             show_default=False)] = None,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = None,
+    statement_timeout: StatementTimeoutOption = None,
     dsn: DsnOption = None,
 ) -> None:
     """Recompute the aggregate's buckets over a window (outside a transaction, as the procedure requires)."""
@@ -31,4 +42,4 @@ def cagg_refresh(
     from console.infra.durations import parse_moment
 
     request = CaggRefresh(view, parse_moment(start, "--from"), parse_moment(end, "--to"))
-    run_action(ctx, dsn, request, yes=yes, dry_run=dry_run)
+    run_action(ctx, dsn, request, ActionFlags(yes, dry_run, lock_timeout, statement_timeout))

@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import DryRunOption, DsnOption, YesOption, app, run_action
+from console.commands.common import (
+    ActionFlags,
+    DryRunOption,
+    DsnOption,
+    LockTimeoutOption,
+    StatementTimeoutOption,
+    YesOption,
+    app,
+    run_action,
+)
 
 chunk_app = typer.Typer(help="Compress, decompress or drop chunks.", no_args_is_help=True)
 app.add_typer(chunk_app, name="chunk")
@@ -17,28 +26,32 @@ OlderOption = Annotated[str | None, typer.Option("--older-than", help="Age, e.g.
 
 
 def _compression(ctx: typer.Context, verb: str, name: str | None, table: str | None, older_than: str | None,
-                 yes: bool, dry_run: bool, dsn: str | None) -> None:
+                 flags: ActionFlags, dsn: str | None) -> None:
     from console.actions.chunks import ChunkCompression
     from console.infra.durations import parse_interval
 
     age = parse_interval(older_than, "--older-than") if older_than else None
-    run_action(ctx, dsn, ChunkCompression(verb, name, table, age), yes=yes, dry_run=dry_run)
+    run_action(ctx, dsn, ChunkCompression(verb, name, table, age), flags)
 
 
 @chunk_app.command("compress")
 def chunk_compress(ctx: typer.Context, name: ChunkName = None, table: TableOption = None,
                    older_than: OlderOption = None, yes: YesOption = False, dry_run: DryRunOption = False,
+                   lock_timeout: LockTimeoutOption = None, statement_timeout: StatementTimeoutOption = None,
                    dsn: DsnOption = None) -> None:
     """Compress one chunk, or every uncompressed chunk of --table older than --older-than (Community)."""
-    _compression(ctx, "compress", name, table, older_than, yes, dry_run, dsn)
+    _compression(ctx, "compress", name, table, older_than, ActionFlags(yes, dry_run, lock_timeout,
+                                                                       statement_timeout), dsn)
 
 
 @chunk_app.command("decompress")
 def chunk_decompress(ctx: typer.Context, name: ChunkName = None, table: TableOption = None,
                      older_than: OlderOption = None, yes: YesOption = False, dry_run: DryRunOption = False,
+                     lock_timeout: LockTimeoutOption = None, statement_timeout: StatementTimeoutOption = None,
                      dsn: DsnOption = None) -> None:
     """Decompress one chunk, or every compressed chunk of --table older than --older-than (Community)."""
-    _compression(ctx, "decompress", name, table, older_than, yes, dry_run, dsn)
+    _compression(ctx, "decompress", name, table, older_than, ActionFlags(yes, dry_run, lock_timeout,
+                                                                         statement_timeout), dsn)
 
 
 @chunk_app.command("drop")
@@ -48,6 +61,8 @@ def chunk_drop(
     older_than: Annotated[str, typer.Option("--older-than", help="Age, e.g. 90d.")],
     yes: YesOption = False,
     dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = None,
+    statement_timeout: StatementTimeoutOption = None,
     dsn: DsnOption = None,
 ) -> None:
     """Drop the chunks of --table whose whole range is older than --older-than; lists them (range, size) first."""
@@ -55,4 +70,4 @@ def chunk_drop(
     from console.infra.durations import parse_interval
 
     request = ChunkDrop(table, parse_interval(older_than, "--older-than"))
-    run_action(ctx, dsn, request, yes=yes, dry_run=dry_run)
+    run_action(ctx, dsn, request, ActionFlags(yes, dry_run, lock_timeout, statement_timeout))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,6 +35,24 @@ DirOption = Annotated[
 KindOption = Annotated[str, typer.Option("--kind", help="Engine kind: tsl (Community, WASM) or native (Apache).")]
 YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (needed without a terminal).")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print the SQL and what it touches; change nothing.")]
+LockTimeoutOption = Annotated[str | None, typer.Option(
+    "--lock-timeout", help="Longest wait for a lock, e.g. 200ms, 5s (default 5s; 2s for the reads that plan the "
+    "action): a longer wait fails the action (exit 1; one run in a transaction is rolled back), or refuses it while "
+    "planning (exit 2).",
+    show_default=False)]
+StatementTimeoutOption = Annotated[str | None, typer.Option(
+    "--statement-timeout", help="Longest run of one of the action's statements, e.g. 30s, 10min (default 60s; "
+    "10min for a job run, a refresh or compression): a longer one is cancelled (exit 1).", show_default=False)]
+
+
+@dataclass(frozen=True)
+class ActionFlags:
+    """The options every operator action command takes."""
+
+    yes: bool = False
+    dry_run: bool = False
+    lock_timeout: str | None = None
+    statement_timeout: str | None = None
 
 
 def _version(value: bool) -> None:
@@ -71,29 +90,34 @@ def read_only_mode(ctx: typer.Context) -> bool:
     return bool(ctx.find_root().params.get("read_only"))
 
 
-def run_action(ctx: typer.Context, dsn: str | None, request: Request, *, yes: bool, dry_run: bool) -> None:
-    """The CLI's side of every operator action: refuse in read-only mode, show the plan, --dry-run stops there,
-    confirm (default No; --yes without a terminal), run, one line. Every step is audited."""
+def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:
+    """The CLI's side of every operator action: refuse in read-only mode, show the plan (under --lock-timeout /
+    --statement-timeout where given), --dry-run stops there, confirm (default No; --yes without a terminal), run,
+    one line. Every step is audited."""
     import sys
 
     from console.actions import gate
     from console.commands.render import actions as render
     from console.infra import dsn as dsn_mod
-    from console.infra.db import connect
+    from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
+    from console.infra.durations import parse_ms
     from console.infra.errors import ConsoleError
     from console.infra.server import server_info
 
+    lock_ms = parse_ms(flags.lock_timeout, "--lock-timeout") if flags.lock_timeout else None
+    statement_ms = parse_ms(flags.statement_timeout, "--statement-timeout") if flags.statement_timeout else None
     target = dsn_mod.resolve(dsn)
     if read_only_mode(ctx):
         raise gate.refuse_read_only(target, request)
-    with connect(target) as conn:
-        plan = gate.prepare(conn, server_info(conn), target, request)
+    reading = Timeouts(DEFAULT_TIMEOUTS.statement_ms, lock_ms or DEFAULT_TIMEOUTS.lock_ms)
+    with connect(target, timeouts=reading) as conn:
+        plan = gate.prepare(conn, server_info(conn), target, request).limited(statement_ms, lock_ms)
         render.print_plan(plan)
-        if dry_run:
+        if flags.dry_run:
             gate.not_run(target, plan, "dry run: nothing changed")
             typer.echo(f"dry run: {plan.action} not run")
             return
-        if plan.statements and not yes:
+        if plan.statements and not flags.yes:
             if not sys.stdin.isatty():
                 gate.not_run(target, plan, "refused: no confirmation (no terminal and no --yes)")
                 raise ConsoleError(f"{plan.action} needs confirmation: pass --yes when not on a terminal")

@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import DryRunOption, DsnOption, YesOption, app, run_action
+from console.commands.common import (
+    ActionFlags,
+    DryRunOption,
+    DsnOption,
+    LockTimeoutOption,
+    StatementTimeoutOption,
+    YesOption,
+    app,
+    run_action,
+)
 
 job_app = typer.Typer(help="Pause, resume, reschedule or run a background job (TimescaleDB Community).",
                       no_args_is_help=True)
@@ -15,32 +24,35 @@ app.add_typer(job_app, name="job")
 JobId = Annotated[int, typer.Argument(help="The job's id (obsconsole snapshot, or the Jobs screen).")]
 
 
-def _job(ctx: typer.Context, verb: str, job_id: int, dsn: str | None, yes: bool, dry_run: bool,
+def _job(ctx: typer.Context, verb: str, job_id: int, dsn: str | None, flags: ActionFlags,
          interval: str | None = None) -> None:
     from console.actions.jobs import JobAction
 
-    run_action(ctx, dsn, JobAction(verb, job_id, interval), yes=yes, dry_run=dry_run)
+    run_action(ctx, dsn, JobAction(verb, job_id, interval), flags)
 
 
 @job_app.command("pause")
 def job_pause(ctx: typer.Context, job_id: JobId, yes: YesOption = False, dry_run: DryRunOption = False,
+              lock_timeout: LockTimeoutOption = None, statement_timeout: StatementTimeoutOption = None,
               dsn: DsnOption = None) -> None:
     """Pause a job: the scheduler stops starting it."""
-    _job(ctx, "pause", job_id, dsn, yes, dry_run)
+    _job(ctx, "pause", job_id, dsn, ActionFlags(yes, dry_run, lock_timeout, statement_timeout))
 
 
 @job_app.command("resume")
 def job_resume(ctx: typer.Context, job_id: JobId, yes: YesOption = False, dry_run: DryRunOption = False,
+               lock_timeout: LockTimeoutOption = None, statement_timeout: StatementTimeoutOption = None,
                dsn: DsnOption = None) -> None:
     """Resume a paused job."""
-    _job(ctx, "resume", job_id, dsn, yes, dry_run)
+    _job(ctx, "resume", job_id, dsn, ActionFlags(yes, dry_run, lock_timeout, statement_timeout))
 
 
 @job_app.command("run")
 def job_run(ctx: typer.Context, job_id: JobId, yes: YesOption = False, dry_run: DryRunOption = False,
+            lock_timeout: LockTimeoutOption = None, statement_timeout: StatementTimeoutOption = None,
             dsn: DsnOption = None) -> None:
     """Run a job now, in this session (the command waits for it)."""
-    _job(ctx, "run", job_id, dsn, yes, dry_run)
+    _job(ctx, "run", job_id, dsn, ActionFlags(yes, dry_run, lock_timeout, statement_timeout))
 
 
 @job_app.command("schedule")
@@ -50,9 +62,12 @@ def job_schedule(
     interval: Annotated[str, typer.Argument(help="New schedule interval: 10min, 1h, 1d, 1w.")],
     yes: YesOption = False,
     dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = None,
+    statement_timeout: StatementTimeoutOption = None,
     dsn: DsnOption = None,
 ) -> None:
     """Change a job's schedule interval."""
     from console.infra.durations import parse_interval
 
-    _job(ctx, "schedule", job_id, dsn, yes, dry_run, parse_interval(interval, "INTERVAL"))
+    flags = ActionFlags(yes, dry_run, lock_timeout, statement_timeout)
+    _job(ctx, "schedule", job_id, dsn, flags, parse_interval(interval, "INTERVAL"))

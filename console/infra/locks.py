@@ -1,7 +1,9 @@
-"""Who holds the locks a timed-out catalog read waited for: one line for verify's COULD NOT CHECK and a pane's
-timeout reason."""
+"""Who holds the locks a timed-out statement waited for: one line for verify's COULD NOT CHECK, a pane's timeout
+reason and an operator action's lock timeout."""
 
 from __future__ import annotations
+
+import re
 
 import psycopg
 
@@ -16,13 +18,27 @@ def strong_lock_holders(conn: Conn) -> str | None:
         holders = conn.execute(query("locks/holders")).fetchall()
     except psycopg.Error:
         holders = []
+    return _said(holders)
+
+
+def holders_of(conn: Conn, sql: str) -> str | None:
+    """The sessions holding a lock on a relation `sql` names (asked after its lock wait ran out), or None."""
+    names = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", sql)))
+    try:
+        holders = conn.execute(query("locks/holders_of"), {"relnames": names}).fetchall()
+    except psycopg.Error:
+        holders = []
+    return _said(holders)
+
+
+def _said(holders: list[tuple[object, ...]]) -> str | None:
     if not holders:
         return None
     return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))}"
                      f"{_chunks(int(str(chunks)))} for {seconds} s" for pid, app, mode, rel, chunks, seconds in holders)
 
 
-def _chunks(count: int) -> str:
+def _chunks(count: object) -> str:
     """How many of the hypertable's chunks the same lock covers, said after its name."""
     if not count:
         return ""

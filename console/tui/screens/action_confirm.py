@@ -102,6 +102,25 @@ def read_only(screen: Screen[Any]) -> bool:
     return isinstance(app, HasContext) and app.context.read_only
 
 
+def ask_action(screen: Screen[Any], question: str, example: str, build: Callable[[list[str]], Request], *,
+               on_success: Callable[[], None] | None = None) -> None:
+    """Ask one line (AskScreen), turn its words into a request with `build` (a malformed answer is one error
+    line), then `start_action` it on `screen`. Escape or an empty answer does nothing."""
+    app = screen.app
+
+    def answered(text: str | None) -> None:
+        if not text:
+            return
+        try:
+            request = build(text.split())
+        except ConsoleError as exc:
+            app.notify(exc.message, severity="error")
+            return
+        start_action(screen, request, on_success=on_success)
+
+    app.push_screen(AskScreen(question, example), answered)
+
+
 def start_action(screen: Screen[Any], request: Request, on_done: Callable[[], None] | None = None, *,
                  on_success: Callable[[], None] | None = None) -> None:
     """Plan `request` off the UI thread, confirm it (default No), run it on the console's session and notify the

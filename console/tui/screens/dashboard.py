@@ -1,15 +1,19 @@
-"""The dashboard: the five panes, refreshed off the UI thread every N seconds; polls never overlap."""
+"""The dashboard: the five panes, refreshed off the UI thread every N seconds; polls never overlap. Operator
+actions on the row under the cursor (row_actions: a hypertable's chunks, policies, an aggregate's refresh) ask
+one line, then confirm (hidden in read-only mode); the panes refresh after one succeeds."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.timer import Timer
+from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from console.infra import fmt
@@ -17,8 +21,11 @@ from console.infra.session import Disconnected
 from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot, refresh_all
 from console.panes.cache import PaneCache
 from console.tui.palette_items import PaletteCommand
+from console.tui.screens import row_actions
+from console.tui.screens.action_confirm import ask_action, read_only
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
+from console.tui.screens.row_actions import RowAction
 from console.tui.widgets.pane_box import PaneBox
 
 WINDOWS = ("1h", "24h", "7d", "30d")
@@ -35,6 +42,12 @@ class DashboardScreen(ConsoleScreen):
         Binding("minus", "faster", "Refresh more often", key_display="-", show=False),
         Binding("w", "next_window", "Cost window"),
         Binding("c", "toggle_charts", "Charts", show=False),
+        # On the row under the cursor; shown only where they apply (check_action).
+        Binding("z", "row('compress')", "Compress…", id="dashboard.compress"),
+        Binding("u", "row('decompress')", "Decompress…", id="dashboard.decompress"),
+        Binding("x", "row('drop')", "Drop chunks…", id="dashboard.drop"),
+        Binding("e", "row('policy')", "Policy…", id="dashboard.policy"),
+        Binding("a", "row('refresh')", "Refresh aggregate…", id="dashboard.refresh_cagg"),
     ]
 
     def __init__(self) -> None:
@@ -109,6 +122,7 @@ class DashboardScreen(ConsoleScreen):
         for view in snapshot.views:
             self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
         self._show_state()
+        self.refresh_bindings()  # a row's actions follow what it now is
         self._schedule_next(self.interval)
 
     def _show_state(self) -> None:
@@ -169,6 +183,38 @@ class DashboardScreen(ConsoleScreen):
         job: Job | None = next((j for j in result.rows if str(j.job_id) == event.key), None)
         if job is not None:
             open_job_details(self, job)
+
+    # Row actions -----------------------------------------------------------------------------------------------
+    def _row_actions(self) -> dict[str, RowAction]:
+        """The actions on the row under the cursor of the focused pane (none in read-only mode)."""
+        table = self.focused
+        if read_only(self) or not isinstance(table, DataTable):
+            return {}
+        box = next((node for node in table.ancestors if isinstance(node, PaneBox)), None)
+        if box is None:
+            return {}
+        key = ""
+        if table.row_count:
+            key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        row = row_actions.target(self.last_snapshot, box.pane, key)
+        return row_actions.offered(row) if row is not None else {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Row actions are shown only where they apply to the row under the cursor (never in read-only mode)."""
+        return action != "row" or parameters[0] in self._row_actions()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def action_row(self, verb: str) -> None:
+        action = self._row_actions().get(verb)
+        if action is not None:
+            ask_action(self, action.question, action.example, action.build, on_success=self.action_refresh_now)
+
+    def palette_actions(self) -> list[PaletteCommand]:
+        """The actions on the row under the cursor, for the command palette."""
+        return [PaletteCommand(a.title, partial(self.action_row, a.verb), f"asks e.g. {a.example}, then confirms")
+                for a in self._row_actions().values()]
 
     def palette_commands(self) -> list[PaletteCommand]:
         """The dashboard's own keys, for the command palette."""
