@@ -7,11 +7,11 @@ measurement first. A chunk not measured yet counts with its pg_class estimate un
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from console.infra import clock
 from console.infra.db import Conn
 from console.panes.common import Row, fetch
 
@@ -53,10 +53,10 @@ class SizeCache:
     def refresh(self, conn: Conn, hot: list[Key], cold: list[Key], now: datetime) -> dict[Key, Measured]:
         """Measure every hot chunk, then stale cold ones while the time budget lasts; remember them all."""
         measured = measure(conn, hot, now)
-        started = time.monotonic()
+        started = clock.counter()
         due = self.stale(cold, now)
         for start in range(0, len(due), COLD_STEP):
-            if time.monotonic() - started >= self.budget.total_seconds():
+            if clock.counter() - started >= self.budget.total_seconds():
                 break
             measured.update(measure(conn, due[start:start + COLD_STEP], now))
         self.store(measured, {*hot, *cold})

@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.db import Conn
 from console.infra.server import ServerInfo
 from console.panes import chunk_cache
@@ -115,7 +115,7 @@ def chunk_sizes(
 
     def body(conn: Conn) -> PaneData[HypertableChunks, ChunkSummary]:
         rows = fetch(conn, "panes/chunks")
-        now: datetime = rows[0]["db_now"] if rows else datetime.now().astimezone()
+        now: datetime = rows[0]["db_now"] if rows else clock.now().astimezone()
         keys = [chunk_cache.key(r) for r in rows if r["chunk_oid"] is not None]
         if cache is None:
             measured = chunk_cache.measure(conn, keys, now)

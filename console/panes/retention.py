@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.db import Conn
 from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
@@ -96,7 +96,7 @@ def retention(
             with_policy=sum(w.retention_job_id is not None for w in windows),
             overdue_chunks=sum(len(w.overdue) for w in windows),
             findings=sum(len(w.findings) for w in windows),
-            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+            measured_at=rows[0]["db_now"] if rows else clock.now().astimezone(),
         )
         return PaneData(windows, summary, "no hypertables in this database")
 
