@@ -9,7 +9,8 @@ What moves between runs is pinned, nothing is masked:
   watermark and "next start" the panes show is counted from the server's now();
 - the console's clock: console.infra.clock pinned to FROZEN, its counter standing still, so "refreshed 12:05:00
   UTC in 0 ms", every pane's "0 ms", and the chunk-size budget (no time passes: every size is measured at once);
-- the endpoint in the header: each engine listens on a fixed port (a lock file serializes concurrent runs).
+- the endpoint in the header: each engine listens on a fixed port (a lock file serializes concurrent runs);
+- on the native cluster autovacuum is off (a visibility map appearing mid-run would change the sizes).
 
 After an intended change of a screen: `.venv/bin/pytest tests/test_tui_golden.py --snapshot-update`, then look
 at the SVGs (`git diff`, or any browser) before committing them."""
