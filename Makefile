@@ -12,12 +12,14 @@ APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SU
 setup: prereqs engines python
 
 # Debian packages the project needs beyond the engines: Node.js for the tsl engine, venv, tmux for the
-# end-to-end terminal test, pgbouncer for the transaction-pooler fixture. Installed only when missing.
+# end-to-end terminal test, pgbouncer for the transaction-pooler fixture, libfaketime to freeze the engines' clock
+# for the golden screens. Installed only when missing.
 prereqs:
 	@command -v node >/dev/null && command -v npm >/dev/null || { $(APT_INSTALL) nodejs npm; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(APT_INSTALL) python3-venv; }
 	@command -v tmux >/dev/null || { $(APT_INSTALL) tmux; }
 	@command -v pgbouncer >/dev/null || { $(APT_INSTALL) pgbouncer; }
+	@ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || { $(APT_INSTALL) libfaketime; }
 
 engines: engines/node_modules/.installed
 	@bash engines/install-native.sh

@@ -21,8 +21,9 @@ LAUNCHER = ENGINES_DIR / "tsl-server.mjs"
 START_TIMEOUT_S = 90.0
 
 
-def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEngine:
-    """Start the PGlite TimescaleDB engine in memory, or persisted in `data_dir`."""
+def start(data_dir: Path | None = None, *, detached: bool = False, port: int | None = None) -> RunningEngine:
+    """Start the PGlite TimescaleDB engine in memory, or persisted in `data_dir`; on `port`, or the one it had
+    last time on `data_dir` while free, or a free one."""
     node = shutil.which("node")
     if node is None:
         raise ConsoleError("tsl engine needs Node.js (`node` not on PATH; run `make setup`)")
@@ -31,7 +32,7 @@ def start(data_dir: Path | None = None, *, detached: bool = False) -> RunningEng
     workdir = Path(tempfile.mkdtemp(prefix="obsconsole-tsl-"))
     if data_dir is not None:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-    port = remembered_port(_beside(data_dir, "port"))
+    port = remembered_port(_beside(data_dir, "port"), port)
     argv = [node, str(LAUNCHER), "--port", str(port)]
     if not detached:
         argv += ["--watch-pid", str(os.getpid())]  # it stops by itself if we die without stopping it

@@ -5,9 +5,10 @@ for a terminal (control characters shown escaped)."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+from console.infra import clock as local_clock
 
 # C0 and C1 control characters (ESC, CSI, BEL, …) except tab; DEL too; and the Unicode bidi controls that
 # reorder what a terminal shows (U+202E makes "evil.exe" read "exe.live").
@@ -91,7 +92,7 @@ def short_duration(value: timedelta | None) -> str:
 
 def since(moment: datetime) -> str:
     """'42 s' / '3 min' / '2 h' since `moment` (by the local clock)."""
-    seconds = max(0, int(time.time() - moment.timestamp()))
+    seconds = max(0, int((local_clock.now() - moment).total_seconds()))
     if seconds < 120:
         return f"{seconds} s"
     return f"{seconds // 60} min" if seconds < 7200 else f"{seconds // 3600} h"

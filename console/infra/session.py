@@ -6,11 +6,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 import psycopg
 
+from console.infra import clock
 from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
@@ -106,7 +107,7 @@ class Session:
             self._conn.close()
         self._conn = None
         if self._disconnected_since is None:
-            self._disconnected_since = datetime.now(UTC)
+            self._disconnected_since = clock.now()
         self._last_error = message.splitlines()[0] if message else "connection lost"
 
 

@@ -5,11 +5,11 @@ functions or continuous aggregates (queries/panes/*.sql): none scans a raw hyper
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from console.infra import clock
 from console.infra.db import Conn
 from console.infra.server import ServerInfo
 from console.panes import chunks, compression, cost, jobs, retention
@@ -64,9 +64,9 @@ def refresh_all(
     A pane the server cannot provide, or one that times out, says so in its status; the others still run."""
     chosen = set(select_panes(only))
     opts = options or PaneOptions()
-    started = time.perf_counter()
+    started = clock.counter()
     refreshed = [pane.refresh(conn, info, opts) for pane in REGISTRY if pane.name in chosen]
-    return Snapshot(info, refreshed, (time.perf_counter() - started) * 1000)
+    return Snapshot(info, refreshed, clock.elapsed_ms(started))
 
 
 __all__ = [

@@ -7,11 +7,11 @@ measurement first. A chunk not measured yet counts with its pg_class estimate un
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from console.infra import clock
 from console.infra.db import Conn
 from console.panes.chunk_catalog import Catalog, CatalogObject, Key
 from console.panes.common import Row, fetch
@@ -52,8 +52,8 @@ class SizeCache:
         hot = hot_keys(catalog)
         measured = measure(conn, list(hot), catalog.now)
         self._store(measured)
-        started = time.monotonic()
-        while time.monotonic() - started < self.budget.total_seconds():
+        started = clock.counter()
+        while clock.counter() - started < self.budget.total_seconds():
             batch = self._due(catalog.now, hot)
             if not batch:
                 break

@@ -10,11 +10,11 @@ catalog is read now.
 from __future__ import annotations
 
 import threading
-import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from console.infra import clock
 from console.infra.db import Conn
 from console.panes.common import Row, fetch, per_object
 
@@ -100,22 +100,22 @@ class CatalogCache:
             if self._read is None or self._confirmed is None:
                 return None
             at, server_now = self._confirmed
-            if time.monotonic() - at >= self.confirm_every.total_seconds():
+            if clock.counter() - at >= self.confirm_every.total_seconds():
                 return None
-            elapsed = timedelta(seconds=time.monotonic() - at)
+            elapsed = timedelta(seconds=clock.counter() - at)
             return Catalog(self._read[1], server_now + elapsed, read_now=False)
 
     def get(self, version: Version, now: datetime) -> tuple[CatalogObject, ...] | None:
         with self._lock:
             if self._read and self._read[0] == version:
-                self._confirmed = (time.monotonic(), now)
+                self._confirmed = (clock.counter(), now)
                 return self._read[1]
             return None
 
     def put(self, version: Version, objects: tuple[CatalogObject, ...], now: datetime) -> None:
         with self._lock:
             self._read = (version, objects)
-            self._confirmed = (time.monotonic(), now)
+            self._confirmed = (clock.counter(), now)
 
 
 def read(conn: Conn, cache: CatalogCache | None) -> Catalog:

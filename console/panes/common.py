@@ -7,7 +7,6 @@ becomes status `timeout`. Connection loss and real bugs still raise (the caller 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,6 +18,7 @@ from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from console.infra import clock
 from console.infra.db import Conn
 from console.infra.locks import strong_lock_holders
 from console.infra.queries import query
@@ -172,10 +172,10 @@ def run_pane(
     """Run `body` in one short transaction with statement_timeout = lock_timeout = `timeout_ms` (local to it)
     and turn what the server cannot provide into a status. `conn` must not be inside a transaction (the
     console's connections are autocommit), so the local settings end with the pane."""
-    started = time.perf_counter()
+    started = clock.counter()
 
     def done(status: PaneStatus, data: PaneData[R, S] | None = None, reason: str | None = None) -> PaneResult[R, S]:
-        elapsed = (time.perf_counter() - started) * 1000
+        elapsed = clock.elapsed_ms(started)
         if data is None:
             return PaneResult(pane, title, status, reason=reason, elapsed_ms=elapsed)
         return PaneResult(pane, title, status, data.rows, data.summary, reason, elapsed)

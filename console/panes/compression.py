@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from psycopg import sql
 
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.db import Conn
 from console.infra.fmt import interval_words
 from console.infra.queries import identifier
@@ -117,7 +117,7 @@ def compression(
             ratio=_ratio(before, after),
             saved_pct=_saved(before, after),
             backlog_chunks=sum(t.backlog_chunks for t in tables),
-            measured_at=rows[0]["db_now"] if rows else datetime.now().astimezone(),
+            measured_at=rows[0]["db_now"] if rows else clock.now().astimezone(),
         )
         return PaneData(tables, summary, "no hypertable has compression enabled")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.db import Conn
 from console.infra.fmt import interval_words
 from console.infra.server import ServerInfo
@@ -133,7 +133,7 @@ def jobs(
             max_background_workers=_int(first.get("max_background_workers")),
             max_worker_processes=_int(first.get("max_worker_processes")),
             grace=grace,
-            measured_at=first.get("db_now") or datetime.now().astimezone(),
+            measured_at=first.get("db_now") or clock.now().astimezone(),
             not_scheduled=_not_scheduled(scheduler, info) if found else None,
         )
         return PaneData(found, summary, "no background jobs")

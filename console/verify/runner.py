@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import sqlalchemy.exc
 
+from console.infra import clock
 from console.infra.db import Conn, Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
 from console.infra.locks import strong_lock_holders
@@ -30,7 +30,7 @@ def verify(target: ResolvedDsn, *, directory: Path = MIGRATIONS_DIR, check_timeo
 
 def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
     """Run every check on an open connection (the TUI's Verify screen calls this)."""
-    started = time.perf_counter()
+    started = clock.counter()
     local = files.load(directory)
     expected = expectations.load(directory)
     with session_timeouts(conn, Timeouts(statement_ms=check_timeout_ms, lock_ms=check_timeout_ms)):
@@ -45,13 +45,13 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
         if info.timescaledb_installed is not None:
             health = [_timed(conn, check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
                              check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
-    return VerifyReport(schema=results, health=health, elapsed_ms=(time.perf_counter() - started) * 1000)
+    return VerifyReport(schema=results, health=health, elapsed_ms=clock.elapsed_ms(started))
 
 
 def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
     """Run one check (the session is under `timeout_ms`); a failing or slow catalog query becomes its FAIL, a
     wait for a lock another session holds its COULD NOT CHECK."""
-    started = time.perf_counter()
+    started = clock.counter()
     try:
         try:
             result = run()
@@ -71,6 +71,6 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
                              "check the role's privileges on the catalog views")
-    elapsed = (time.perf_counter() - started) * 1000
+    elapsed = clock.elapsed_ms(started)
     return CheckResult(result.id, result.name, result.status, result.expected, result.found, result.remedy,
                        result.problems, elapsed)

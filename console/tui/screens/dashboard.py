@@ -4,8 +4,7 @@ one line, then confirm (hidden in read-only mode); the panes refresh after one s
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 from textual import events, work
@@ -16,7 +15,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.session import Disconnected
 from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot, refresh_all
 from console.panes.cache import PaneCache
@@ -106,7 +105,7 @@ class DashboardScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _refresh(self, window: str) -> None:
         options = PaneOptions(window=CostWindow.last(window), cache=self.cache)
-        started = time.perf_counter()
+        started = clock.counter()
         try:
             snapshot = self.session.call(lambda conn, info: refresh_all(conn, info, options))
         except Disconnected:
@@ -114,11 +113,11 @@ class DashboardScreen(ConsoleScreen):
                 self.app.call_from_thread(self._disconnected)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply, snapshot, (time.perf_counter() - started) * 1000)
+            self.app.call_from_thread(self._apply, snapshot, clock.elapsed_ms(started))
 
     def _apply(self, snapshot: Snapshot, elapsed_ms: float) -> None:
         self.last_snapshot = snapshot
-        self._refreshed = (datetime.now(UTC), elapsed_ms)
+        self._refreshed = (clock.now(), elapsed_ms)
         for view in snapshot.views:
             self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
         self._show_state()

@@ -5,7 +5,7 @@ mode)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from console.actions import jobs as job_actions
 from console.actions.jobs import JobAction, JobRun
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.durations import parse_interval
 from console.infra.errors import ConsoleError
 from console.panes import Job, PaneResult, PaneStatus
@@ -133,7 +133,7 @@ class JobsScreen(ConsoleScreen):
 
         def ran() -> None:
             if verb == "run":
-                self.manual_runs[job.job_id] = datetime.now(UTC)
+                self.manual_runs[job.job_id] = clock.now()
 
         start_action(self, JobAction(verb, job.job_id), self.action_reload, on_success=ran)
 

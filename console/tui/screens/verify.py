@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import work
@@ -15,6 +14,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.drift.model import DriftReport
 from console.drift.service import drift_on
+from console.infra import clock
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
@@ -124,7 +124,7 @@ class VerifyScreen(ConsoleScreen):
         if self.report is None:
             self.notify("no report yet", severity="warning")
             return
-        path = state_dir() / "exports" / f"verify-{datetime.now(UTC):%Y%m%d-%H%M%S}Z.json"
+        path = state_dir() / "exports" / f"verify-{clock.now():%Y%m%d-%H%M%S}Z.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(as_dict(self.report), indent=2))
         self.notify(f"verify report written to {path}")
