@@ -49,6 +49,9 @@ def check_point(point: dict[str, Any], chunks: int) -> None:
         assert set(pane["statuses"]) <= {"ok", "empty", "unavailable"} and sum(pane["statuses"].values()) == 3, pane
         assert 0 <= pane["timing"]["p50_ms"] <= pane["timing"]["p95_ms"] <= refresh["max_ms"]
     assert point["statements_per_refresh"] >= 3  # the chunks, jobs and retention panes run on both editions
+    cold = point["cold"]  # the dashboard's first refreshes measured every chunk; then a steady share per refresh
+    assert 1 <= cold["refreshes"] < 5_000 and cold["ms_per_chunk"] > 0, cold
+    assert 0 < cold["cold_chunks"] < chunks and cold["ttl_s"] == 1800 and cold["budget_ms"] == 10
     base = point["floor"]
     assert base["skipped"] is None and base["statements_per_refresh"] == 3
     assert 0 < base["refresh"]["p50_ms"] <= base["refresh"]["p95_ms"]
@@ -70,7 +73,7 @@ def test_native_bench_chunks_measures_against_the_psql_floor_and_drops_its_datab
     assert memory["samples"][-1]["refreshes"] >= 1 and all(s["rss_mib"] > 10 for s in memory["samples"])
     assert "MiB per hour (extrapolated)" in result.stdout
     for text in ("five-pane refresh vs the psql floor", "panes ms p50/p95", "floor ms p50/p95", "each pane",
-                 "TUI memory, headless"):
+                 "TUI memory, headless", "cold chunk sizes", "refreshes until every size measured"):
         assert text in result.stdout, text
     assert scratch_databases(native_db.dsn) == [], "the scratch database is dropped"
     with raw_connect(native_db.dsn) as conn:  # the target database itself was not touched

@@ -20,15 +20,19 @@ from psycopg.abc import Params, Query
 
 from console.bench import catalog, cpu, floor, scratch
 from console.bench.stats import Spread, spread
+from console.infra import clock
 from console.infra.db import Conn
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.prepared import prepare_when_direct
-from console.infra.server import server_info
-from console.panes import PaneOptions, refresh_all
+from console.infra.server import ServerInfo, server_info
+from console.panes import PaneOptions, chunk_cache, chunk_catalog, refresh_all
 from console.panes.cache import PaneCache
+from console.panes.chunk_cache import COLD_BUDGET, COLD_TTL
 
 Note = Callable[[str], None]
+RAMP_LIMIT = 5_000  # refreshes bench waits for every chunk size to be measured
+DASHBOARD_REFRESH_S = 5.0  # the dashboard's default refresh interval, for the cold share per refresh
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,24 @@ class PaneFigure:
 
 
 @dataclass(frozen=True)
+class ColdSizes:
+    """How the dashboard's chunk sizes settle: the first refreshes measure the chunks not measured yet within
+    their time budget (each ends up measured exactly); after that every cold chunk is measured again once its
+    measurement is COLD_TTL old, which at a dashboard's refresh interval is a steady share per refresh."""
+
+    refreshes: int  # refreshes until no chunk size was an estimate (capped at RAMP_LIMIT)
+    timing: Spread  # those refreshes
+    ms_per_chunk: float  # measuring cold chunks, per chunk
+    cold_chunks: int
+    budget_ms: float = COLD_BUDGET.total_seconds() * 1000  # a refresh's time for measuring cold chunks
+    ttl_s: float = COLD_TTL.total_seconds()  # a cold chunk is measured again once its measurement is this old
+
+    def share(self, refresh_s: float) -> float:
+        """Cold chunks measured again per refresh, on average, at a dashboard refreshing every `refresh_s`."""
+        return self.cold_chunks * refresh_s / self.ttl_s
+
+
+@dataclass(frozen=True)
 class ScalePoint:
     """Everything measured at one catalog size."""
 
@@ -96,6 +118,7 @@ class ScalePoint:
     server_cpu_ms: float | None  # per refresh
     cpu_note: str | None  # why it is not measurable, or how it was read
     floor: floor.Floor
+    cold: ColdSizes
 
     @property
     def total_chunks(self) -> int:
@@ -215,7 +238,7 @@ def _measure(place: scratch.Scratch, requested: int, chunks: dict[str, int], bui
         # As the dashboard refreshes: one PaneCache kept across refreshes (the catalog re-read when its version
         # changes; hot chunks measured every time, cold ones within their time budget). The warm-up fills it.
         options = PaneOptions(cache=PaneCache())
-        refresh_all(conn, info, options)  # warm-up: catalog caches, plans, the first cold sizes
+        cold = _settle(conn, info, options)
         backend = conn.info.backend_pid
         pid, how = cpu.server_process(conn, backend)
         key = id(conn)
@@ -238,4 +261,26 @@ def _measure(place: scratch.Scratch, requested: int, chunks: dict[str, int], bui
     # The floor runs with no console connection open: the tsl engine takes one client at a time.
     base = floor.measure(place.target, repeat, pid if backend <= 0 else None)
     panes = [PaneFigure(name, statuses[name], spread(samples)) for name, samples in per_pane.items()]
-    return ScalePoint(requested, chunks, build_s, spread(totals), panes, statements, cpu_ms, note, base)
+    return ScalePoint(requested, chunks, build_s, spread(totals), panes, statements, cpu_ms, note, base, cold)
+
+
+def _settle(conn: Conn, info: ServerInfo, options: PaneOptions) -> ColdSizes:
+    """Refresh until every chunk's size is measured (the dashboard's first minutes), then time measuring a
+    batch of cold chunks again (what each later refresh spends on its share)."""
+    ramp: list[float] = []
+    while len(ramp) < RAMP_LIMIT:
+        snapshot = refresh_all(conn, info, options)
+        ramp.append(snapshot.elapsed_ms)
+        pane = snapshot.pane("chunks")
+        if pane is None or pane.summary is None or pane.summary.estimated_chunks == 0:
+            break
+    catalog = chunk_catalog.read(conn, options.cache.catalog if options.cache else None)
+    hot = chunk_cache.hot_keys(catalog)
+    cold = [c.key for table in catalog.objects for c in table.chunks if c.key not in hot]
+    batch = cold[:chunk_cache.COLD_STEP]
+    samples = []
+    for _ in range(5):
+        started = clock.counter()
+        chunk_cache.measure(conn, batch, catalog.now)
+        samples.append(clock.elapsed_ms(started) / max(1, len(batch)))
+    return ColdSizes(len(ramp), spread(ramp), sorted(samples)[2], len(cold))

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from console.bench.scale import Memory, ScaleResult
+from console.bench.scale import DASHBOARD_REFRESH_S, Memory, ScaleResult
 from console.bench.service import BenchResult
 from console.bench.stats import Spread
 from console.infra.json_out import plain
@@ -88,8 +88,18 @@ def print_scale(result: ScaleResult) -> None:
         last = figures[-1]
         panes.add_row(name, *[_ms(f.timing) if f else "-" for f in figures], last.status if last else "-")
     out.print(panes)
+    cold = Table("chunks", "refreshes until every size measured", "their p50 / p95 ms",
+                 f"cold share per {DASHBOARD_REFRESH_S:g} s refresh", "ms per cold chunk", "≈ ms per refresh",
+                 title="cold chunk sizes: first measured within a time budget per refresh, then again when old")
+    for point in result.points:
+        share = point.cold.share(DASHBOARD_REFRESH_S)
+        cold.add_row(f"{point.total_chunks:,}", str(point.cold.refreshes), _ms(point.cold.timing), f"{share:.1f}",
+                     f"{point.cold.ms_per_chunk:.2f}", f"{share * point.cold.ms_per_chunk:.1f}")
+    out.print(cold)
     if result.points:
         point = result.points[-1]
+        say(f"cold: each refresh measures the hot chunks, then cold ones for up to {point.cold.budget_ms:g} ms until "
+            f"all are measured; each is measured again {point.cold.ttl_s / 60:g} min later")
         say("ratio: the panes' p50 over the floor's; stmts: statements per refresh, the panes' + the floor's (the "
             "panes add a BEGIN/COMMIT each); CPU ms: server CPU per refresh")
         say(f"server CPU: {point.cpu_note}")
