@@ -8,13 +8,18 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
 from console.engines import RunningEngine
+from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.resources import MIGRATIONS_DIR
+from console.infra.session import Session
+from console.panes import PaneOptions, refresh_all
+from console.panes.cache import PaneCache
 from tests.conftest import IN_CI, SECRETS, CliResult, TestDb
 from tests.pooler import POOL_SIZE, start_pgbouncer, start_standby
 
@@ -153,6 +158,40 @@ def test_reads_through_a_transaction_pooler_leave_no_setting_on_any_pooled_sessi
                              f"'client backend' AND datname = '{dbname}' AND pid <> pg_backend_pid()")
     assert pooled_sessions == POOL_SIZE, "a pooled server session was not checked"
     assert scalar(native_db.dsn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0
+
+
+def _dashboard_refreshes(dsn: str, times: int) -> tuple[int | None, int]:
+    """Refresh the panes `times` as the dashboard does (one Session, one PaneCache); the session's prepare
+    threshold and how many prepared statements its server session then holds."""
+    session = Session(ResolvedDsn(dsn, "--dsn"))
+    cache = PaneCache()
+    try:
+        for _ in range(times):
+            snap = session.call(lambda conn, info: refresh_all(conn, info, PaneOptions(cache=cache)))
+            assert {p.pane: p.status.value for p in snap.panes}["jobs"] == "ok", snap.panes
+
+        def prepared(conn: Any, _info: Any) -> tuple[int | None, int]:
+            row = conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
+            return conn.prepare_threshold, int(row[0])
+        return session.call(prepared)
+    finally:
+        session.close()
+
+
+def test_the_dashboard_plans_its_queries_once_only_on_a_session_of_its_own(
+    cli: Cli, native_db: TestDb, pgbouncer: RunningEngine
+) -> None:
+    assert cli("migrate", "--to", "3", "--dsn", native_db.dsn).code == 0
+    threshold, statements = _dashboard_refreshes(native_db.dsn, 3)
+    assert threshold is not None and statements >= 3, (threshold, statements)  # direct: prepared, kept by psycopg
+    # Through the pooler a statement prepared on one server session would be asked for on another: never.
+    threshold, statements = _dashboard_refreshes(via(pgbouncer, native_db.dsn), 3 * POOL_SIZE)
+    assert threshold is None and statements == 0, (threshold, statements)
+
+
+def test_the_tsl_engine_shares_its_one_server_session_so_nothing_is_prepared(cli: Cli, tsl_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    assert _dashboard_refreshes(tsl_db.dsn, 3) == (None, 0)
 
 
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)
