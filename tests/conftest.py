@@ -147,6 +147,7 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
     """Run the installed `obsconsole` script as a user would, with a private state dir and no DSN env."""
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no keymap of the machine's user
     env["COLUMNS"] = "200"
 
     def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None) -> CliResult:

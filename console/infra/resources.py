@@ -18,6 +18,12 @@ QUERIES_DIR = _locate("queries")
 ENGINES_DIR = _CHECKOUT / "engines"
 
 
+def config_dir() -> Path:
+    """$XDG_CONFIG_HOME/obsconsole (default ~/.config/obsconsole): the user's settings (the keymap)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "obsconsole"
+
+
 def state_dir() -> Path:
     """$XDG_STATE_HOME/obsconsole (default ~/.local/state/obsconsole)."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")

@@ -26,10 +26,10 @@ class ObsConsoleApp(App[None], HasContext):
     CSS_PATH = "app.tcss"
     TITLE = "obsconsole"
     BINDINGS = [
-        Binding("d", "switch_mode('dashboard')", "Dashboard"),
-        Binding("m", "switch_mode('migrations')", "Migrations"),
-        Binding("v", "switch_mode('verify')", "Verify"),
-        Binding("j", "switch_mode('jobs')", "Jobs"),
+        Binding("d", "switch_mode('dashboard')", "Dashboard", id="app.dashboard"),
+        Binding("m", "switch_mode('migrations')", "Migrations", id="app.migrations"),
+        Binding("v", "switch_mode('verify')", "Verify", id="app.verify"),
+        Binding("j", "switch_mode('jobs')", "Jobs", id="app.jobs"),
     ]
     MODES = {
         "dashboard": DashboardScreen,
@@ -41,13 +41,17 @@ class ObsConsoleApp(App[None], HasContext):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
-                 start_mode: str = "dashboard", read_only: bool = False) -> None:
+                 start_mode: str = "dashboard", read_only: bool = False,
+                 keymap: dict[str, str] | None = None) -> None:
         # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
         super().__init__(ansi_color="NO_COLOR" in os.environ)
         self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only)
         self.start_mode = start_mode
+        self.user_keymap = keymap or {}  # binding id -> keys (console/tui/keymap.py)
 
     def on_mount(self) -> None:
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
         self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:

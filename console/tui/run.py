@@ -11,18 +11,20 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Disconnected, Session
 from console.tui.app import ObsConsoleApp
+from console.tui.keymap import load_keymap
 
 
 def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str = "dashboard",
                 read_only: bool = False) -> None:
-    """Run the TUI against `target` (`read_only`: no operator action is offered). Raises ConsoleError (exit 2)
-    when the first connection fails."""
+    """Run the TUI against `target` (`read_only`: no operator action is offered), with the user's keymap.
+    Raises ConsoleError (exit 2) for a bad keymap file or when the first connection fails."""
+    keymap = load_keymap()
     session = Session(target)
     try:
         session.call(lambda _conn, _info: None)
     except Disconnected as exc:
         raise ConsoleError(exc.message) from None
-    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode, read_only=read_only)
+    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode, read_only=read_only, keymap=keymap)
     # The terminal went away (window closed, ssh dropped): leave cleanly instead of spinning, so the caller's
     # clean-up (e.g. the demo stopping its engine) runs.
     previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())

@@ -19,8 +19,8 @@ class ConsoleScreen(Screen[None]):
     SCREEN_TITLE = ""
     # Declared here, not on the app, so the footer shows them first, even on an 80-column terminal.
     BINDINGS = [
-        Binding("q", "app.quit", "Quit"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
     ]
 
     @property

@@ -35,12 +35,12 @@ TWO_COLUMNS_FROM = 140  # narrower: the panes stack, full width, and scroll (Tab
 class DashboardScreen(ConsoleScreen):
     SCREEN_TITLE = "Dashboard"
     BINDINGS = [
-        Binding("r", "refresh_now", "Refresh"),
-        Binding("p,space", "toggle_pause", "Pause"),
-        Binding("plus,equals_sign", "slower", "Refresh less often", key_display="+", show=False),
-        Binding("minus", "faster", "Refresh more often", key_display="-", show=False),
-        Binding("w", "next_window", "Cost window"),
-        Binding("c", "toggle_charts", "Charts", show=False),
+        Binding("r", "refresh_now", "Refresh", id="dashboard.refresh"),
+        Binding("p,space", "toggle_pause", "Pause", id="dashboard.pause"),
+        Binding("plus,equals_sign", "slower", "Refresh less often", key_display="+", show=False, id="dashboard.slower"),
+        Binding("minus", "faster", "Refresh more often", key_display="-", show=False, id="dashboard.faster"),
+        Binding("w", "next_window", "Cost window", id="dashboard.window"),
+        Binding("c", "toggle_charts", "Charts", show=False, id="dashboard.charts"),
         # On the row under the cursor; shown only where they apply (check_action).
         Binding("z", "row('compress')", "Compress…", id="dashboard.compress"),
         Binding("u", "row('decompress')", "Decompress…", id="dashboard.decompress"),

@@ -39,12 +39,12 @@ LAST_RUN = [c.name for c in COLUMNS].index("last run")
 class JobsScreen(ConsoleScreen):
     SCREEN_TITLE = "Jobs"
     BINDINGS = [
-        Binding("r", "reload", "Reload"),
-        Binding("enter", "details", "Details"),
-        Binding("n", "job('run')", "Run now"),
-        Binding("p", "job('pause')", "Pause"),
-        Binding("u", "job('resume')", "Resume"),
-        Binding("s", "schedule", "Schedule"),
+        Binding("r", "reload", "Reload", id="jobs.reload"),
+        Binding("enter", "details", "Details", id="jobs.details"),
+        Binding("n", "job('run')", "Run now", id="jobs.run"),
+        Binding("p", "job('pause')", "Pause", id="jobs.pause"),
+        Binding("u", "job('resume')", "Resume", id="jobs.resume"),
+        Binding("s", "schedule", "Schedule", id="jobs.schedule"),
     ]
     ACTIONS = frozenset({"job", "schedule"})
 
@@ -184,7 +184,7 @@ def open_job_details(screen: ConsoleScreen, job: Job) -> None:
 class JobDetailScreen(ModalScreen[None]):
     """One job: config, stats, last error and logged runs."""
 
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [Binding("escape,q", "close", "Close", id="job_detail.close")]
 
     def __init__(self, job: Job, runs: list[JobRun]) -> None:
         super().__init__()

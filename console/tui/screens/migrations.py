@@ -21,9 +21,9 @@ _STATE_STYLE = {"applied": "green", "pending": "yellow", "failed": "bold red", "
 class MigrationsScreen(ConsoleScreen):
     SCREEN_TITLE = "Migrations"
     BINDINGS = [
-        Binding("r", "reload", "Reload"),
-        Binding("p", "plan", "Dry-run plan"),
-        Binding("a", "apply", "Apply pending"),
+        Binding("r", "reload", "Reload", id="migrations.reload"),
+        Binding("p", "plan", "Dry-run plan", id="migrations.plan"),
+        Binding("a", "apply", "Apply pending", id="migrations.apply"),
     ]
 
     def compose_body(self) -> ComposeResult:

@@ -30,9 +30,9 @@ _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", 
 class VerifyScreen(ConsoleScreen):
     SCREEN_TITLE = "Verify"
     BINDINGS = [
-        Binding("r", "rerun", "Re-run"),
-        Binding("e", "export", "Export JSON"),
-        Binding("f", "drift", "Drift (replay)"),
+        Binding("r", "rerun", "Re-run", id="verify.rerun"),
+        Binding("e", "export", "Export JSON", id="verify.export"),
+        Binding("f", "drift", "Drift (replay)", id="verify.drift"),
     ]
 
     def __init__(self) -> None:
