@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 from textual.widgets import DataTable, Log
 
@@ -19,6 +20,8 @@ from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.verify import VerifyScreen
 from tests.conftest import CliResult, TestDb
+from tests.test_drift import write_folder
+from tests.test_lint import BAD_007
 from tests.tui_helpers import wait_for
 
 Cli = Callable[..., CliResult]
@@ -73,6 +76,30 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
             assert set(_cells(table, 5)) == {"ok"}
 
     asyncio.run(scenario())
+
+
+def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    bad = write_folder(tmp_path / "bad", {"008_hand_written.sql": BAD_007}, upto=7)
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="migrations", migrations_dir=bad)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#migrations-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count == 8)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            log = app.screen.query_one("#migrations-log", Log)
+            await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
+            refusal = next(line for line in log.lines if line.startswith("refused:"))
+            assert refusal.startswith("refused: lint L001 at 008_hand_written.sql:2: "), refusal
+            assert "`obsconsole migrate --force` applies anyway); nothing was applied" in refusal
+            assert _cells(table, 2).count("pending") == 1
+
+    asyncio.run(scenario())
+    with psycopg.connect(tsl_db.dsn, prepare_threshold=None) as conn:
+        assert conn.execute("SELECT max(version) FROM _sqlx_migrations").fetchone() == (7,)
 
 
 def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:

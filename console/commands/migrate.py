@@ -40,12 +40,9 @@ def migrate(
     try:
         if not dry_run:
             checked = preflight(target, directory=folder, to=to)
-            if checked.blocking and not force:
-                first = checked.blocking[0]
-                raise runner.MigrationRefused(
-                    f"lint {first.code} at {first.where}: {first.message} ({len(checked.blocking)} error-level "
-                    "finding(s) in pending files; `migrate --dry-run` lists them, --force applies anyway); "
-                    "nothing was applied")
+            refusal = checked.refusal("--force applies anyway")
+            if refusal and not force:
+                raise runner.MigrationRefused(refusal)
             if not as_json:
                 render_pre.print_lock_warnings(checked)
         result = runner.migrate(

@@ -10,7 +10,7 @@ import psycopg
 
 from console.drift.replay import StatementFailure, run_like_psql
 from console.drift.service import describe, scratch
-from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
+from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
@@ -47,6 +47,14 @@ class Preflight:
         """Error-level findings in files that would run now."""
         return [f for f in lint.errors(self.findings) if f.file in self.pending]
 
+    def refusal(self, override: str) -> str | None:
+        """Why applying is refused (the first error-level finding, and `override`: how to apply anyway), or None."""
+        if not self.blocking:
+            return None
+        first = self.blocking[0]
+        return (f"lint {first.code} at {first.where}: {first.message} ({len(self.blocking)} error-level "
+                f"finding(s) in pending files; `migrate --dry-run` lists them, {override}); nothing was applied")
+
 
 def preflight(target: ResolvedDsn, *, directory: Path, to: int | None = None, rehearse: bool = False,
               timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Preflight:
@@ -54,20 +62,30 @@ def preflight(target: ResolvedDsn, *, directory: Path, to: int | None = None, re
     `rehearse`, rehearse the pending migrations on a scratch engine."""
     local = files.load(directory)
     with connect(target, timeouts=timeouts) as conn:
-        info = server_info(conn)
-        applied = {v for v, row in ledger.rows(conn).items() if row.success}
-        rows: dict[str, int] = {}
-        if info.timescaledb_installed is not None:
-            try:
-                rows = {str(name): int(str(n)) for name, n in conn.execute(query("drift/hypertable_rows"))}
-            except psycopg.Error:  # e.g. TimescaleDB outside the search_path: the preflight says so, lint goes on
-                rows = {}
+        result, applied = _lint(conn, local, to)
+    if not rehearse or not result.pending:
+        return result
+    return Preflight(result.findings, result.pending, rehearsal([m for m in local if m.version in applied], local, to))
+
+
+def lint_pending(conn: Conn, directory: Path, to: int | None = None) -> Preflight:
+    """Lint `directory` on an open connection (the console's): what `migrate` checks before it applies."""
+    return _lint(conn, files.load(directory), to)[0]
+
+
+def _lint(conn: Conn, local: list[MigrationFile], to: int | None) -> tuple[Preflight, set[int]]:
+    """The findings, and the versions the target's ledger has applied."""
+    info = server_info(conn)
+    applied = {v for v, row in ledger.rows(conn).items() if row.success}
+    rows: dict[str, int] = {}
+    if info.timescaledb_installed is not None:
+        try:
+            rows = {str(name): int(str(n)) for name, n in conn.execute(query("drift/hypertable_rows"))}
+        except psycopg.Error:  # e.g. TimescaleDB outside the search_path: the preflight says so, lint goes on
+            rows = {}
     pending = [m for m in local if m.version not in applied and (to is None or m.version <= to)]
     findings = lint.lint(local, hypertable_rows=rows, pending={m.version for m in pending})
-    result = Preflight(findings, [m.label for m in pending])
-    if not rehearse or not pending:
-        return result
-    return Preflight(findings, result.pending, rehearsal([m for m in local if m.version in applied], local, to))
+    return Preflight(findings, [m.label for m in pending]), applied
 
 
 def rehearsal(applied: list[MigrationFile], local: list[MigrationFile], to: int | None) -> Rehearsal:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
+from console.drift.rehearsal import lint_pending
 from console.infra import fmt
 from console.infra.errors import ConsoleError
 from console.migrator import service as migrations
@@ -109,6 +110,11 @@ class MigrationsScreen(ConsoleScreen):
 
         directory = self.context.migrations_dir
         try:
+            # As `migrate` does: an error-level lint finding in a pending file refuses before anything runs.
+            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory)).refusal(
+                "`obsconsole migrate --force` applies anyway")
+            if refusal:
+                raise ConsoleError(refusal)
             result = self.session.call_writable(lambda conn, _info: migrations.apply(conn, directory, progress))
         except ConsoleError as exc:
             progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
