@@ -40,8 +40,7 @@ def test_cached_panes_agree_with_fresh_ones_as_the_catalog_changes(cli: Cli, tsl
         conn.execute(SEED_LOGS)
         info = server_info(conn)
         # Time enough to measure every new chunk in one refresh: the test is about the catalog, not the cadence.
-        cache = PaneCache(catalog=CatalogCache(confirm_every=timedelta(0)),
-                          sizes=SizeCache(budget=timedelta(seconds=60)))
+        cache = PaneCache(sizes=SizeCache(budget=timedelta(seconds=60)))
         first = _agree(conn, info, cache)
         logs = next(r for r in first["retention"] if r[0] == "llm_logs")
         assert logs[3] == "0", logs  # nothing overdue yet
@@ -71,12 +70,14 @@ def test_the_catalog_is_read_again_only_when_its_version_changes(cli: Cli, tsl_d
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     with connect(tsl_db.dsn) as conn:
         conn.execute(SEED_LOGS)
-        cache = CatalogCache(confirm_every=timedelta(0))
+        cache = CatalogCache()
 
         def reread() -> bool:
+            cache.begin_refresh()
             return read(conn, cache).read_now
 
         assert reread() and not reread(), "read once, then kept while unchanged"
+        assert not read(conn, cache).read_now, "within one refresh, read from the cache without asking"
         changes = [
             "INSERT INTO llm_logs (ts, trace_id, service_name, log_level, message)"
             " VALUES (now() + interval '3 days', 'x', 'svc', 'info', 'a new chunk')",

@@ -64,6 +64,8 @@ def refresh_all(
     A pane the server cannot provide, or one that times out, says so in its status; the others still run."""
     chosen = set(select_panes(only))
     opts = options or PaneOptions()
+    if opts.cache:
+        opts.cache.catalog.begin_refresh()  # the catalog's version is asked once per refresh, by the first pane
     started = clock.counter()
     refreshed = [pane.refresh(conn, info, opts) for pane in REGISTRY if pane.name in chosen]
     return Snapshot(info, refreshed, clock.elapsed_ms(started))

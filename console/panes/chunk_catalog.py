@@ -14,13 +14,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from console.infra import clock
 from console.infra.db import Conn
 from console.panes.common import Row, fetch, per_object
 
 Key = tuple[int, int | None]  # (chunk oid, compressed chunk oid): a change of compression state is a new key
 Version = tuple[object, ...]
-CONFIRM_EVERY = timedelta(seconds=1)  # a version confirmed this recently is not asked again (one refresh's panes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,41 +83,41 @@ class Catalog:
 
 
 class CatalogCache:
-    """The last catalog read by one console, the version it was read at, and when that version was last
-    confirmed (so the panes of one refresh, a few milliseconds apart, ask once)."""
+    """The last catalog read by one console, the version it was read at, and whether that version was
+    confirmed during the current refresh (so the panes of one refresh ask once)."""
 
-    def __init__(self, confirm_every: timedelta = CONFIRM_EVERY) -> None:
-        self.confirm_every = confirm_every
+    def __init__(self) -> None:
         self._read: tuple[Version, tuple[CatalogObject, ...]] | None = None
-        self._confirmed: tuple[float, datetime] | None = None  # (monotonic seconds, the server's clock then)
+        self._confirmed_at: datetime | None = None  # the server's clock when confirmed in this refresh
         self._lock = threading.Lock()
 
-    def recent(self) -> Catalog | None:
-        """The cached catalog if its version was confirmed within `confirm_every`."""
+    def begin_refresh(self) -> None:
+        """A new refresh starts: the next read asks the server for the catalog's version again."""
         with self._lock:
-            if self._read is None or self._confirmed is None:
+            self._confirmed_at = None
+
+    def recent(self) -> Catalog | None:
+        """The cached catalog if its version was confirmed during this refresh."""
+        with self._lock:
+            if self._read is None or self._confirmed_at is None:
                 return None
-            at, server_now = self._confirmed
-            if clock.counter() - at >= self.confirm_every.total_seconds():
-                return None
-            elapsed = timedelta(seconds=clock.counter() - at)
-            return Catalog(self._read[1], server_now + elapsed, read_now=False)
+            return Catalog(self._read[1], self._confirmed_at, read_now=False)
 
     def get(self, version: Version, now: datetime) -> tuple[CatalogObject, ...] | None:
         with self._lock:
             if self._read and self._read[0] == version:
-                self._confirmed = (clock.counter(), now)
+                self._confirmed_at = now
                 return self._read[1]
             return None
 
     def put(self, version: Version, objects: tuple[CatalogObject, ...], now: datetime) -> None:
         with self._lock:
             self._read = (version, objects)
-            self._confirmed = (clock.counter(), now)
+            self._confirmed_at = now
 
 
 def read(conn: Conn, cache: CatalogCache | None) -> Catalog:
-    """The catalog: from `cache` when its version is unchanged (or was confirmed a moment ago), else read now
+    """The catalog: from `cache` when its version is unchanged (or was confirmed in this refresh), else read now
     (and kept in `cache`). Call inside the pane's transaction; the version is read first, so a change racing the
     read only causes a re-read on the next refresh."""
     recent = cache.recent() if cache else None
