@@ -14,24 +14,19 @@ from console.infra.queries import query
 
 def strong_lock_holders(conn: Conn) -> str | None:
     """The sessions holding strong locks in this database (asked after a read ran out of time), or None."""
-    try:
-        holders = conn.execute(query("locks/holders")).fetchall()
-    except psycopg.Error:
-        holders = []
-    return _said(holders)
+    return _holders(conn, None)
 
 
 def holders_of(conn: Conn, sql: str) -> str | None:
     """The sessions holding a lock on a relation `sql` names (asked after its lock wait ran out), or None."""
-    names = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", sql)))
+    return _holders(conn, sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", sql))))
+
+
+def _holders(conn: Conn, relnames: list[str] | None) -> str | None:
     try:
-        holders = conn.execute(query("locks/holders_of"), {"relnames": names}).fetchall()
+        holders = conn.execute(query("locks/holders"), {"relnames": relnames}).fetchall()
     except psycopg.Error:
         holders = []
-    return _said(holders)
-
-
-def _said(holders: list[tuple[object, ...]]) -> str | None:
     if not holders:
         return None
     return "; ".join(f"pid {pid} ({printable(str(app))}) holds {mode} on {printable(str(rel))}"
