@@ -17,7 +17,9 @@ What moves between runs is pinned, nothing is masked:
 - the endpoint in the header: each engine listens on a fixed port (a lock file serializes concurrent runs);
 - on the native cluster autovacuum is off (a visibility map appearing mid-run would change the sizes);
 - what a screen is waiting for: each test waits for its data (the dashboard's snapshot, the tables' rows, the
-  Verify report, the palette's gathering done) and for the header to say "connected" (it redraws once a second).
+  Verify report, the palette's gathering done) and for the header to say "connected" (it redraws once a second);
+- the palette input's blinking cursor: its blink is turned off (the cursor stays shown), as a blink's phase is
+  the moment's.
 
 After an intended change of a screen: `.venv/bin/pytest tests/test_tui_golden.py --snapshot-update`, then look
 at the SVGs (`git diff`, or any browser) before committing them."""
@@ -326,6 +328,8 @@ def test_command_palette(snap_compare: SnapCompare, golden_tsl: str, size: tuple
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
         palette = pilot.app.screen
         assert isinstance(palette, CommandPalette)
+        # The input's cursor blinks on a half-second timer: shown or not depended on the moment. It stays shown.
+        palette.query_one(CommandInput).cursor_blink = False
         if typed:
             await pilot.press(*typed)
         results = palette.query_one(CommandList)
