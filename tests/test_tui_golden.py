@@ -1,16 +1,25 @@
-"""Golden screens: the dashboard at 80x24, 120x36 and 160x48 on a seeded tsl engine, the dashboard on the native
-Apache edition at 80x24, the Verify screen and the `?` overlay, compared cell by cell (text and colours) with the
-SVGs in tests/__snapshots__/test_tui_golden/ by pytest-textual-snapshot.
+"""Golden screens, compared cell by cell (text and colours) with the SVGs in tests/__snapshots__/test_tui_golden/
+by pytest-textual-snapshot. On a seeded tsl engine, each at 80x24, 120x36 and 160x48: the dashboard, the Migrations
+screen, the Jobs screen with a job selected and that job's detail (Enter), the Verify screen after its run, the `?`
+overlay on the dashboard, and the command palette (Ctrl+P) opened and with "ver" typed. With NO_COLOR at 80x24:
+the dashboard and the Verify screen (asserted colourless too). On the native Apache edition at 80x24: the
+dashboard, top and scrolled to the compression pane. Two engines serve them all (module-scoped fixtures).
 
 What moves between runs is pinned, nothing is masked:
 - the data: `obsconsole seed --seed 7 --end 2026-01-10T12:00Z` (deterministic rows) with its aftercare;
 - the server's clock: libfaketime preloaded into the engine process stops its wall clock at FROZEN, five minutes
   after the seed's end (monotonic clocks untouched, so node's and PostgreSQL's timers still run); every age,
   watermark and "next start" the panes show is counted from the server's now();
+- the migrations' durations: `obsconsole migrate` runs with its monotonic clocks stopped too (libfaketime), so
+  the ledger says every migration took 0 ms;
 - the console's clock: console.infra.clock pinned to FROZEN, its counter standing still, so "refreshed 12:05:00
   UTC in 0 ms", every pane's "0 ms", and the chunk-size budget (no time passes: every size is measured at once);
 - the endpoint in the header: each engine listens on a fixed port (a lock file serializes concurrent runs);
-- on the native cluster autovacuum is off (a visibility map appearing mid-run would change the sizes).
+- on the native cluster autovacuum is off (a visibility map appearing mid-run would change the sizes);
+- what a screen is waiting for: each test waits for its data (the dashboard's snapshot, the tables' rows, the
+  Verify report, the palette's gathering done) and for the header to say "connected" (it redraws once a second);
+- the palette input's blinking cursor: its blink is turned off (the cursor stays shown), as a blink's phase is
+  the moment's.
 
 After an intended change of a screen: `.venv/bin/pytest tests/test_tui_golden.py --snapshot-update`, then look
 at the SVGs (`git diff`, or any browser) before committing them."""
@@ -20,16 +29,22 @@ from __future__ import annotations
 import fcntl
 import glob
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
+from rich.color import blend_rgb
+from rich.terminal_theme import SVG_EXPORT_THEME
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from console.engines import native, tsl
 from console.engines.process import RunningEngine
@@ -39,8 +54,12 @@ from console.infra.errors import ConsoleError
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
+from console.tui.screens.help import HelpScreen
+from console.tui.screens.jobs import JobDetailScreen, JobsScreen
+from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 from console.tui.widgets.pane_box import PaneBox
+from console.tui.widgets.server_header import ServerHeader
 from tests.conftest import IN_CI, OBSCONSOLE, record_output, register_dsn_password
 from tests.tui_helpers import wait_for
 
@@ -50,6 +69,7 @@ SEED_END = "2026-01-10T12:00Z"
 FROZEN = datetime(2026, 1, 10, 12, 5, tzinfo=UTC)
 TSL_PORT = 29563  # below the ephemeral range, so no engine another test starts can take it
 NATIVE_PORT = 29564
+JOB_ROW = 2  # the job the Jobs screen's tests select
 LOCK = Path(tempfile.gettempdir()) / "obsconsole-golden-screens.lock"
 
 
@@ -64,11 +84,15 @@ def _libfaketime() -> str:
 
 
 @contextmanager
-def _frozen_server_clock() -> Iterator[None]:
-    """The environment an engine process is started in (it inherits ours): its wall clock stands at FROZEN."""
-    frozen = {"LD_PRELOAD": _libfaketime(), "FAKETIME": FROZEN.strftime("%Y-%m-%d %H:%M:%S"),
-              "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"}
-    saved = {key: os.environ.get(key) for key in frozen}
+def _frozen_clock(*, monotonic: bool = False) -> Iterator[None]:
+    """The environment a process is started in (it inherits ours): its wall clock stands at FROZEN, and with
+    `monotonic` its monotonic clocks stand still too."""
+    frozen = {"LD_PRELOAD": _libfaketime(), "FAKETIME": FROZEN.strftime("%Y-%m-%d %H:%M:%S"), "TZ": "UTC"}
+    if not monotonic:
+        frozen["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    saved = {key: os.environ.get(key) for key in [*frozen, "FAKETIME_DONT_FAKE_MONOTONIC"]}
+    for key in saved:
+        os.environ.pop(key, None)
     os.environ.update(frozen)
     try:
         yield
@@ -78,6 +102,18 @@ def _frozen_server_clock() -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _frozen_server_clock() -> AbstractContextManager[None]:
+    """For an engine: its wall clock frozen, its monotonic clocks running (node's and PostgreSQL's timers)."""
+    return _frozen_clock()
+
+
+def _migrate(state: Path, dsn: str, *args: str) -> None:
+    """`obsconsole migrate` with its clocks stopped: each migration's duration in the ledger (what the Migrations
+    screen shows) is 0 ms, not what this machine took."""
+    with _frozen_clock(monotonic=True):
+        _obsconsole(state, "migrate", "--dsn", dsn, *args)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +150,7 @@ def golden_tsl(golden_lock: None, tmp_path_factory: pytest.TempPathFactory) -> I
     engine = _start("tsl", lambda: tsl.start(port=TSL_PORT))
     try:
         state = tmp_path_factory.mktemp("golden-tsl")
-        _obsconsole(state, "migrate", "--dsn", engine.dsn)
+        _migrate(state, engine.dsn)
         _obsconsole(state, "seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40", "--seed", "7",
                     "--end", SEED_END)
         yield engine.dsn
@@ -131,7 +167,7 @@ def golden_native(golden_lock: None, tmp_path_factory: pytest.TempPathFactory) -
             conn.execute("ALTER SYSTEM SET autovacuum = off")
             conn.execute("SELECT pg_reload_conf()")
         state = tmp_path_factory.mktemp("golden-native")
-        _obsconsole(state, "migrate", "--dsn", engine.dsn, "--to", "003")
+        _migrate(state, engine.dsn, "--to", "003")
         _obsconsole(state, "seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40", "--seed", "7",
                     "--end", SEED_END)
         yield engine.dsn
@@ -151,6 +187,13 @@ def _app(dsn: str, start_mode: str = "dashboard") -> ObsConsoleApp:
     return ObsConsoleApp(Session(ResolvedDsn(dsn, "--dsn")), refresh_s=60, start_mode=start_mode)
 
 
+async def _connected(pilot: Pilot[None]) -> None:
+    """The header says so: it redraws from the session's state once a second, and the Migrations and Jobs screens
+    can show their data before its first redraw after connecting."""
+    header = pilot.app.screen.query_one(ServerHeader)
+    await wait_for(pilot, lambda: "● connected" in str(header.content), timeout=30)
+
+
 async def _dashboard_loaded(pilot: Pilot[None]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, DashboardScreen)
@@ -162,6 +205,7 @@ async def _verify_done(pilot: Pilot[None]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, VerifyScreen)
     await wait_for(pilot, lambda: screen.report is not None, timeout=60)
+    await _connected(pilot)
     await pilot.pause(0.3)
 
 
@@ -170,7 +214,14 @@ def _compare(snap_compare: SnapCompare, app: ObsConsoleApp, size: tuple[int, int
     assert snap_compare(app, terminal_size=size, run_before=run_before, press=press)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+SIZES = [(80, 24), (120, 36), (160, 48)]
+
+
+def _size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
 def test_dashboard_community(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int]) -> None:
     """The five panes with data: stacked and scrolling below 140 columns, two columns with charts above."""
     _compare(snap_compare, _app(golden_tsl), size, _dashboard_loaded)
@@ -193,11 +244,117 @@ def test_dashboard_apache_edition(snap_compare: SnapCompare, golden_native: str,
     _compare(snap_compare, _app(golden_native), (80, 24), scrolled)
 
 
-def test_verify_screen(snap_compare: SnapCompare, golden_tsl: str) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_verify_screen(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int]) -> None:
     """The Verify screen after its run: the checks table and every finding that did not pass."""
-    _compare(snap_compare, _app(golden_tsl, "verify"), (120, 36), _verify_done)
+    _compare(snap_compare, _app(golden_tsl, "verify"), size, _verify_done)
 
 
-def test_help_overlay(snap_compare: SnapCompare, golden_tsl: str) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_help_overlay(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int]) -> None:
     """`?` on the dashboard: the screen's own keys first."""
-    _compare(snap_compare, _app(golden_tsl), (120, 36), _dashboard_loaded, press=("question_mark",))
+
+    async def helped(pilot: Pilot[None]) -> None:
+        await _dashboard_loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+        await pilot.pause(0.1)
+
+    _compare(snap_compare, _app(golden_tsl), size, helped)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_migrations_screen(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int]) -> None:
+    """The Migrations screen: every migration applied, with its checksum verified."""
+
+    async def loaded(pilot: Pilot[None]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, MigrationsScreen)
+        table = screen.query_one("#migrations-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0, timeout=60)
+        await _connected(pilot)
+        await pilot.pause(0.3)
+
+    _compare(snap_compare, _app(golden_tsl, "migrations"), size, loaded)
+
+
+async def _jobs_loaded(pilot: Pilot[None]) -> JobsScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, JobsScreen)
+    table = screen.query_one("#jobs-table", DataTable)
+    await wait_for(pilot, lambda: table.row_count > JOB_ROW, timeout=60)
+    await _connected(pilot)
+    table.move_cursor(row=JOB_ROW, animate=False)
+    await pilot.pause(0.3)
+    return screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_jobs_screen(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int]) -> None:
+    """The Jobs screen with a job selected (the cursor on its row)."""
+
+    async def selected(pilot: Pilot[None]) -> None:
+        await _jobs_loaded(pilot)
+
+    _compare(snap_compare, _app(golden_tsl, "jobs"), size, selected)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_job_detail(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int]) -> None:
+    """Enter on the selected job: its config, statistics, last error and logged runs."""
+
+    async def detail(pilot: Pilot[None]) -> None:
+        await _jobs_loaded(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, JobDetailScreen), timeout=30)
+        await pilot.pause(0.3)
+
+    _compare(snap_compare, _app(golden_tsl, "jobs"), size, detail)
+
+
+def _working(node: DOMNode) -> bool:
+    """Whether a worker of `node` (the palette gathering its commands) is still to finish."""
+    return any(worker.node is node and not worker.is_finished for worker in node.app.workers)
+
+
+@pytest.mark.parametrize("typed", ["", "ver"], ids=["opened", "ver"])
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_command_palette(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int], typed: str) -> None:
+    """Ctrl+P on the dashboard: every command it offers, then those matching a typed query."""
+
+    async def palette(pilot: Pilot[None]) -> None:
+        await _dashboard_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        # The input's cursor blinks on a half-second timer: shown or not depended on the moment. It stays shown.
+        palette.query_one(CommandInput).cursor_blink = False
+        if typed:
+            await pilot.press(*typed)
+        results = palette.query_one(CommandList)
+        await wait_for(pilot, lambda: palette.query_one(CommandInput).value == typed and palette.has_class("-ready")
+                       and results.option_count > 0 and not _working(palette), timeout=30)
+        await pilot.pause(0.3)
+
+    _compare(snap_compare, _app(golden_tsl), size, palette)
+
+
+@pytest.mark.parametrize("mode", ["dashboard", "verify"])
+def test_no_color(snap_compare: SnapCompare, golden_tsl: str, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    """NO_COLOR at 80x24, the dashboard and the Verify screen: no colour at all, only the terminal's own foreground
+    on its background and that foreground dimmed (every state is said in words too)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = _app(golden_tsl, mode)
+    assert app.no_color
+    loaded = _dashboard_loaded if mode == "dashboard" else _verify_done
+
+    async def uncoloured(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        theme = SVG_EXPORT_THEME  # what the screenshot draws the terminal's default colours with
+        plain = {theme.foreground_color.hex, theme.background_color.hex,
+                 blend_rgb(theme.foreground_color, theme.background_color, 0.4).hex}  # Rich's dim
+        colours = set(re.findall(r"(?:fill|color):\s*(#[0-9a-fA-F]{6})", pilot.app.export_screenshot()))
+        assert colours <= plain, colours - plain
+
+    _compare(snap_compare, app, (80, 24), uncoloured)

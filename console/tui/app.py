@@ -38,7 +38,7 @@ class ObsConsoleApp(App[None], HasContext):
         "verify": VerifyScreen,
     }
 
-    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    COMMANDS = {ConsoleCommands}  # Textual's system commands included (one provider: a stable order)
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard", read_only: bool = False,

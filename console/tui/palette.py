@@ -1,5 +1,10 @@
 """The command palette (Ctrl+P): the console's screens, help, the actions the current screen offers on its
-selected row, and every operator action behind a one-line prompt (no action in read-only mode)."""
+selected row, every operator action behind a one-line prompt (no action in read-only mode), then Textual's own
+commands (keys, maximize, quit, screenshot, theme).
+
+One provider lists them all, Textual's after the console's: the palette gathers the hits of its providers from a
+set of classes, so with two providers the order of the list (every discovery hit scores the same) changed from
+one launch to the next."""
 
 from __future__ import annotations
 
@@ -19,6 +24,15 @@ class ConsoleCommands(Provider):
     """Lists the console's commands; fuzzy-matched by Textual's matcher."""
 
     def _commands(self) -> list[PaletteCommand]:
+        return self._console_commands() + self._system_commands()
+
+    def _system_commands(self, *, discoverable_only: bool = False) -> list[PaletteCommand]:
+        """Textual's own commands (what its SystemCommandsProvider would list), by name."""
+        return [PaletteCommand(name, callback, help_text) for name, help_text, callback, discover
+                in sorted(self.app.get_system_commands(self.screen), key=lambda command: command.title)
+                if discover or not discoverable_only]
+
+    def _console_commands(self) -> list[PaletteCommand]:
         app = self.app
         commands = [PaletteCommand(f"Go to {title}", partial(app.switch_mode, mode), f"switch to the {title} screen")
                     for mode, title in (("dashboard", "Dashboard"), ("migrations", "Migrations"),
@@ -38,7 +52,7 @@ class ConsoleCommands(Provider):
         ask_action(self.app.screen, question, example, build)
 
     async def discover(self) -> Hits:
-        for command in self._commands():
+        for command in self._console_commands() + self._system_commands(discoverable_only=True):
             yield DiscoveryHit(command.name, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:

@@ -199,10 +199,12 @@ class JobDetailScreen(ModalScreen[None]):
             ("target", f"{job.target_kind or ''} {job.target_name or '-'}"),
             ("schedule", job.schedule + ("" if job.scheduled else " (paused)")),
             ("config", job.config_text),
-            ("status", f"{job.status}; last run {job.last_run_status or 'never'} at {fmt.when(job.last_run_started_at)}"
-                       f" took {fmt.short_duration(job.last_run_duration)}"),
+            ("status", f"{job.status}; " + (
+                "never ran" if job.last_run_status is None and job.last_run_started_at is None else
+                f"last run {job.last_run_status or '?'} at {fmt.when(job.last_run_started_at) or '?'}"
+                f" took {fmt.short_duration(job.last_run_duration) or '?'}")),
             ("last success", fmt.when(job.last_success) or "never"),
-            ("next start", "stuck (-infinity)" if job.next_start_stuck else fmt.when(job.next_start)),
+            ("next start", "stuck (-infinity)" if job.next_start_stuck else fmt.when(job.next_start) or "none set"),
             ("runs", f"{job.total_runs} runs, {job.total_failures} failed, {job.total_crashes} crashed; "
                      f"{job.consecutive_failures} consecutive failures"),
             ("last error", f"{job.last_error.sqlerrcode}: {job.last_error.message}" if job.last_error else "none"),

@@ -16,6 +16,7 @@ from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 
+COLUMNS = ("version", "description", "state", "applied at", "duration", "checksum")
 _STATE_STYLE = {"applied": "green", "pending": "yellow", "failed": "bold red", "missing file": "bold red"}
 
 
@@ -30,7 +31,7 @@ class MigrationsScreen(ConsoleScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Loading migrations…", id="migrations-summary", markup=False)
         table: DataTable[Text] = DataTable(id="migrations-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("version", "description", "state", "applied at", "duration", "checksum")
+        table.add_columns(*COLUMNS)
         yield table
         yield Log(id="migrations-log", highlight=False)
 
@@ -51,17 +52,19 @@ class MigrationsScreen(ConsoleScreen):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[migrations.MigrationStatus]) -> None:
+        cells = [[Text(f"{r.version:03d}"), Text(r.description), Text(r.state, style=_STATE_STYLE.get(r.state, "")),
+                  Text(fmt.when(r.applied_at)), Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""),
+                  Text(f"DRIFTED: {r.drift_cause}", style="bold red") if r.checksum == "DRIFTED" else
+                  Text(r.checksum, style="green" if r.checksum == "ok" else "")] for r in rows]
+        # Each column as wide as its widest value, given up front: a column left to size itself is measured only
+        # when the table is next idle, and a frame drawn before that kept its cells cut at the label's width
+        # (Textual caches a rendered cell without its width), e.g. "appli" for "applied" at 80x24.
         table = self.query_one("#migrations-table", DataTable)
-        table.clear()
-        for r in rows:
-            checksum = Text(f"DRIFTED: {r.drift_cause}", style="bold red") if r.checksum == "DRIFTED" else Text(
-                r.checksum, style="green" if r.checksum == "ok" else "")
-            table.add_row(
-                Text(f"{r.version:03d}"), Text(r.description), Text(r.state, style=_STATE_STYLE.get(r.state, "")),
-                Text(fmt.when(r.applied_at)),
-                Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""), checksum,
-                key=str(r.version),
-            )
+        table.clear(columns=True)
+        for index, label in enumerate(COLUMNS):
+            table.add_column(label, width=max([len(label), *(row[index].cell_len for row in cells)]))
+        for r, row in zip(rows, cells, strict=True):
+            table.add_row(*row, key=str(r.version))
         applied = sum(1 for r in rows if r.state == "applied")
         pending = sum(1 for r in rows if r.state == "pending")
         self._summary(f"{applied} applied, {pending} pending — p: dry-run plan, a: apply pending")
