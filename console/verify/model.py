@@ -61,3 +61,9 @@ def as_dict(report: VerifyReport) -> dict[str, object]:
         "checks": [dataclasses.asdict(c) | {"status": c.status.value, "kind": kind}
                    for kind, checks in (("schema", report.schema), ("health", report.health)) for c in checks],
     }
+
+
+def longer_timeout(timeout_ms: int) -> str:
+    """The remedy for a check that ran out of time: the flag to give it longer (five times as long)."""
+    return (f"give it longer: `obsconsole verify --check-timeout {max(1, round(timeout_ms * 5 / 1000))}s` (a large "
+            "catalog or a busy server)")

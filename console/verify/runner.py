@@ -17,14 +17,14 @@ from console.infra.server import server_info
 from console.migrator import files, ledger
 from console.verify import expectations, scope
 from console.verify.health_checks import HEALTH_CHECKS
-from console.verify.model import CheckResult, Status, VerifyReport
+from console.verify.model import CheckResult, Status, VerifyReport, longer_timeout
 from console.verify.probe import Probe
 from console.verify.schema_checks import SCHEMA_CHECKS, Context, summary
 
 
 def verify(target: ResolvedDsn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
     """Connect read-only and run every check. Raises ConsoleError (exit 2) when it cannot connect."""
-    with connect(target, timeouts=Timeouts(statement_ms=check_timeout_ms, lock_ms=check_timeout_ms)) as conn:
+    with connect(target) as conn:
         return verify_on(conn, directory=directory, check_timeout_ms=check_timeout_ms)
 
 
@@ -33,11 +33,13 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
     started = clock.counter()
     local = files.load(directory)
     expected = expectations.load(directory)
+    info = server_info(conn)  # the facts every check needs, under the connection's own timeouts
+    applied = ledger.rows(conn)
+    ctx = Context(probe=Probe(conn, info), expected=expected,
+                  scope=scope.build(local, set(applied) if applied else None, info), local=local)
+    ctx.probe.inspector  # noqa: B018  # SQLAlchemy's first connect (dialect set-up) here: if a check's timeout
+    # cancelled it, SQLAlchemy would close the console's connection under every later check
     with session_timeouts(conn, Timeouts(statement_ms=check_timeout_ms, lock_ms=check_timeout_ms)):
-        info = server_info(conn)
-        applied = ledger.rows(conn)
-        ctx = Context(probe=Probe(conn, info), expected=expected,
-                      scope=scope.build(local, set(applied) if applied else None, info), local=local)
         results = [_timed(conn, check_id, name, lambda c=check: c(ctx), check_timeout_ms)  # type: ignore[misc]
                    for check_id, name, check in SCHEMA_CHECKS]
         results.append(summary(results))
@@ -58,15 +60,16 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
             raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
+        # Out of time says nothing about the schema: not a failure (--strict counts it).
         holders = strong_lock_holders(conn)
-        if holders:  # a lock wait says nothing about the schema: not a failure
+        if holders:
             result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer",
                                  f"could not check: waited {timeout_ms} ms for a lock: {holders}",
-                                 "rerun when that session is done")
+                                 "rerun when that session is done, or give it longer: --check-timeout 30s")
         else:
-            result = CheckResult(check_id, name, Status.FAIL, "an answer",
-                                 f"catalog query timeout after {timeout_ms} ms",
-                                 "rerun; if it persists the catalog is under load or locked (see pg_locks)")
+            result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer",
+                                 f"could not check: the catalog query took longer than {timeout_ms} ms",
+                                 longer_timeout(timeout_ms))
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
