@@ -58,6 +58,7 @@ class DashboardScreen(ConsoleScreen):
         self._suspended = False
         self.charts_on = True
         self._refreshed: tuple[datetime, float] | None = None
+        self._offered: tuple[str, ...] = ()  # the row actions the footer shows
         self.cache = PaneCache()  # the chunk catalog and sizes kept between refreshes (cheap at 10,000 chunks)
 
     def compose_body(self) -> ComposeResult:
@@ -121,7 +122,7 @@ class DashboardScreen(ConsoleScreen):
         for view in snapshot.views:
             self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
         self._show_state()
-        self.refresh_bindings()  # a row's actions follow what it now is
+        self._sync_row_bindings()  # a row's actions follow what it now is
         self._schedule_next(self.interval)
 
     def _show_state(self) -> None:
@@ -203,7 +204,16 @@ class DashboardScreen(ConsoleScreen):
         return action != "row" or parameters[0] in self._row_actions()
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()
+        self._sync_row_bindings()
+
+    def _sync_row_bindings(self) -> None:
+        """Redraw the footer's keys when the row actions on offer changed. Only then: Textual's footer rebuilds
+        itself on every refresh_bindings() and keeps ~0.2 MiB each time (measured: +13 MiB a minute at a 1 s
+        refresh when it ran on every refresh, flat without)."""
+        offered = tuple(sorted(self._row_actions()))
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
 
     def action_row(self, verb: str) -> None:
         action = self._row_actions().get(verb)
