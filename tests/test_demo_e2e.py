@@ -100,6 +100,8 @@ def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
             assert "…" not in "".join(line for line in lines if line.startswith("│")), resized
             # A cost row: the whole provider/model, then its cost to the fourth decimal.
             assert re.search(r"│ [a-z_.]+/[\w.-]+ +\d+\.\d{4} ", resized), resized
+            if width == 160:  # grown again (from 120): every table re-measured, names and ids whole
+                assert re.search(r"│ 10\d\d +\S", resized) and " llm_metrics " in resized, resized
         subprocess.run([*tmux, "send-keys", "-t", session, "q"], check=True)
         final = _wait(read, lambda s: "DEMO-EXIT=" in s, timeout=60)
         assert "DEMO-EXIT=0" in final and "tsl engine stopped" in final

@@ -41,7 +41,7 @@ class PaneBox(Vertical):
         self.title = title
         self.view: PaneView | None = None
         self.charts_on = True
-        self._shown: list[int] | None = None
+        self._layout: list[tuple[int, int]] | None = None  # (column index, width) as the table has them
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-body"):
@@ -108,14 +108,17 @@ class PaneBox(Vertical):
         self.border_subtitle = self._subtitle(view, shown)
 
     def _fill(self, view: PaneView, shown: list[int]) -> None:
+        """The shown columns with the widths their cells need, set up front: Textual's DataTable keeps a cell
+        drawn before it re-measured an auto-width column at the old width (after a resize: "llm_metric")."""
         table = self.table
-        if shown != self._shown:
+        layout = [(index, column_width(view.columns[index], index, view.rows)) for index in shown]
+        if layout != self._layout:
             table.clear(columns=True)
-            for index in shown:
+            for index, width in layout:
                 column = view.columns[index]
                 table.add_column(Text(column.name, justify="right" if column.align == "right" else "left"),
-                                 key=column.name)
-            self._shown = shown
+                                 key=column.name, width=width)
+            self._layout = layout
         sync_rows(table, [(row.key, [_aligned(view.columns[i], cell_text(row.cells[i])) for i in shown])
                           for row in view.rows])
 
