@@ -320,3 +320,14 @@ def test_a_key_past_its_expiry_reports_expired(cli: Cli, keys_db: TestDb) -> Non
     revoked = cli("keys", "revoke", key[:12], "--yes", "--dsn", keys_db.dsn)
     assert revoked.code == 0, revoked.output  # an expired key can still be revoked: it then reports revoked
     assert keys_check(keys_db.dsn, key).stdout.strip() == "revoked"
+
+
+def test_usage_errors_are_one_line_exit_2(cli: Cli) -> None:
+    """An unknown flag or command, a bad value, a missing one: one `obsconsole:` line naming it, no usage box."""
+    one_line(cli("--bogus"), 2, "No such option: --bogus", "--help lists what it takes")
+    one_line(cli("statsu"), 2, "No such command 'statsu'", "Did you mean 'status'?")
+    one_line(cli("job", "pause", "abc"), 2, "job pause: Invalid value for 'job_id'")
+    one_line(cli("chunk", "drop", "--read-only", "--table", "llm_logs"), 2, "chunk drop: No such option: --read-only")
+    one_line(cli("verify", "--check-timeout"), 2, "'--check-timeout' requires an argument")
+    shown = cli("job")  # a group without its command still shows its help
+    assert shown.code == 2 and "pause" in shown.output and "Traceback" not in shown.output
