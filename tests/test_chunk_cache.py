@@ -41,6 +41,11 @@ def _chunks(conn: Conn, sizes: SizeCache) -> Any:
     return pane
 
 
+def _no_time() -> SizeCache:
+    """A cache with no time for cold chunks, on the first refresh as on the others."""
+    return SizeCache(budget=timedelta(0), first_budget=timedelta(0))
+
+
 @pytest.mark.native
 def test_cached_and_fresh_chunk_sizes_agree(cli: Any, native_db: TestDb) -> None:
     result: CliResult = cli("migrate", "--dsn", native_db.dsn, "--to", "3")
@@ -50,11 +55,11 @@ def test_cached_and_fresh_chunk_sizes_agree(cli: Any, native_db: TestDb) -> None
         conn.execute("ANALYZE")  # pg_class.relpages for the estimates
 
         # No time for cold chunks: only the hot ones are exact, the rest estimated (and said so).
-        starved = _chunks(conn, SizeCache(budget=timedelta(0)))
+        starved = _chunks(conn, _no_time())
         hot = starved.summary.measured_now
         assert 0 < hot <= HOT_PER_TABLE * len(starved.rows)
         assert starved.summary.estimated_chunks == starved.summary.chunks - hot > 290
-        view = refresh_all(conn, server_info(conn), PaneOptions(cache=PaneCache(sizes=SizeCache(budget=timedelta(0)))),
+        view = refresh_all(conn, server_info(conn), PaneOptions(cache=PaneCache(sizes=_no_time())),
                            only=["chunks"]).views[0]
         assert any("pg_class estimates until measured" in note.text for note in view.notes)
 

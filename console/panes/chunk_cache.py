@@ -19,6 +19,7 @@ from console.panes.common import Row, fetch
 HOT_PER_TABLE = 2  # the newest uncompressed chunks of each hypertable, measured on every refresh
 COLD_TTL = timedelta(minutes=30)  # a cold chunk's size is re-measured once older than this
 COLD_BUDGET = timedelta(milliseconds=10)  # time a refresh may spend re-measuring cold chunks
+FIRST_BUDGET = timedelta(milliseconds=250)  # the first refresh's: a few hundred chunks exact at once, not estimates
 COLD_STEP = 25  # cold chunks per size query while the budget lasts
 SIZE_QUERY_OIDS = 400  # relations per size query (the tsl engine refuses client messages over ~64 KiB)
 
@@ -37,9 +38,11 @@ class Measured:
 class SizeCache:
     """Sizes measured on earlier refreshes of one console, by chunk, kept in the order they were measured."""
 
-    def __init__(self, ttl: timedelta = COLD_TTL, budget: timedelta = COLD_BUDGET) -> None:
+    def __init__(self, ttl: timedelta = COLD_TTL, budget: timedelta = COLD_BUDGET,
+                 first_budget: timedelta = FIRST_BUDGET) -> None:
         self.ttl = ttl
         self.budget = budget
+        self.first_budget = first_budget
         self._sizes: dict[Key, Measured] = {}  # oldest measurement first
         self._never: deque[Key] = deque()  # chunks of the catalog not measured yet, in range order
         self._synced: tuple[CatalogObject, ...] | None = None
@@ -49,11 +52,12 @@ class SizeCache:
         """Measure every hot chunk, then cold ones due (never measured first, then the oldest measurement) while
         the time budget lasts; remember them. Returns what was measured now."""
         self._sync(catalog)
+        budget = (self.budget if self._sizes else max(self.budget, self.first_budget)).total_seconds()
         hot = hot_keys(catalog)
         measured = measure(conn, list(hot), catalog.now)
         self._store(measured)
         started = clock.counter()
-        while clock.counter() - started < self.budget.total_seconds():
+        while clock.counter() - started < budget:
             batch = self._due(catalog.now, hot)
             if not batch:
                 break
