@@ -74,6 +74,9 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
             await wait_for(pilot, lambda: set(_cells(table, 2)) == {"applied"}, timeout=60)
             assert any("applied 7 migration(s)" in line for line in log.lines)
             assert set(_cells(table, 5)) == {"ok"}
+            await pilot.press("a")  # nothing pending: said at once, nothing asked
+            await wait_for(pilot, lambda: any("nothing to apply" in line for line in log.lines))
+            assert not isinstance(app.screen, ConfirmScreen)
 
     asyncio.run(scenario())
 

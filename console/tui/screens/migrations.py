@@ -28,6 +28,8 @@ class MigrationsScreen(ConsoleScreen):
         Binding("a", "apply", "Apply pending", id="migrations.apply"),
     ]
 
+    pending: list[str] | None = None  # the pending migrations as last loaded (None: not loaded yet)
+
     def compose_body(self) -> ComposeResult:
         yield Static("Loading migrations…", id="migrations-summary", markup=False)
         table: DataTable[Text] = DataTable(id="migrations-table", cursor_type="row", zebra_stripes=True)
@@ -67,6 +69,7 @@ class MigrationsScreen(ConsoleScreen):
             table.add_row(*row, key=str(r.version))
         applied = sum(1 for r in rows if r.state == "applied")
         pending = sum(1 for r in rows if r.state == "pending")
+        self.pending = [f"{r.version:03d} {r.description}" for r in rows if r.state == "pending"]
         self._summary(f"{applied} applied, {pending} pending — p: dry-run plan, a: apply pending")
 
     def _summary(self, text: str, *, error: bool = False) -> None:
@@ -93,6 +96,9 @@ class MigrationsScreen(ConsoleScreen):
 
     def action_apply(self) -> None:
         database = self.session.state.endpoint
+        if self.pending is not None and not self.pending:
+            self._log("nothing to apply: every migration is applied")
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -102,6 +108,7 @@ class MigrationsScreen(ConsoleScreen):
 
         self.app.push_screen(
             ConfirmScreen(f"Apply the pending migrations to {database}?",
+                          (f"Pending: {', '.join(self.pending)}. " if self.pending else "") +
                           "Each migration runs in its own transaction under sqlx's migration lock."),
             answered,
         )
