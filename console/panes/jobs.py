@@ -155,7 +155,8 @@ def _not_scheduled(row: Row, info: ServerInfo) -> str | None:
                  f"{row['max_background_workers']} may be used up by other databases' schedulers and jobs)")
     late = f"; {row['never_ran_past_start']} job(s) are past their start and never ran" \
         if row["never_ran_past_start"] else ""
-    return f"jobs are not being scheduled: {cause}{late}. They run only by hand (CALL run_job)"
+    return (f"jobs are not being scheduled: {cause}{late}. They run only by hand (CALL run_job), and TimescaleDB "
+            "does not count such runs in its job statistics (runs, last run)")
 
 
 def _job(row: Row) -> Job:
