@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.infra.dsn import ResolvedDsn
+from console.infra.errors import ConsoleError
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.keymap import binding_ids, load_keymap
@@ -73,6 +74,17 @@ def test_a_bad_keymap_is_one_line_before_connecting(cli: Cli, tmp_path: Path,
     path.write_text('"dashboard.refresh = \n', encoding="utf-8")
     result = cli("--dsn", nowhere, extra_env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert result.code == 2 and result.stderr.startswith(f"obsconsole: keymap {path}: "), result.output
+
+
+def test_bare_ids_work_and_a_key_two_bindings_would_share_is_refused(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _keymap(tmp_path, 'dashboard.refresh = "f5"\n[jobs]\nrun = "ctrl+r"\n', monkeypatch)
+    assert load_keymap() == {"dashboard.refresh": "f5", "jobs.run": "ctrl+r"}
+    path.write_text('"dashboard.refresh" = "q"\n', encoding="utf-8")  # q quits on every screen
+    with pytest.raises(ConsoleError, match=r"'q' would be both app.quit and dashboard.refresh: give one of them"):
+        load_keymap()
+    path.write_text('"dashboard.refresh" = "q"\n"app.quit" = "ctrl+q"\n', encoding="utf-8")  # moved out of the way
+    assert load_keymap() == {"dashboard.refresh": "q", "app.quit": "ctrl+q"}
 
 
 def test_every_screen_key_has_an_id_and_confirmations_are_not_remappable() -> None:

@@ -28,18 +28,24 @@ def default_path() -> Path:
 
 def binding_ids() -> dict[str, str]:
     """Every binding a keymap may change: id -> its default keys."""
-    found: dict[str, str] = {}
-    for owner in _OWNERS:
-        for cls in owner.__mro__:
-            for binding in cls.__dict__.get("BINDINGS", []):
-                if isinstance(binding, Binding) and binding.id:
-                    found[binding.id] = binding.key
-    return found
+    return {binding_id: keys for scope in _scopes() for binding_id, keys in scope.items()}
+
+
+def _scopes() -> list[dict[str, str]]:
+    """Per screen, the bindings in force together (the app's own and the screen's): id -> default keys."""
+    def own(owner: type) -> dict[str, str]:
+        return {b.id: b.key for cls in owner.__mro__ for b in cls.__dict__.get("BINDINGS", [])
+                if isinstance(b, Binding) and b.id}
+
+    app = own(ObsConsoleApp)
+    return [app | own(screen) for screen in _OWNERS[1:]]
 
 
 def load_keymap(path: Path | None = None) -> dict[str, str]:
-    """The keymap in `path` (default: the config file), {} when there is none. ConsoleError (exit 2) with one
-    line for a file that cannot be read or names an unknown binding."""
+    """The keymap in `path` (default: the config file), {} when there is none. Ids may be quoted
+    ("dashboard.refresh" = "f5") or bare (dashboard.refresh = "f5", which TOML reads as a table). ConsoleError
+    (exit 2) with one line for a file that cannot be read, an unknown binding, or a key two bindings of one
+    screen would share."""
     path = path or default_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -49,11 +55,30 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
         raise ConsoleError(f"keymap {path}: {printable(str(exc).splitlines()[0])}") from None
     known = binding_ids()
     keymap: dict[str, str] = {}
-    for binding_id, keys in data.items():
+    for binding_id, keys in _flat(data).items():
         if binding_id not in known:
             raise ConsoleError(f"keymap {path}: unknown binding {printable(binding_id)!r} (known: "
                                f"{', '.join(sorted(known))})")
         if not isinstance(keys, str) or not keys.strip() or any(not k.strip() for k in keys.split(",")):
             raise ConsoleError(f"keymap {path}: {binding_id} takes keys as a string, e.g. \"f5\" or \"r,f5\"")
         keymap[binding_id] = keys.replace(" ", "")
+    for scope in _scopes():
+        taken: dict[str, str] = {}
+        for binding_id, default in scope.items():
+            for key in keymap.get(binding_id, default).split(","):
+                if taken.setdefault(key, binding_id) != binding_id:
+                    first, second = sorted((taken[key], binding_id))
+                    raise ConsoleError(f"keymap {path}: {printable(key)!r} would be both {first} and {second}: "
+                                       "give one of them another key")
     return keymap
+
+
+def _flat(data: dict[str, object], prefix: str = "") -> dict[str, object]:
+    """{"dashboard": {"refresh": "f5"}} -> {"dashboard.refresh": "f5"}."""
+    flat: dict[str, object] = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
