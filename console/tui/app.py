@@ -59,7 +59,7 @@ class ObsConsoleApp(App[None], HasContext):
         by_action: dict[str, tuple[list[str], str, bool]] = {}
         for _key, (node, binding, enabled, _tooltip) in self.active_bindings.items():
             if enabled:
-                own = isinstance(node, App | Screen)
+                own = isinstance(node, App | Screen) and binding.id is not None  # the console's, not Textual's
                 keys, _description, _own = by_action.setdefault(
                     binding.action, ([], binding.description or binding.action, own))
                 display = self.get_key_display(binding)
