@@ -7,9 +7,11 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Log
 
 from console.infra.dsn import ResolvedDsn
@@ -81,6 +83,19 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
     asyncio.run(scenario())
 
 
+async def _refused_apply(app: ObsConsoleApp, pilot: Pilot[None], rows: int) -> tuple[DataTable[Any], str]:
+    """On the Migrations screen: wait for `rows` migrations, press `a`, answer yes; the table and the log's
+    'refused:' line."""
+    table = app.screen.query_one("#migrations-table", DataTable)
+    await wait_for(pilot, lambda: table.row_count == rows)
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await pilot.press("y")
+    log = app.screen.query_one("#migrations-log", Log)
+    await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
+    return table, next(line for line in log.lines if line.startswith("refused:"))
+
+
 def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     bad = write_folder(tmp_path / "bad", {"008_hand_written.sql": BAD_007}, upto=7)
@@ -88,14 +103,7 @@ def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_db: T
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="migrations", migrations_dir=bad)
         async with app.run_test(size=(120, 40)) as pilot:
-            table = app.screen.query_one("#migrations-table", DataTable)
-            await wait_for(pilot, lambda: table.row_count == 8)
-            await pilot.press("a")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            await pilot.press("y")
-            log = app.screen.query_one("#migrations-log", Log)
-            await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
-            refusal = next(line for line in log.lines if line.startswith("refused:"))
+            table, refusal = await _refused_apply(app, pilot, rows=8)
             assert refusal.startswith("refused: lint L001 at 008_hand_written.sql:2: "), refusal
             assert "`obsconsole migrate --force` applies anyway); nothing was applied" in refusal
             assert _cells(table, 2).count("pending") == 1
@@ -109,14 +117,7 @@ def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="migrations")
         async with app.run_test(size=(120, 40)) as pilot:
-            table = app.screen.query_one("#migrations-table", DataTable)
-            await wait_for(pilot, lambda: table.row_count == 7)
-            await pilot.press("a")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            await pilot.press("y")
-            log = app.screen.query_one("#migrations-log", Log)
-            await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
-            refusal = next(line for line in log.lines if line.startswith("refused:"))
+            table, refusal = await _refused_apply(app, pilot, rows=7)
             assert "004_continuous_aggregates.sql" in refusal and "apache edition" in refusal
             assert set(_cells(table, 2)) == {"pending"}
 
