@@ -77,10 +77,6 @@ class Catalog:
         return next((o for o in self.objects
                      if (o.hypertable_schema, o.hypertable_name) == (hypertable_schema, hypertable_name)), None)
 
-    @property
-    def chunk_count(self) -> int:
-        return sum(len(o.chunks) for o in self.objects)
-
 
 class CatalogCache:
     """The last catalog read by one console, the version it was read at, and whether that version was

@@ -79,11 +79,7 @@ class TableTotals:
     def _add(self, chunk: CatalogChunk, size: Measured | None, keep_sorted: bool = False) -> None:
         figures = Figures.of(chunk, size)
         self._figures[chunk.key] = figures
-        self.table_bytes += figures.table_bytes
-        self.index_bytes += figures.index_bytes
-        self.toast_bytes += figures.toast_bytes
-        self.total_bytes += figures.total_bytes
-        self.state_bytes[chunk.is_compressed] += figures.total_bytes
+        self._count(chunk, figures, +1)
         if size is None:
             self._estimated.add(chunk.key)
         entry = (figures.total_bytes, -self.position[chunk.key])
@@ -92,13 +88,17 @@ class TableTotals:
         else:
             self._sorted[chunk.is_compressed].append(entry)
 
+    def _count(self, chunk: CatalogChunk, figures: Figures, sign: int) -> None:
+        """Add (+1) or take away (-1) one chunk's figures from the sums."""
+        self.table_bytes += sign * figures.table_bytes
+        self.index_bytes += sign * figures.index_bytes
+        self.toast_bytes += sign * figures.toast_bytes
+        self.total_bytes += sign * figures.total_bytes
+        self.state_bytes[chunk.is_compressed] += sign * figures.total_bytes
+
     def _remove(self, chunk: CatalogChunk) -> None:
         figures = self._figures.pop(chunk.key)
-        self.table_bytes -= figures.table_bytes
-        self.index_bytes -= figures.index_bytes
-        self.toast_bytes -= figures.toast_bytes
-        self.total_bytes -= figures.total_bytes
-        self.state_bytes[chunk.is_compressed] -= figures.total_bytes
+        self._count(chunk, figures, -1)
         self._estimated.discard(chunk.key)
         in_state = self._sorted[chunk.is_compressed]
         del in_state[bisect_left(in_state, (figures.total_bytes, -self.position[chunk.key]))]

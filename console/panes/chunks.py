@@ -4,7 +4,6 @@ chunk, growth per day, and chunks far bigger than their siblings (skew)."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -214,7 +213,7 @@ def _growth_per_day(totals: TableTotals, now: datetime) -> float | None:
     window_start = max(now - GROWTH_WINDOW, table.oldest.range_start)
     days = max((now - window_start) / timedelta(days=1), 1 / 24)
     grown = 0.0
-    for chunk in table.by_end[bisect_right(table.by_end, window_start, key=_end):]:  # ranges ending in the window
+    for chunk in table.ending_after(window_start):  # ranges ending in the window (or later)
         start, end = chunk.range_start, chunk.range_end
         assert start is not None and end is not None
         size = totals.figures(chunk).total_bytes
@@ -224,11 +223,6 @@ def _growth_per_day(totals: TableTotals, now: datetime) -> float | None:
         else:
             grown += size * ((elapsed_end - max(start, window_start)) / (elapsed_end - start))
     return grown / days
-
-
-def _end(chunk: CatalogChunk) -> datetime:
-    assert chunk.range_end is not None
-    return chunk.range_end
 
 
 COLUMNS = (
