@@ -33,7 +33,7 @@ def _holders(conn: Conn, relnames: list[str] | None) -> str | None:
                      f"{_chunks(int(str(chunks)))} for {seconds} s" for pid, app, mode, rel, chunks, seconds in holders)
 
 
-def _chunks(count: object) -> str:
+def _chunks(count: int) -> str:
     """How many of the hypertable's chunks the same lock covers, said after its name."""
     if not count:
         return ""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from console.infra.db import Conn
 from console.infra.guard import pooler
-from console.infra.queries import query
 
 PREPARE_AFTER = 1  # executions before a statement is prepared: a one-off statement never is
 
@@ -20,7 +19,7 @@ PREPARE_AFTER = 1  # executions before a statement is prepared: a one-off statem
 def prepare_when_direct(conn: Conn) -> bool:
     """Let psycopg prepare statements run more than once on `conn` when its server session is its own (a server
     process, the one the connection announced, and no pooler); otherwise never. True when enabled."""
-    row = conn.execute(query("guard/backend_pid")).fetchone()
-    direct = row is not None and int(str(row[0])) != 0 and pooler(conn) is None
+    # pooler() checks that the serving process is the announced one; tsl announces (and serves from) pid 0
+    direct = conn.info.backend_pid != 0 and pooler(conn) is None
     conn.prepare_threshold = PREPARE_AFTER if direct else None
     return direct
