@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: setup prereqs engines python demo test lint typecheck pytest clean
+.PHONY: setup prereqs engines python demo test test-fast lint typecheck pytest pytest-fast clean
 
 setup: prereqs engines python
 
@@ -41,14 +41,25 @@ demo: setup
 
 test: setup lint typecheck pytest
 
+# The edit loop: ruff, mypy and every test not marked `slow`, in about 3 minutes.
+test-fast: setup lint typecheck pytest-fast
+
 lint:
 	$(BIN)/ruff check console tests
 
 typecheck:
 	$(BIN)/mypy
 
+# pytest-xdist: one worker per core, each with its own native cluster and tsl engines; tests sharing a module-scoped
+# engine (the golden screens) stay on one worker (xdist_group). PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS := -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
+
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+pytest-fast:
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not slow"
 
 clean:
 	rm -rf $(VENV) engines/node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -21,7 +21,9 @@ if (!values.port) {
 
 const dataDir = values["data-dir"] ? `file://${values["data-dir"]}` : "memory://";
 const db = await PGlite.create(dataDir, { extensions: { timescaledb } });
-await db.exec("CREATE EXTENSION IF NOT EXISTS timescaledb;");
+// On a data dir that already holds the extension, CREATE EXTENSION does nothing and would leave the library
+// unloaded (and its settings, timescaledb.license among them, undefined until some function of it runs): load it.
+await db.exec("CREATE EXTENSION IF NOT EXISTS timescaledb; LOAD 'timescaledb';");
 const server = new PGLiteSocketServer({
   db,
   port: Number(values.port),

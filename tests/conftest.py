@@ -1,15 +1,24 @@
-"""Fixtures: real engines only. `native_db` is a fresh database on a session-wide native cluster;
-`tsl_db` is a fresh tsl engine per test (it holds one database and one connection; it starts in ~2 s).
-With CI=true a missing engine is an error, never a skip."""
+"""Fixtures: real engines only. `native_db` is a fresh database on a native cluster (one per pytest process: one
+per xdist worker); `tsl_db` is a fresh tsl engine per test (it holds one database and one connection), started
+on a copy of a pristine data dir made once per process. `native_migrated_db`, `tsl_migrated_db` and
+`tsl_seeded_db` are the same, already migrated (and seeded): cloned from a template database / copied from a
+template data dir built once per process. With CI=true a missing engine is an error, never a skip.
+
+Every test carries an engine marker (`native`, `tsl`, or `engineless`), set here from the fixtures it uses when
+its module does not say; `slow` marks the tests `make test-fast` leaves out."""
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psycopg
@@ -29,8 +38,11 @@ _db_numbers = itertools.count(1)
 
 # Every password this session knows (engines' DSN passwords, and literal ones tests put in DSNs), and every CLI
 # output recorded by `cli` (and by tests' own subprocess helpers, via record_output): tests/test_zz_secrets.py,
-# ordered last, checks that no output contains any of them.
+# ordered last, checks that no output contains any of them. Under pytest-xdist each worker writes its own to
+# RECORDS_DIR when it finishes, and the scan reads them all (see other_workers_records).
 SECRETS: set[str] = {"S3cret-Wrong-Pass", "hunter2-port", "pass-in-bad-dsn", "pw-secret"}
+RECORDS_ENV = "OBSCONSOLE_TEST_RECORDS"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 @dataclass(frozen=True)
@@ -56,9 +68,62 @@ def register_dsn_password(dsn: str) -> None:
         SECRETS.add(str(password))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The xdist controller (or a plain run) makes the folder the workers leave their records in."""
+    if not WORKER and RECORDS_ENV not in os.environ:
+        os.environ[RECORDS_ENV] = tempfile.mkdtemp(prefix="obsconsole-test-records-")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker leaves what it recorded for the worker that runs the secrets scan (written whole, then renamed)."""
+    folder = os.environ.get(RECORDS_ENV)
+    if WORKER and folder:
+        records = {"secrets": sorted(SECRETS), "outputs": [asdict(r) for r in CLI_OUTPUTS]}
+        partial = Path(folder) / f"{WORKER}.json.partial"
+        partial.write_text(json.dumps(records))
+        partial.rename(Path(folder) / f"{WORKER}.json")
+    elif not WORKER and folder:  # the controller, or a plain run: every worker has finished
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def other_workers_records() -> tuple[set[str], list[RecordedOutput]]:
+    """Under xdist, the secrets and outputs of every other worker, once each has finished its tests (the scan is
+    the last item handed out, so they all will); nothing in a plain run."""
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    folder = Path(os.environ.get(RECORDS_ENV, ""))
+    if not WORKER or count < 2:
+        return set(), []
+    others = [folder / f"gw{n}.json" for n in range(count) if f"gw{n}" != WORKER]
+    while not all(path.exists() for path in others):  # pytest-timeout bounds this wait
+        time.sleep(0.2)
+    secrets: set[str] = set()
+    outputs: list[RecordedOutput] = []
+    for path in others:
+        records = json.loads(path.read_text())
+        secrets.update(records["secrets"])
+        outputs += [RecordedOutput(tuple(r["args"]), r["stdout"], r["stderr"]) for r in records["outputs"]]
+    return secrets, outputs
+
+
+ENGINE_MARKS = ("native", "tsl", "engineless")
+_NATIVE_FIXTURES = {"native_engine", "golden_native", "own_cluster", "standby_primary"}
+_TSL_FIXTURES = {"tsl_db", "tsl_migrated_db", "tsl_seeded_db", "golden_tsl"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The secrets scan (tests/test_zz_secrets.py) runs after every other test, over everything they printed."""
+    """The secrets scan (tests/test_zz_secrets.py) runs after every other test, over everything they printed.
+    Every test gets an engine marker from the fixtures it uses, unless it or its module carries one."""
     items.sort(key=lambda item: item.path.name == "test_zz_secrets.py")
+    for item in items:
+        if any(item.get_closest_marker(mark) for mark in ENGINE_MARKS):
+            continue
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _NATIVE_FIXTURES:
+            item.add_marker(pytest.mark.native)
+        if used & _TSL_FIXTURES:
+            item.add_marker(pytest.mark.tsl)
+        if not used & (_NATIVE_FIXTURES | _TSL_FIXTURES):
+            item.add_marker(pytest.mark.engineless)
 
 
 @dataclass
@@ -70,14 +135,32 @@ class TestDb:
     engine: RunningEngine
 
 
-def _start(kind: str) -> RunningEngine:
+def _start(kind: str, data_dir: Path | None = None) -> RunningEngine:
     try:
-        return engines.start(kind)
+        return engines.start(kind, data_dir)
     except ConsoleError as exc:
         if IN_CI:
             pytest.fail(f"{kind} engine unavailable in CI: {exc.message}")
         pytest.skip(f"{kind} engine unavailable: {exc.message}")
 
+
+def _with_database(dsn: str, name: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
+
+
+def obsconsole(*args: str, timeout: float = 600) -> None:
+    """`obsconsole ARGS` for a fixture's set-up, recorded for the secrets scan; it must succeed."""
+    env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
+    with tempfile.TemporaryDirectory(prefix="obsconsole-fixture-state-") as state:
+        proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
+                              env={**env, "XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "COLUMNS": "200"})
+    record_output(args, proc.stdout, proc.stderr)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --- native: one cluster per process, databases per test (fresh, or cloned from a migrated template) ---------------
 
 @pytest.fixture(scope="session")
 def native_engine() -> Iterator[RunningEngine]:
@@ -88,46 +171,139 @@ def native_engine() -> Iterator[RunningEngine]:
     assert not engine.alive(), "native engine left a process behind"
 
 
-def _with_database(dsn: str, name: str) -> str:
-    info = psycopg.conninfo.conninfo_to_dict(dsn)
-    info["dbname"] = name
-    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
+def _create_database(admin_dsn: str, name: str, template: str = "template0") -> None:
+    """CREATE DATABASE from `template`; a template database's last sessions (TimescaleDB's scheduler, which the
+    launcher may just have started for it) are ended first, as CREATE DATABASE wants it to itself."""
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        for attempt in itertools.count():
+            if template != "template0":
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                              (template,))
+            try:
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt >= 20:
+                    raise
+
+
+def _drop_database(admin_dsn: str, name: str) -> None:
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def native_db(native_engine: RunningEngine) -> Iterator[TestDb]:
     """A fresh database with TimescaleDB created, dropped after the test."""
     name = f"t{os.getpid()}_{next(_db_numbers)}"
-    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    _create_database(native_engine.dsn, name)
     dsn = _with_database(native_engine.dsn, name)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION timescaledb")
     yield TestDb(dsn, native_engine)
-    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_database(native_engine.dsn, name)
 
 
 @pytest.fixture
 def native_plain_db(native_engine: RunningEngine) -> Iterator[TestDb]:
     """A fresh database WITHOUT TimescaleDB (the extension is available on the server, not created)."""
     name = f"plain{os.getpid()}_{next(_db_numbers)}"
-    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    _create_database(native_engine.dsn, name)
     yield TestDb(_with_database(native_engine.dsn, name), native_engine)
+    _drop_database(native_engine.dsn, name)
+
+
+@pytest.fixture(scope="session")
+def native_migrated_template(native_engine: RunningEngine) -> str:
+    """A template database holding TimescaleDB and migrations 001-003 (all the Apache edition takes), migrated
+    once per process; it accepts no connections (so TimescaleDB's scheduler stays out of it) and is dropped with
+    the cluster."""
+    name = f"migrated{os.getpid()}"
+    _create_database(native_engine.dsn, name)
+    dsn = _with_database(native_engine.dsn, name)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION timescaledb")
+    obsconsole("migrate", "--dsn", dsn, "--to", "3")
     with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false IS_TEMPLATE true')
+    return name
 
 
 @pytest.fixture
-def tsl_db() -> Iterator[TestDb]:
-    """A fresh tsl engine (in memory) for this test, stopped afterwards with no process left."""
-    engine = _start("tsl")
+def native_migrated_db(native_engine: RunningEngine, native_migrated_template: str) -> Iterator[TestDb]:
+    """A fresh database with TimescaleDB and migrations 001-003 applied (as `migrate --to 3` leaves it), cloned
+    from the template; dropped after the test."""
+    name = f"m{os.getpid()}_{next(_db_numbers)}"
+    _create_database(native_engine.dsn, name, native_migrated_template)
+    yield TestDb(_with_database(native_engine.dsn, name), native_engine)
+    _drop_database(native_engine.dsn, name)
+
+
+# --- tsl: an engine per test, on a copy of a data dir made once per process ----------------------------------------
+
+@pytest.fixture(scope="session")
+def tsl_templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """`template(stage)`: a stopped tsl engine's data dir at `stage` ("pristine": TimescaleDB created; "migrated":
+    every migration applied; "seeded": migrated, then `seed --days 9 --rate 40`), built the first time it is
+    asked for, once per process."""
+    root = tmp_path_factory.mktemp("tsl-templates")
+    built: dict[str, Path] = {}
+
+    def template(stage: str) -> Path:
+        if stage in built:
+            return built[stage]
+        data = root / stage / "data"
+        if stage == "pristine":
+            _start("tsl", data).stop()
+        else:
+            shutil.copytree(template("pristine" if stage == "migrated" else "migrated"), data)
+            engine = _start("tsl", data)
+            try:
+                register_dsn_password(engine.dsn)
+                if stage == "migrated":
+                    obsconsole("migrate", "--dsn", engine.dsn)
+                else:
+                    obsconsole("seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40")
+            finally:
+                engine.stop()
+        built[stage] = data
+        return data
+
+    return template
+
+
+def _tsl_on_copy(template: Path, tmp_path: Path) -> Iterator[TestDb]:
+    data = tmp_path / "tsl-engine" / "data"
+    shutil.copytree(template, data)
+    engine = _start("tsl", data)
     register_dsn_password(engine.dsn)
     yield TestDb(engine.dsn, engine)
     engine.stop()
     assert not engine.alive(), "tsl engine left a process behind"
+    shutil.rmtree(data.parent, ignore_errors=True)
 
+
+@pytest.fixture
+def tsl_db(tsl_templates: Callable[[str], Path], tmp_path: Path) -> Iterator[TestDb]:
+    """A fresh tsl engine for this test (TimescaleDB created, nothing else), stopped afterwards with no process
+    left. It starts on a copy of a pristine data dir: 1-2 s, where creating one in memory took 4-5 s."""
+    yield from _tsl_on_copy(tsl_templates("pristine"), tmp_path)
+
+
+@pytest.fixture
+def tsl_migrated_db(tsl_templates: Callable[[str], Path], tmp_path: Path) -> Iterator[TestDb]:
+    """A fresh tsl engine for this test with every migration applied (as `obsconsole migrate` leaves it)."""
+    yield from _tsl_on_copy(tsl_templates("migrated"), tmp_path)
+
+
+@pytest.fixture
+def tsl_seeded_db(tsl_templates: Callable[[str], Path], tmp_path: Path) -> Iterator[TestDb]:
+    """A fresh tsl engine for this test, migrated and seeded (`seed --days 9 --rate 40`, once per process: the
+    rows end when the template was made, not when the test starts)."""
+    yield from _tsl_on_copy(tsl_templates("seeded"), tmp_path)
+
+
+# --- the CLI ---------------------------------------------------------------------------------------------------
 
 @dataclass
 class CliResult:
@@ -163,4 +339,3 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
     state = tmp_path / "state" / "obsconsole" / "engines"
     for record in state.glob("*.json") if state.exists() else []:
         subprocess.run([OBSCONSOLE, "engine", "stop", "--kind", record.stem], env=env, check=False)
-

@@ -117,7 +117,7 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
     assert "read-only mode" in entries[2]["outcome"] and entries[2]["sql"] == ""
     assert entries[4]["sql"] == f"SELECT alter_job({job}, scheduled => false);"
     assert entries[6]["sql"] == f"SELECT alter_job({job}, schedule_interval => '10 minutes'::interval);"
-    password = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
+    password = str(psycopg.conninfo.conninfo_to_dict(dsn).get("password") or "")
     for entry in entries:
         assert entry["time"].endswith("+00:00") and entry["user"]
         assert "***" in entry["server"] and (not password or password not in json.dumps(entry))

@@ -14,7 +14,8 @@ from tests.conftest import CliResult
 Cli = Callable[..., CliResult]
 
 
-@pytest.mark.parametrize("kind", ["tsl", "native"])
+@pytest.mark.parametrize("kind", [pytest.param("tsl", marks=pytest.mark.tsl),
+                                  pytest.param("native", marks=pytest.mark.native)])
 def test_engine_start_status_stop(cli: Cli, kind: str) -> None:
     started = cli("engine", "start", "--kind", kind)
     assert started.code == 0, started.output

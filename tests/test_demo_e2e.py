@@ -64,6 +64,8 @@ def _wait(read: Callable[[], str], condition: Callable[[str], bool], timeout: fl
     return screen
 
 
+@pytest.mark.tsl
+@pytest.mark.slow
 def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
     if shutil.which("tmux") is None:
         if IN_CI:
@@ -93,8 +95,11 @@ def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
                                       (120, 36, ("model", "cost $", "hypertable", "chunks", "total")),
                                       (160, 48, ("ratio", "backlog", "next start", "next drop", "overdue"))):
             subprocess.run([*tmux, "resize-window", "-t", session, "-x", str(width), "-y", str(height)], check=True)
-            resized = _wait(read, lambda s, w=wanted: all(f" {word} " in s.replace("│", " ") for word in w),
-                            timeout=30)
+
+            def shows(screen: str, words: tuple[str, ...] = wanted) -> bool:
+                return all(f" {word} " in screen.replace("│", " ") for word in words)
+
+            resized = _wait(read, shows, timeout=30)
             lines = resized.rstrip("\n").splitlines()
             assert len(lines) <= height and all(len(line) <= width for line in lines), (width, resized)
             assert "…" not in "".join(line for line in lines if line.startswith("│")), resized

@@ -25,7 +25,8 @@ def _start_or_skip(kind: str) -> engines.RunningEngine:
         pytest.skip(exc.message)
 
 
-@pytest.mark.parametrize("kind", ["native", "tsl"])
+@pytest.mark.parametrize("kind", [pytest.param("native", marks=pytest.mark.native),
+                                  pytest.param("tsl", marks=pytest.mark.tsl)])
 def test_engine_starts_answers_and_stops_without_orphans(kind: str) -> None:
     engine = _start_or_skip(kind)
     try:
@@ -40,6 +41,7 @@ def test_engine_starts_answers_and_stops_without_orphans(kind: str) -> None:
     assert all(not Path(p).exists() for p in workdirs), "throwaway files left behind"
 
 
+@pytest.mark.native
 def test_native_start_failure_shows_the_server_log(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(native.SERVER_SETTINGS, "shared_buffers", "not-a-size")
     with pytest.raises(ConsoleError) as caught:
@@ -48,6 +50,7 @@ def test_native_start_failure_shows_the_server_log(monkeypatch: pytest.MonkeyPat
     assert "shared_buffers" in caught.value.message  # the server's own complaint, from its log
 
 
+@pytest.mark.native
 def test_native_data_dir_survives_restart() -> None:
     with tempfile.TemporaryDirectory(prefix="obsconsole-test-") as parent:
         Path(parent).chmod(0o755)  # the cluster's unprivileged OS user must reach it
@@ -69,6 +72,7 @@ def test_native_data_dir_survives_restart() -> None:
         shutil.rmtree(data, ignore_errors=True)
 
 
+@pytest.mark.tsl
 def test_tsl_data_dir_keeps_its_dsn_across_restarts(tmp_path: Path) -> None:
     data = tmp_path / "tsl"
     first = engines.start("tsl", data)
@@ -83,6 +87,8 @@ def test_tsl_data_dir_keeps_its_dsn_across_restarts(tmp_path: Path) -> None:
         assert second.dsn == first.dsn
         with psycopg.connect(second.dsn, autocommit=True, prepare_threshold=None) as conn:
             assert conn.execute("SELECT x FROM kept").fetchone() == (7,)
+            # The extension was there already: the engine loaded its library anyway (its edition is known).
+            assert conn.execute("SELECT current_setting('timescaledb.license', true)").fetchone() == ("timescale",)
     finally:
         second.stop()
     assert not second.alive()

@@ -20,7 +20,7 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.panes import PaneOptions, refresh_all
 from console.panes.cache import PaneCache
-from tests.conftest import IN_CI, SECRETS, CliResult, TestDb
+from tests.conftest import IN_CI, SECRETS, CliResult, TestDb, register_dsn_password
 from tests.pooler import POOL_SIZE, start_pgbouncer, start_standby
 
 Cli = Callable[..., CliResult]
@@ -85,7 +85,7 @@ def as_role(dsn: str, role: str, password: str | None = ROLE_PASSWORD) -> str:
 
 def scalar(dsn: str, sql: str) -> object:
     with psycopg.connect(dsn, autocommit=True) as conn:
-        row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(sql).fetchone()
         return row[0] if row else None
 
 
@@ -112,14 +112,14 @@ def keys_folder(tmp_path: Path) -> Path:
 
 def create_role(dsn: str, role: str, *extra: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f"DROP ROLE IF EXISTS {role}")  # type: ignore[arg-type]
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}' {' '.join(extra)}")  # type: ignore[arg-type]
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}' {' '.join(extra)}")
 
 
 def drop_role(dsn: str, role: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f"DROP OWNED BY {role}")  # type: ignore[arg-type]
-        admin.execute(f"DROP ROLE {role}")  # type: ignore[arg-type]
+        admin.execute(f"DROP OWNED BY {role}")
+        admin.execute(f"DROP ROLE {role}")
 
 
 # --- 1. a transaction pooler ----------------------------------------------------------------------------------
@@ -217,27 +217,38 @@ def test_a_job_run_refuses_a_transaction_pooler(cli: Cli, native_db: TestDb, pgb
 # --- 2. a hot standby, read-only defaults -----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def standby(native_engine: RunningEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def standby_primary() -> Iterator[RunningEngine]:
+    """A small native cluster of its own for the hot standbys to copy (pg_basebackup of the session cluster copied
+    every test database made before it: 115 s); it holds the `standby` fixture's database only."""
+    from console.engines import native
+
+    engine = _started(native.start, "native engine (the standby's primary)")
+    register_dsn_password(engine.dsn)
+    yield engine
+    _stop(engine)
+
+
+@pytest.fixture(scope="session")
+def standby(standby_primary: RunningEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(primary DSN, standby DSN) of a database holding TimescaleDB and migrations 001-003 + 006, streamed to a
-    hot standby of the native cluster."""
+    hot standby of the primary's cluster (`standby_primary`)."""
     from console.infra.dsn import ResolvedDsn
     from console.migrator import runner
     from tests.conftest import _with_database
 
     name = f"replica{os.getpid()}"
-    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')  # type: ignore[arg-type]
-    primary = _with_database(native_engine.dsn, name)
+    with psycopg.connect(standby_primary.dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    primary = _with_database(standby_primary.dsn, name)
     with psycopg.connect(primary, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION timescaledb")
     runner.migrate(ResolvedDsn(primary, "test"), directory=keys_folder(tmp_path_factory.mktemp("standby")))
-    replica = _started(lambda: start_standby(native_engine), "hot standby")
+    replica = _started(lambda: start_standby(standby_primary), "hot standby")
     yield primary, _with_database(replica.dsn, name)
     _stop(replica)
-    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
+@pytest.mark.xdist_group("standby")
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)
 def test_writers_refuse_a_hot_standby(cli: Cli, standby: tuple[str, str], command: list[str]) -> None:
     primary, replica = standby
@@ -248,6 +259,7 @@ def test_writers_refuse_a_hot_standby(cli: Cli, standby: tuple[str, str], comman
     assert scalar(primary, "SELECT count(*) FROM api_keys") == 0
 
 
+@pytest.mark.xdist_group("standby")
 def test_doctor_reports_a_hot_standby_and_reads_work_there(cli: Cli, standby: tuple[str, str]) -> None:
     _primary, replica = standby
     doctor = cli("doctor", "--dsn", replica)
@@ -257,12 +269,13 @@ def test_doctor_reports_a_hot_standby_and_reads_work_there(cli: Cli, standby: tu
     assert status.code == 0 and "006" in status.stdout, status.output
 
 
-def test_replica_without_preload_is_said_plainly(cli: Cli, native_engine: RunningEngine,
+@pytest.mark.xdist_group("standby")
+def test_replica_without_preload_is_said_plainly(cli: Cli, standby_primary: RunningEngine,
                                                  standby: tuple[str, str]) -> None:
     from tests.conftest import _with_database
 
     primary, _replica = standby
-    bare = _started(lambda: start_standby(native_engine, preload=False), "hot standby without preload")
+    bare = _started(lambda: start_standby(standby_primary, preload=False), "hot standby without preload")
     try:
         dsn = _with_database(bare.dsn, str(psycopg.conninfo.conninfo_to_dict(primary)["dbname"]))
         doctor = cli("doctor", "--dsn", dsn)
@@ -282,7 +295,7 @@ def test_read_only_default_is_never_overridden(cli: Cli, native_db: TestDb, wher
     create_role(native_db.dsn, "ro_writer", "SUPERUSER")
     target = f'"{dbname}"' if where == "DATABASE" else "ro_writer"
     with psycopg.connect(native_db.dsn, autocommit=True) as admin:
-        admin.execute(f"ALTER {where} {target} SET default_transaction_read_only = on")  # type: ignore[arg-type]
+        admin.execute(f"ALTER {where} {target} SET default_transaction_read_only = on")
     dsn = as_role(native_db.dsn, "ro_writer")
     try:
         for command in WRITERS:
@@ -293,7 +306,7 @@ def test_read_only_default_is_never_overridden(cli: Cli, native_db: TestDb, wher
         untouched(native_db.dsn)
     finally:
         with psycopg.connect(native_db.engine.dsn, autocommit=True) as admin:  # the postgres database
-            admin.execute(f"ALTER {where} {target} RESET default_transaction_read_only")  # type: ignore[arg-type]
+            admin.execute(f"ALTER {where} {target} RESET default_transaction_read_only")
         drop_role(native_db.dsn, "ro_writer")
 
 
@@ -337,7 +350,7 @@ def test_revoked_connect_and_missing_password_are_named(cli: Cli, native_db: Tes
     dbname = psycopg.conninfo.conninfo_to_dict(native_db.dsn)["dbname"]
     create_role(native_db.dsn, "outsider")
     with psycopg.connect(native_db.dsn, autocommit=True) as admin:
-        admin.execute(f'REVOKE CONNECT ON DATABASE "{dbname}" FROM PUBLIC')  # type: ignore[arg-type]
+        admin.execute(f'REVOKE CONNECT ON DATABASE "{dbname}" FROM PUBLIC')
     try:
         one_line(cli("status", "--dsn", as_role(native_db.dsn, "outsider")), 2,
                  "the role may not connect to this database", "lacks the CONNECT privilege")

@@ -282,8 +282,8 @@ def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_db: TestD
 
     # A window older than the 37-day retention of logs and metrics: the report warns, the jobs drop those chunks.
     old_end = (datetime.fromisoformat(result["window_end"]) - timedelta(days=60)).isoformat()
-    old = seed_json(cli, dsn, "--spans", "300", "--days", "2", "--end", old_end)
-    warnings = old["aftercare"]["warnings"]
+    older = seed_json(cli, dsn, "--spans", "300", "--days", "2", "--end", old_end)
+    warnings = older["aftercare"]["warnings"]
     assert len(warnings) == 2 and "llm_logs (drop_after 37 days)" in warnings[0] and "llm_metrics" in warnings[1]
     with connect(dsn) as conn:
         kept = conn.execute("SELECT (SELECT count(*) FROM llm_traces WHERE ts < %(end)s),"

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from tests.conftest import CliResult, TestDb
-from tests.test_panes import SEED_LOGS, SEED_TRACES
+from tests.known_data import SEED_LOGS, SEED_TRACES
 
 Cli = Callable[..., CliResult]
 TITLES = ("Chunk sizes", "Compression ratios", "Background jobs", "Retention windows", "Cost per model")

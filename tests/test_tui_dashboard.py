@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -32,11 +33,9 @@ PANES = ("cost", "chunks", "compression", "jobs", "retention")
 
 
 @pytest.fixture
-def seeded_tsl(cli: Cli, tsl_db: TestDb) -> TestDb:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    seeded = cli("seed", "--dsn", tsl_db.dsn, "--days", "9", "--rate", "40", timeout=300)
-    assert seeded.code == 0, seeded.output
-    return tsl_db
+def seeded_tsl(tsl_seeded_db: TestDb) -> TestDb:
+    """A tsl engine of its own, migrated and seeded (`seed --days 9 --rate 40`, on the template it is a copy of)."""
+    return tsl_seeded_db
 
 
 def _pane(app: ObsConsoleApp, name: str) -> PaneBox:
@@ -47,7 +46,7 @@ def _index(pane: PaneBox, header: str) -> int:
     return [str(c.label) for c in pane.table.columns.values()].index(header)
 
 
-def _column(table: DataTable[object], index: int) -> list[str]:
+def _column(table: DataTable[Any], index: int) -> list[str]:
     return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
 
 
@@ -211,6 +210,7 @@ def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, monkeypat
     asyncio.run(scenario())
 
 
+@pytest.mark.native
 def test_dashboard_survives_the_server_going_away(tmp_path: Path) -> None:
     parent = Path(tempfile.mkdtemp(prefix="obsconsole-test-"))
     parent.chmod(0o755)

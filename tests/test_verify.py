@@ -22,13 +22,8 @@ def schema_checks(result: CliResult) -> dict[str, dict[str, str]]:
     return {c["id"]: c for c in payload["checks"] if c["kind"] == "schema"}
 
 
-def migrated_tsl(cli: Cli, db: TestDb) -> None:
-    assert cli("migrate", "--dsn", db.dsn).code == 0
-
-
-def test_tsl_after_migrate_all_14_pass(cli: Cli, tsl_db: TestDb) -> None:
-    migrated_tsl(cli, tsl_db)
-    result = cli("verify", "--dsn", tsl_db.dsn, "--json")
+def test_tsl_after_migrate_all_14_pass(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    result = cli("verify", "--dsn", tsl_migrated_db.dsn, "--json")
     assert result.code == 0, result.output
     checks = schema_checks(result)
     assert sorted(checks) == [f"S{n:02d}" for n in range(1, 15)]
@@ -46,11 +41,11 @@ def test_tsl_after_migrate_all_14_pass(cli: Cli, tsl_db: TestDb) -> None:
         ("ALTER TABLE api_keys DROP CONSTRAINT fk_api_keys_user", "S10", "fk_api_keys_user"),
     ],
 )
-def test_damage_is_detected_and_named(cli: Cli, tsl_db: TestDb, damage: str, check_id: str, named: str) -> None:
-    migrated_tsl(cli, tsl_db)
-    with psycopg.connect(tsl_db.dsn, autocommit=True, prepare_threshold=None) as conn:
+def test_damage_is_detected_and_named(cli: Cli, tsl_migrated_db: TestDb, damage: str, check_id: str,
+                                      named: str) -> None:
+    with psycopg.connect(tsl_migrated_db.dsn, autocommit=True, prepare_threshold=None) as conn:
         conn.execute(damage)
-    result = cli("verify", "--dsn", tsl_db.dsn, "--json")
+    result = cli("verify", "--dsn", tsl_migrated_db.dsn, "--json")
     assert result.code == 1, result.output
     checks = schema_checks(result)
     failed = {cid for cid, c in checks.items() if c["status"] == "FAIL"}
@@ -59,9 +54,8 @@ def test_damage_is_detected_and_named(cli: Cli, tsl_db: TestDb, damage: str, che
     assert checks[check_id]["remedy"]
 
 
-def test_native_apache_after_003_passes_schema_and_skips_community(cli: Cli, native_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    result = cli("verify", "--dsn", native_db.dsn, "--json")
+def test_native_apache_after_003_passes_schema_and_skips_community(cli: Cli, native_migrated_db: TestDb) -> None:
+    result = cli("verify", "--dsn", native_migrated_db.dsn, "--json")
     assert result.code == 0, result.output
     checks = schema_checks(result)
     for cid in ("S01", "S02", "S03", "S04", "S05", "S11", "S12", "S13", "S14"):
@@ -91,13 +85,12 @@ def _table_statuses(text: str) -> dict[str, str]:
     return rows
 
 
-def test_json_and_junit_match_the_table(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    with psycopg.connect(native_db.dsn, autocommit=True) as conn:
+def test_json_and_junit_match_the_table(cli: Cli, native_migrated_db: TestDb, tmp_path: Path) -> None:
+    with psycopg.connect(native_migrated_db.dsn, autocommit=True) as conn:
         conn.execute("DROP INDEX idx_logs_provider")
     junit = tmp_path / "verify.xml"
-    as_json = cli("verify", "--dsn", native_db.dsn, "--json", "--junit", str(junit))
-    table = cli("verify", "--dsn", native_db.dsn)
+    as_json = cli("verify", "--dsn", native_migrated_db.dsn, "--json", "--junit", str(junit))
+    table = cli("verify", "--dsn", native_migrated_db.dsn)
     assert as_json.code == table.code == 1
     from_json = {cid: c["status"] for cid, c in schema_checks(as_json).items()}
     assert _table_statuses(table.stdout) == from_json
@@ -115,12 +108,12 @@ def test_json_and_junit_match_the_table(cli: Cli, native_db: TestDb, tmp_path: P
     assert failure is not None and "idx_logs_provider" in str(failure.get("message"))
 
 
-def test_a_catalog_query_waiting_on_a_lock_could_not_check_only_its_own_check(cli: Cli, native_db: TestDb) -> None:
+def test_a_catalog_query_waiting_on_a_lock_could_not_check_only_its_own_check(
+        cli: Cli, native_migrated_db: TestDb) -> None:
     # Issue 12: a lock wait says nothing about the schema, so it is COULD NOT CHECK naming the holder (was FAIL).
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    with psycopg.connect(native_db.dsn) as blocker:
+    with psycopg.connect(native_migrated_db.dsn) as blocker:
         blocker.execute("LOCK TABLE llm_traces IN ACCESS EXCLUSIVE MODE")  # the size functions must wait
-        result = cli("verify", "--dsn", native_db.dsn, "--json", "--check-timeout", "300ms")
+        result = cli("verify", "--dsn", native_migrated_db.dsn, "--json", "--check-timeout", "300ms")
     assert result.code == 0, result.output
     checks = schema_checks(result)
     assert checks["S13"]["status"] == "COULD NOT CHECK"
@@ -131,11 +124,10 @@ def test_a_catalog_query_waiting_on_a_lock_could_not_check_only_its_own_check(cl
         assert check["status"] != "FAIL", check
 
 
-def test_a_check_out_of_time_could_not_check_and_names_check_timeout(cli: Cli, native_db: TestDb) -> None:
+def test_a_check_out_of_time_could_not_check_and_names_check_timeout(cli: Cli, native_migrated_db: TestDb) -> None:
     # Issue 15: a slow catalog (10,000 chunks, a busy server) is not a broken schema. 1 ms is too little for
     # almost every check; the facts verify starts from run under the connection's own timeouts.
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    result = cli("verify", "--dsn", native_db.dsn, "--json", "--check-timeout", "1ms")
+    result = cli("verify", "--dsn", native_migrated_db.dsn, "--json", "--check-timeout", "1ms")
     assert result.code == 0, result.output
     checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
     unchecked = [c for c in checks.values() if c["status"] == "COULD NOT CHECK" and c["id"] != "S14"]
@@ -144,7 +136,7 @@ def test_a_check_out_of_time_could_not_check_and_names_check_timeout(cli: Cli, n
         assert check["remedy"].startswith("give it longer: `obsconsole verify --check-timeout 1s`"), check
         assert (check["found"] == "could not check: the catalog query took longer than 1 ms"  # schema checks
                 or check["found"].endswith(": the query exceeded its statement timeout of 1 ms")), check  # panes
-    strict = cli("verify", "--dsn", native_db.dsn, "--strict", "--check-timeout", "1ms")
+    strict = cli("verify", "--dsn", native_migrated_db.dsn, "--strict", "--check-timeout", "1ms")
     assert strict.code == 1 and "COULD NOT CHECK" in strict.stdout and "Traceback" not in strict.output
 
 

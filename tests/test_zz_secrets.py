@@ -1,23 +1,24 @@
 """Runs last (conftest's pytest_collection_modifyitems): no password known to this session appears in anything
 an `obsconsole` process printed during it. The one output that carries a password by design is the DSN that
-`engine start` prints on stdout for `export OBSCONSOLE_DSN=$(...)`; exactly those lines are allowed."""
+`engine start` prints on stdout for `export OBSCONSOLE_DSN=$(...)`; exactly those lines are allowed. Under
+pytest-xdist it is the last item handed out, and it waits for the other workers' records (conftest)."""
 
 from __future__ import annotations
 
 import psycopg
 import pytest
 
-from tests.conftest import CLI_OUTPUTS, SECRETS, RecordedOutput, register_dsn_password
+from tests.conftest import CLI_OUTPUTS, SECRETS, RecordedOutput, other_workers_records, register_dsn_password
 
 
 def _is_engine_start(record: RecordedOutput) -> bool:
     return record.args[:2] == ("engine", "start")
 
 
-def _engine_start_dsn_lines() -> set[str]:
+def _engine_start_dsn_lines(outputs: list[RecordedOutput]) -> set[str]:
     """The DSN lines `engine start` printed on stdout (their passwords join SECRETS)."""
     lines: set[str] = set()
-    for record in CLI_OUTPUTS:
+    for record in outputs:
         if _is_engine_start(record):
             for line in record.stdout.splitlines():
                 if "://" in line:
@@ -27,14 +28,17 @@ def _engine_start_dsn_lines() -> set[str]:
 
 
 def test_no_password_in_any_recorded_cli_output() -> None:
-    if not CLI_OUTPUTS:
+    their_secrets, their_outputs = other_workers_records()
+    SECRETS.update(their_secrets)
+    outputs = CLI_OUTPUTS + their_outputs
+    if not outputs:
         pytest.skip("no CLI output was recorded in this session: run this file together with the others")
-    dsn_lines = _engine_start_dsn_lines()
+    dsn_lines = _engine_start_dsn_lines(outputs)
     secrets = {s for s in SECRETS if len(s) >= 6}
     assert secrets, "no password was registered: the scan would prove nothing"
     leaks: list[str] = []
     allowed = 0
-    for record in CLI_OUTPUTS:
+    for record in outputs:
         for stream, text in (("stdout", record.stdout), ("stderr", record.stderr)):
             for line in text.splitlines():
                 found = sorted(s for s in secrets if s in line)
@@ -49,5 +53,5 @@ def test_no_password_in_any_recorded_cli_output() -> None:
                     continue
                 leaks.append(f"obsconsole {' '.join(record.args)} ({stream}) printed a password")
     assert not leaks, "\n".join(leaks)
-    starts = [r for r in CLI_OUTPUTS if _is_engine_start(r) and r.stdout.strip()]
+    starts = [r for r in outputs if _is_engine_start(r) and r.stdout.strip()]
     assert allowed == sum(len(r.stdout.strip().splitlines()) for r in starts)
