@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 
 from console.bench.explain import index_name, summarize
 from tests.conftest import CliResult, TestDb
@@ -48,7 +49,8 @@ def test_native_bench_against_psql_copy(cli: Cli, native_db: TestDb, tmp_path: P
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
     result, data = run_bench(cli, native_db.dsn, tmp_path, "--spans", "20000")
     ingest, baseline = data["ingest"], data["baseline"]
-    assert ingest["spans"] == 20_000 and ingest["path"] == "binary COPY" and ingest["spans_per_s"] > 1_000
+    assert ingest["spans"] == 20_000 and ingest["path"] == "binary COPY" and ingest["seconds"] > 0
+    assert ingest["spans_per_s"] == pytest.approx(ingest["spans"] / ingest["seconds"])  # a figure, not a speed test
     assert baseline["skipped"] is None and baseline["spans"] == 20_000 and baseline["csv_bytes"] > 1_000_000
     assert baseline["ratio"] == ingest["spans_per_s"] / baseline["spans_per_s"]
     assert "seeder / psql = " in result.stdout and "idx_traces_errors" in result.stdout

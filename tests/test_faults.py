@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -289,13 +290,23 @@ def test_verify_and_status_across_server_restarts_succeed_or_say_one_line(
     threads = [threading.Thread(target=loop, args=(c,)) for c in outcomes] + [threading.Thread(target=poll_session)]
     for thread in threads:
         thread.start()
+    def each_loop_after(marks: tuple[dict[str, int], int], code: int, session_outcome: str) -> bool:
+        """Since `marks`, each command's loop ended a run with `code`, and the session poll saw `session_outcome`."""
+        runs, polls = marks
+        return (all(any(r.code == code for r in results[runs[c]:]) for c, results in outcomes.items())
+                and session_outcome in session_outcomes[polls:])
+
+    def mark() -> tuple[dict[str, int], int]:
+        return {c: len(results) for c, results in outcomes.items()}, len(session_outcomes)
+
     try:
         for _ in range(3):
-            time.sleep(1.0)
+            up = mark()
+            wait_until(partial(each_loop_after, up, 0, "ok"), "each loop succeeded with the server up")
             own_cluster.stop()
-            time.sleep(1.0)  # longer than one verify/status run: each loop meets the server down
+            wait_until(partial(each_loop_after, mark(), 2, "disconnected"), "each loop met the server down")
             own_cluster.start()
-        time.sleep(1.0)
+        wait_until(partial(each_loop_after, mark(), 0, "ok"), "each loop succeeded after the last restart")
     finally:
         stop.set()
         for thread in threads:

@@ -134,26 +134,27 @@ def _sqlx_lock_key(database: str) -> int:
     return 0x3D32AD9E * zlib.crc32(database.encode())
 
 
-def test_two_concurrent_migrates_apply_each_migration_once(native_db: TestDb) -> None:
+def test_two_concurrent_migrates_apply_each_migration_once(native_db: TestDb, tmp_path: Path) -> None:
     database = str(psycopg.conninfo.conninfo_to_dict(native_db.dsn)["dbname"])
     env = {**os.environ, "OBSCONSOLE_DSN": native_db.dsn}
+    logs = [tmp_path / f"migrate-{n}.stderr" for n in range(2)]
     with psycopg.connect(native_db.dsn, autocommit=True) as holder:
         # Hold sqlx's lock (computed from sqlx's rule, not from our code): both runs must wait for it.
         holder.execute("SELECT pg_advisory_lock(%s)", (_sqlx_lock_key(database),))
-        procs = [subprocess.Popen([OBSCONSOLE, "migrate", "--to", "3"], env=env, text=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            waiting = holder.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole' AND datname = %s",
-                (database,)).fetchone()
-            if waiting == (2,):
-                break
-            time.sleep(0.1)
-        time.sleep(0.5)
+        procs = []
+        for log in logs:
+            with log.open("w") as err_file:
+                procs.append(subprocess.Popen([OBSCONSOLE, "migrate", "--to", "3"], env=env, text=True,
+                                              stdout=subprocess.PIPE, stderr=err_file))
+        # Both have found the lock taken (each says so at its first try), and neither applied anything.
+        deadline = time.monotonic() + 60
+        while not all("waiting for the migration lock" in log.read_text() for log in logs):
+            assert all(p.poll() is None for p in procs), [log.read_text() for log in logs]
+            assert time.monotonic() < deadline, "the two migrates never reached the migration lock"
+            time.sleep(0.05)
         assert ledger(native_db.dsn) == [], "a migrate ran while sqlx's lock was held"
         holder.execute("SELECT pg_advisory_unlock(%s)", (_sqlx_lock_key(database),))
-        outputs = [p.communicate(timeout=60) for p in procs]
+        outputs = [(p.communicate(timeout=60)[0], log.read_text()) for p, log in zip(procs, logs, strict=True)]
     assert [p.returncode for p in procs] == [0, 0], outputs
     stderr = [err for _out, err in outputs]
     assert all("waiting for the migration lock" in err for err in stderr)

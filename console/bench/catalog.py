@@ -72,6 +72,8 @@ def build(conn: Conn, total: int, already: Built | None = None,
             done += step
             progress(done, plan.total)
     with outside_transaction(conn):  # one transaction per table, as outside a block: the lock table stays small
+        if conn.info.server_version >= 150000:
+            conn.execute(query("bench/flush_stats"))
         conn.execute(query("bench/analyze"))
     seconds = time.perf_counter() - started
     return Built(plan, end, chunk_counts(conn), seconds)
