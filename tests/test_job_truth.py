@@ -145,3 +145,18 @@ def test_a_run_by_hand_tells_one_story_everywhere(cli: Cli, tsl_db: TestDb, tmp_
     asyncio.run(jobs_screen())
     asyncio.run(dashboard())
     assert _snapshot_rows(cli, dsn)[by_console]["hand_runs"] == 1
+
+
+@pytest.mark.tsl
+def test_the_jobs_a_seed_ran_show_as_run(cli: Cli, tsl_db: TestDb) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    seeded = cli("seed", "--dsn", tsl_db.dsn, "--days", "1", "--rate", "5", "--json", timeout=300)
+    assert seeded.code == 0, seeded.output
+    steps = [s for s in json.loads(seeded.stdout)["aftercare"]["steps"] if s["action"] == "run_job"]
+    assert len(steps) >= 10
+    rows = _snapshot_rows(cli, tsl_db.dsn)
+    for step in steps:
+        job = rows[step["job_id"]]
+        assert job["last_run_by_hand"] and job["hand_runs"] == 1, job
+        assert job["last_run_status"] == ("Failed" if step["error"] else "Success"), (step, job)
+    assert rows[3]["last_run_status"] is None, "job 3 (job history retention) was not run by the seed"
