@@ -1,4 +1,7 @@
--- What the server is: PostgreSQL version, TimescaleDB installed/available, edition, current database.
+-- What the server is: PostgreSQL version, TimescaleDB installed/available, edition, current database, and an
+-- identity of this database on this cluster (the cluster's system identifier, set by initdb, and the database's
+-- oid; NULL where the role may not call pg_control_system()), which tells the audit log's entries of this
+-- database from those of an earlier one at the same address.
 SELECT
     current_setting('server_version')                          AS server_version,
     current_setting('server_version_num')::int                 AS server_version_num,
@@ -6,4 +9,7 @@ SELECT
     (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS timescaledb_installed,
     (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS timescaledb_available,
     current_setting('timescaledb.license', true)               AS license,
-    current_setting('shared_preload_libraries', true)          AS preload_libraries
+    current_setting('shared_preload_libraries', true)          AS preload_libraries,
+    CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')
+         THEN (SELECT system_identifier::text FROM pg_control_system()) || '/'
+              || (SELECT oid::text FROM pg_database WHERE datname = current_database()) END AS server_id

@@ -43,7 +43,7 @@ def _chunks(conn: Conn, sizes: SizeCache) -> Any:
 
 def _no_time() -> SizeCache:
     """A cache with no time for cold chunks, on the first refresh as on the others."""
-    return SizeCache(budget=timedelta(0), first_budget=timedelta(0))
+    return SizeCache(budget=timedelta(0), first_budget=timedelta(0), first_exact=0)
 
 
 @pytest.mark.native

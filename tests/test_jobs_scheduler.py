@@ -60,4 +60,4 @@ def test_tsl_has_no_scheduler_and_says_so(cli: Cli, tsl_db: TestDb) -> None:
     said = _jobs(cli, tsl_db.dsn)["summary"]["not_scheduled"]
     assert said == ("jobs are not being scheduled: this engine has no background workers (WASM). "
                     "They run only by hand (CALL run_job), and TimescaleDB does not count such runs in its job "
-                    "statistics (runs, last run)"), said
+                    "statistics (runs made from obsconsole are counted from its audit log)"), said

@@ -133,9 +133,21 @@ def _check_cost(conn: Conn, pane: Any) -> None:
     mystery = next(m for m in pane.rows if m.model == "mystery-1")
     assert mystery.cost_usd is None and mystery.unpriced_requests == mystery.requests > 0
     assert summary.unpriced_models == ["mystery-1"]
-    previous = _raw_costs(conn, summary.previous_start, summary.window_start, fresh.watermark)
+    # The change compares bucket k of the window with bucket k of the previous one where both hold data.
+    hours: dict[Any, dict[tuple[str, str], Any]] = {}
+    for bucket, provider, model, cost in conn.execute(
+            "SELECT time_bucket('1 hour', ts), provider, model, sum(total_cost_usd) FROM llm_traces"
+            " WHERE time_bucket('1 hour', ts) >= %(s)s AND time_bucket('1 hour', ts) < %(e)s"
+            " AND time_bucket('1 hour', ts) < %(w)s GROUP BY 1, 2, 3",
+            {"s": summary.previous_start, "e": summary.window_end, "w": fresh.watermark}).fetchall():
+        hours.setdefault(bucket, {})[(provider, model)] = cost
+    length = summary.window_start - summary.previous_start
+    paired = [b for b in hours if b >= summary.window_start and b - length in hours]
+    assert summary.paired_buckets == len(paired)
+    assert summary.previous_buckets == sum(b < summary.window_start for b in hours)
     for m in pane.rows:
-        assert m.previous_cost_usd == previous.get((m.provider, m.model), (None,))[0], m.model
+        before = [c for c in (hours[b - length].get((m.provider, m.model)) for b in paired) if c is not None]
+        assert m.previous_cost_usd == (sum(before, Decimal(0)) if before else None), m.model
 
 
 def _check_compression(conn: Conn, pane: Any) -> None:

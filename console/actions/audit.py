@@ -26,6 +26,7 @@ class Entry:
     outcome: str
     duration_ms: float | None
     touches: list[str]
+    server_id: str | None = None  # the database acted on (ServerInfo.server_id); absent in older lines
 
 
 def path() -> Path:
@@ -58,14 +59,14 @@ def _open() -> int:
 
 
 def record(server: ResolvedDsn, action: str, outcome: str, *, sql: str = "", touches: tuple[str, ...] = (),
-           duration_ms: float | None = None) -> Entry:
+           duration_ms: float | None = None, server_id: str | None = None) -> Entry:
     """Append one line (file created 0600) and return it; every text field is scrubbed of the DSN's password."""
     def clean(text: str) -> str:
         return scrub(text, server.dsn)
 
     entry = Entry(datetime.now(UTC).isoformat(timespec="milliseconds"), _user(), server.masked, clean(action),
                   clean(sql), clean(outcome), None if duration_ms is None else round(duration_ms, 1),
-                  [clean(t) for t in touches])
+                  [clean(t) for t in touches], server_id)
     with os.fdopen(_open(), "a", encoding="utf-8") as out:
         out.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
     return entry

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import replace
 
 import psycopg
 
@@ -34,7 +35,7 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
         audit.check_writable()
         if getattr(request, "writes", True):  # a backend signal writes nothing: allowed on a standby too
             require_writable(conn, request.action)
-        return request.plan(conn, info)
+        return replace(request.plan(conn, info), server_id=info.server_id)
     except ConsoleError as exc:
         with contextlib.suppress(OSError):
             audit.record(target, request.action, f"refused: {exc.message}")
@@ -52,7 +53,7 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
 
 def not_run(target: ResolvedDsn, plan: Plan, outcome: str) -> None:
     """Audit a plan that was shown but not run ("dry run", "cancelled", "refused: …")."""
-    audit.record(target, plan.action, outcome, sql=plan.sql, touches=plan.touches)
+    audit.record(target, plan.action, outcome, sql=plan.sql, touches=plan.touches, server_id=plan.server_id)
 
 
 def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
@@ -61,7 +62,7 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
     transaction."""
     if not plan.statements:
         message = f"{plan.action}: nothing to do" + (f" ({plan.notes[0]})" if plan.notes else "")
-        audit.record(target, plan.action, "nothing to do", touches=plan.touches)
+        audit.record(target, plan.action, "nothing to do", touches=plan.touches, server_id=plan.server_id)
         return message
     started = time.perf_counter()
     try:
@@ -75,15 +76,16 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
         if not plan.autocommit:
             reason += "; rolled back, nothing changed"
         audit.record(target, plan.action, f"failed: {reason}", sql=plan.sql, touches=plan.touches,
-                     duration_ms=elapsed * 1000)
+                     duration_ms=elapsed * 1000, server_id=plan.server_id)
         raise ConsoleError(f"{plan.action} failed after {elapsed:.2f} s: {reason}", EXIT_FAILED) from None
     elapsed = time.perf_counter() - started
     if plan.expect_true and answer is not True:
         audit.record(target, plan.action, "failed: the server answered false", sql=plan.sql, touches=plan.touches,
-                     duration_ms=elapsed * 1000)
+                     duration_ms=elapsed * 1000, server_id=plan.server_id)
         raise ConsoleError(f"{plan.action} failed: the server answered false (the backend is gone, or this role "
                            "may not signal it)", EXIT_FAILED)
-    audit.record(target, plan.action, "done", sql=plan.sql, touches=plan.touches, duration_ms=elapsed * 1000)
+    audit.record(target, plan.action, "done", sql=plan.sql, touches=plan.touches, duration_ms=elapsed * 1000,
+                 server_id=plan.server_id)
     count = len(plan.statements)
     statements = f"{count} statements" if count > 1 else "1 statement"
     return f"{plan.action}: done in {elapsed:.2f} s ({statements})"

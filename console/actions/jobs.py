@@ -1,12 +1,15 @@
-"""One job up close: its run history, and the job actions (pause, resume, schedule, run now)."""
+"""One job up close: its run history (TimescaleDB's log and the runs made from obsconsole, which TimescaleDB does
+not count: from the audit log), and the job actions (pause, resume, schedule, run now)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from psycopg.rows import class_row
 
+from console.actions import audit
 from console.actions.plan import LONG, Plan, require_community, statement
 from console.infra import fmt
 from console.infra.db import Conn
@@ -28,13 +31,46 @@ class JobRun:
     succeeded: bool | None
     sqlerrcode: str | None
     err_message: str | None
+    by_hand: bool = False  # run from obsconsole (`job run`, the console's run): read from the audit log
+
+
+RUN_ACTION = re.compile(r"^job run (\d+)$")
+FAILED = "failed: "
 
 
 def history(conn: Conn, info: ServerInfo, job_id: int, limit: int = 20) -> list[JobRun]:
-    """The job's latest logged runs, newest first (failures only before TimescaleDB 2.15)."""
+    """The job's latest runs, newest first: those TimescaleDB logged (failures only before 2.15) and those made
+    from obsconsole on this machine (the audit log)."""
     with conn.cursor(row_factory=class_row(JobRun)) as cur:
         text = for_version("jobs/history", info.tsdb_version_tuple)
-        return cur.execute(text, {"job_id": job_id, "limit": limit}).fetchall()
+        logged = cur.execute(text, {"job_id": job_id, "limit": limit}).fetchall()
+    runs = logged + hand_runs(info.server_id).get(job_id, [])
+    return sorted(runs, key=lambda r: r.started_at or r.finished_at or datetime.min.astimezone(), reverse=True)[:limit]
+
+
+def hand_runs(server_id: str | None) -> dict[int, list[JobRun]]:
+    """Per job, newest first, the runs obsconsole made (`obsconsole job run`, the console's run) on the database
+    `server_id` (ServerInfo.server_id), as this machine's audit log recorded them. TimescaleDB keeps no statistics
+    for a run by hand (CALL run_job). Refusals, cancellations and dry runs did not run and are left out; so is
+    everything when the database has no identity or the log cannot be read."""
+    if server_id is None:
+        return {}
+    try:
+        entries = audit.read()
+    except OSError:
+        return {}
+    runs: dict[int, list[JobRun]] = {}
+    for entry in reversed(entries):
+        match = RUN_ACTION.match(entry.action)
+        if entry.server_id != server_id or match is None or not (entry.outcome == "done"
+                                                                   or entry.outcome.startswith(FAILED)):
+            continue
+        finished = datetime.fromisoformat(entry.time)
+        started = finished - timedelta(milliseconds=entry.duration_ms or 0)
+        failed = entry.outcome.startswith(FAILED)
+        runs.setdefault(int(match.group(1)), []).append(JobRun(
+            started, finished, not failed, None, entry.outcome.removeprefix(FAILED) if failed else None, True))
+    return runs
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class Plan:
     timeouts: Timeouts = QUICK
     notes: tuple[str, ...] = field(default=())
     expect_true: bool = False  # the last statement answers a boolean (pg_cancel_backend): false is a failure
+    server_id: str | None = None  # the database it was planned on (ServerInfo.server_id), for the audit log
 
     @property
     def sql(self) -> str:

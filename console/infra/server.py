@@ -24,6 +24,7 @@ class ServerInfo:
     timescaledb_available: str | None
     license: str | None
     preload_libraries: str | None
+    server_id: str | None = None  # "<system identifier>/<database oid>": this database on this cluster, or None
 
     @property
     def community(self) -> bool:

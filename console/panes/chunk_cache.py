@@ -1,8 +1,10 @@
 """Exact chunk sizes at the cost of a few: the chunks that change (the newest uncompressed ones of each
 hypertable) are measured on every refresh; the others rarely change size (compressed, or waiting to be dropped),
 so a SizeCache kept between refreshes re-measures them on a slower cadence, a bounded batch per refresh, oldest
-measurement first. A chunk not measured yet counts with its pg_class estimate until its turn. Without a cache
-(a one-shot snapshot) every chunk is measured now."""
+measurement first. A chunk not measured yet counts with its pg_class estimate until its turn (the panes mark it
+`~`). Without a cache (a one-shot snapshot) every chunk is measured now, and so is a catalog of up to
+FIRST_EXACT_CHUNKS on a console's first refresh: a time budget alone did not cover a demo-sized catalog on the
+tsl engine, where a size costs 1-1.5 ms per chunk (WASM) and more while the console draws on the same cores."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from console.panes.common import Row, fetch
 HOT_PER_TABLE = 2  # the newest uncompressed chunks of each hypertable, measured on every refresh
 COLD_TTL = timedelta(minutes=30)  # a cold chunk's size is re-measured once older than this
 COLD_BUDGET = timedelta(milliseconds=10)  # time a refresh may spend re-measuring cold chunks
-FIRST_BUDGET = timedelta(milliseconds=250)  # the first refresh's: a few hundred chunks exact at once, not estimates
+FIRST_BUDGET = timedelta(milliseconds=250)  # the first refresh's, for a catalog bigger than FIRST_EXACT_CHUNKS
+FIRST_EXACT_CHUNKS = 500  # a catalog this size or smaller is measured whole on the first refresh, whatever it takes
 COLD_STEP = 25  # cold chunks per size query while the budget lasts
 SIZE_QUERY_OIDS = 400  # relations per size query (the tsl engine refuses client messages over ~64 KiB)
 
@@ -39,10 +42,11 @@ class SizeCache:
     """Sizes measured on earlier refreshes of one console, by chunk, kept in the order they were measured."""
 
     def __init__(self, ttl: timedelta = COLD_TTL, budget: timedelta = COLD_BUDGET,
-                 first_budget: timedelta = FIRST_BUDGET) -> None:
+                 first_budget: timedelta = FIRST_BUDGET, first_exact: int = FIRST_EXACT_CHUNKS) -> None:
         self.ttl = ttl
         self.budget = budget
         self.first_budget = first_budget
+        self.first_exact = first_exact
         self._sizes: dict[Key, Measured] = {}  # oldest measurement first
         self._never: deque[Key] = deque()  # chunks of the catalog not measured yet, in range order
         self._synced: tuple[CatalogObject, ...] | None = None
@@ -50,9 +54,17 @@ class SizeCache:
 
     def refresh(self, conn: Conn, catalog: Catalog) -> dict[Key, Measured]:
         """Measure every hot chunk, then cold ones due (never measured first, then the oldest measurement) while
-        the time budget lasts; remember them. Returns what was measured now."""
+        the time budget lasts; remember them. The first refresh of a catalog of at most `first_exact` chunks
+        measures all of them. Returns what was measured now."""
         self._sync(catalog)
-        budget = (self.budget if self._sizes else max(self.budget, self.first_budget)).total_seconds()
+        first = not self._sizes
+        if first and sum(len(t.chunks) for t in catalog.objects) <= self.first_exact:
+            measured = measure(conn, [c.key for t in catalog.objects for c in t.chunks], catalog.now)
+            self._store(measured)
+            with self._lock:
+                self._never.clear()
+            return measured
+        budget = (max(self.budget, self.first_budget) if first else self.budget).total_seconds()
         hot = hot_keys(catalog)
         measured = measure(conn, list(hot), catalog.now)
         self._store(measured)

@@ -86,6 +86,12 @@ class HypertableChunks:
     growth_bytes_per_day: float | None  # bytes of the last 7 days (or since the oldest chunk) per day
     skewed: list[SkewedChunk] = field(default_factory=list)
     estimated_chunks: int = 0  # chunks counted with their pg_class estimate until measured
+    growth_days: float | None = None  # the days growth_bytes_per_day is counted over (under 7: the chunks start later)
+
+    @property
+    def estimated(self) -> bool:
+        """Its byte figures count at least one pg_class estimate."""
+        return self.estimated_chunks > 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ def _hypertable(totals: TableTotals, skew_factor: float, size_of: SizeOf, now: d
     """One object's figures from its running totals (no pass over all its chunks)."""
     table = totals.table
     biggest = totals.biggest()
+    growth = _growth_per_day(totals, now)
     return HypertableChunks(
         schema=table.schema, name=table.name, kind=table.kind,
         hypertable_schema=table.hypertable_schema, hypertable_name=table.hypertable_name,
@@ -162,7 +169,8 @@ def _hypertable(totals: TableTotals, skew_factor: float, size_of: SizeOf, now: d
         uncompressed_bytes=totals.state_bytes[False],
         newest=_size(table.newest, totals, size_of) if table.newest else None,
         biggest=_size(biggest, totals, size_of) if biggest else None,
-        growth_bytes_per_day=_growth_per_day(totals, now),
+        growth_bytes_per_day=growth[0] if growth else None,
+        growth_days=growth[1] if growth else None,
         skewed=_skewed(totals, True, skew_factor, size_of) + _skewed(totals, False, skew_factor, size_of),
         estimated_chunks=totals.estimated,
     )
@@ -203,10 +211,10 @@ def _skewed(totals: TableTotals, compressed: bool, factor: float, size_of: SizeO
             for s in sorted(top, key=lambda s: -s[1])]
 
 
-def _growth_per_day(totals: TableTotals, now: datetime) -> float | None:
-    """Bytes added per day over the last 7 days (or since the oldest chunk, if younger). A chunk counts with the
-    share of its elapsed range inside the window (its rows assumed spread evenly); a chunk entirely in the
-    future counts whole. None for integer-time hypertables or without chunks."""
+def _growth_per_day(totals: TableTotals, now: datetime) -> tuple[float, float] | None:
+    """Bytes added per day over the last 7 days (or since the oldest chunk, if younger), and the days counted
+    over. A chunk counts with the share of its elapsed range inside the window (its rows assumed spread evenly);
+    a chunk entirely in the future counts whole. None for integer-time hypertables or without chunks."""
     table = totals.table
     if table.oldest is None or table.oldest.range_start is None:
         return None
@@ -222,7 +230,7 @@ def _growth_per_day(totals: TableTotals, now: datetime) -> float | None:
             grown += size
         else:
             grown += size * ((elapsed_end - max(start, window_start)) / (elapsed_end - start))
-    return grown / days
+    return grown / days, days
 
 
 COLUMNS = (
@@ -252,31 +260,56 @@ def interval_text(table: HypertableChunks) -> str:
     return "" if table.chunk_interval_integer is None else str(table.chunk_interval_integer)
 
 
+def estimated(text: str, is_estimate: bool) -> Cell:
+    """A figure that counts a pg_class estimate (a chunk not measured yet) is marked `~`."""
+    return Cell.of(f"~{text}", Style.DIM) if is_estimate else Cell.of(text)
+
+
+def growth_text(table: HypertableChunks) -> str:
+    """'1.2 MiB', or '1.2 MiB (3.5 d)' when the chunks cover less than the growth window."""
+    if table.growth_bytes_per_day is None:
+        return ""
+    text = fmt.size(round(table.growth_bytes_per_day))
+    if table.growth_days is not None and table.growth_days < GROWTH_WINDOW / timedelta(days=1):
+        text += f" ({table.growth_days:.1f} d)"
+    return text
+
+
 def view(result: PaneResult[HypertableChunks, ChunkSummary]) -> PaneView:
-    """Rows per hypertable, skewed chunks flagged, and a bar chart of sizes."""
+    """Rows per hypertable, skewed chunks flagged, figures counting an estimate marked `~`, and a bar chart of
+    sizes."""
     summary = result.summary
     if summary is None or not result.rows:
         return status_view(result, COLUMNS)
     rows = tuple(ViewRow(f"{t.schema}.{t.name}", (
-        Cell.of(label(t.name, t.kind)), Cell.of(t.chunk_count), Cell.of(fmt.size(t.total_bytes)),
+        Cell.of(label(t.name, t.kind)), Cell.of(t.chunk_count), estimated(fmt.size(t.total_bytes), t.estimated),
         Cell.of(f"{t.compressed_chunks}/{t.chunk_count}"),
         Cell.of(f"{len(t.skewed)} skewed", Style.WARN) if t.skewed else Cell.of(""),
         Cell.of(interval_text(t)),
-        Cell.of(fmt.size(round(t.growth_bytes_per_day)) if t.growth_bytes_per_day is not None else ""),
-        Cell.of(f"{t.biggest.chunk_name} {fmt.size(t.biggest.total_bytes)}" if t.biggest else ""),
+        estimated(growth_text(t), t.estimated and t.growth_bytes_per_day is not None),
+        estimated(f"{t.biggest.chunk_name} {fmt.size(t.biggest.total_bytes)}", t.biggest.measured_at is None)
+        if t.biggest else Cell.of(""),
         Cell.of(fmt.when(t.newest.range_start) if t.newest else ""),
-        Cell.of(fmt.size(t.table_bytes)), Cell.of(fmt.size(t.index_bytes)), Cell.of(fmt.size(t.toast_bytes)),
+        estimated(fmt.size(t.table_bytes), t.estimated), estimated(fmt.size(t.index_bytes), t.estimated),
+        estimated(fmt.size(t.toast_bytes), t.estimated),
     )) for t in result.rows)
     notes = tuple(Cell.of(f"{t.name}: {s.chunk.chunk_name} is {s.factor:.1f}x the median of its siblings", Style.WARN)
                   for t in result.rows for s in t.skewed)
     skew = f" · {summary.skewed_chunks} skewed chunks" if summary.skewed_chunks else ""
-    line = f"{summary.chunks} chunks in {summary.hypertables} tables · {fmt.size(summary.total_bytes)}{skew}"
+    total = fmt.size(summary.total_bytes)
+    if summary.estimated_chunks:  # first in the line: the subtitle is cut at its end on a narrow screen
+        total = f"~{total} ({summary.estimated_chunks} ~ estimated)"
+    line = f"{summary.chunks} chunks in {summary.hypertables} tables · {total}{skew}"
     cached = summary.chunks - summary.measured_now - summary.estimated_chunks
     if cached > 0 and summary.oldest_measurement is not None:
         age = fmt.short_duration(summary.measured_at - summary.oldest_measurement)
         line += f" · {cached} cold sizes up to {age} old"
+    partial = [t for t in result.rows if t.growth_days is not None and t.growth_days < GROWTH_WINDOW.days]
+    if partial:
+        notes = (Cell.of("growth/day over less than 7 days where the chunks start later: "
+                         + ", ".join(f"{t.name} {t.growth_days:.1f} d" for t in partial), Style.DIM), *notes)
     if summary.estimated_chunks:
-        notes = (Cell.of(f"{summary.estimated_chunks} chunk sizes are pg_class estimates until measured (a few "
+        notes = (Cell.of(f"~ {summary.estimated_chunks} chunk sizes are pg_class estimates until measured (a few "
                          "each refresh)", Style.DIM), *notes)
     chart = BarChart("MiB per hypertable", [t.name for t in result.rows],
                      [t.total_bytes / 2**20 for t in result.rows])

@@ -1,6 +1,10 @@
 """Cost per model pane, from the continuous aggregate cost_analysis_hourly only (never the raw llm_traces): cost,
 requests, tokens, cost per 1k tokens, share of total and change vs the previous window of equal length, an
-hourly series for charts, unpriced requests, and the aggregate's freshness (watermark and refresh policy)."""
+hourly series for charts, unpriced requests, and the aggregate's freshness (watermark and refresh policy).
+
+The change compares like with like: bucket k of the window with bucket k of the previous window, only where both
+hold data, and says over how many ("vs 72 of 168 buckets"); when data covers under half of the previous window
+there is no baseline to speak of and the change is "n/a (baseline partial)"."""
 
 from __future__ import annotations
 
@@ -37,6 +41,9 @@ TITLE = "Cost per model"
 VIEW = "cost_analysis_hourly"
 CURRENCY = "USD"
 PER_1K_PLACES = Decimal("1e-10")
+MIN_BASELINE = 0.5  # the share of the previous window's buckets that must hold data for a change to be shown
+BASELINE_PARTIAL = "n/a (baseline partial)"
+
 @dataclass(frozen=True)
 class ModelCost:
     """One provider/model in the window. Costs in USD; None means no known price (never shown as 0)."""
@@ -50,9 +57,10 @@ class ModelCost:
     output_tokens: int
     cost_per_1k_tokens: Decimal | None  # cost_usd / (input + output tokens) * 1000
     share_pct: float | None  # of the window's total priced cost
-    previous_cost_usd: Decimal | None
-    previous_requests: int
-    change_pct: float | None  # vs the previous window; None when it had no cost
+    paired_cost_usd: Decimal | None  # its cost over the window's buckets that have a counterpart with data before
+    previous_cost_usd: Decimal | None  # over those counterparts
+    previous_requests: int  # over those counterparts
+    change_pct: float | None  # paired vs previous; None when it had no cost before or the baseline is partial
 
 
 @dataclass(frozen=True)
@@ -98,14 +106,29 @@ class CostSummary:
     buckets: int  # whole hourly buckets in the window (and in the previous one it is compared with)
     currency: str
     total_cost_usd: Decimal | None
-    previous_total_cost_usd: Decimal | None
-    change_pct: float | None
+    paired_total_cost_usd: Decimal | None  # the window's cost over the paired buckets
+    previous_total_cost_usd: Decimal | None  # the previous window's cost over the paired buckets
+    previous_buckets: int  # buckets of the previous window that hold data
+    paired_buckets: int  # buckets k holding data in both windows: what the change compares
+    change_pct: float | None  # None when there is nothing to compare or the baseline is partial
     requests: int
     unpriced_requests: int
     unpriced_models: list[str]  # models with requests but no price in the window
     freshness: CostFreshness
     source: CostSource
     series: list[CostPoint] = field(default_factory=list)
+
+    @property
+    def baseline_partial(self) -> bool:
+        """Under half of the previous window's buckets hold data: no change is shown."""
+        return _partial(self.previous_buckets, self.buckets)
+
+    def basis(self) -> str:
+        """What the change compares: '+3.1% vs 72 of 168 buckets', or why it shows none."""
+        if self.baseline_partial:
+            return (f"{BASELINE_PARTIAL}: {self.previous_buckets} of the {self.buckets} buckets before hold "
+                    "data")
+        return f"{fmt.change(self.change_pct)} vs {self.paired_buckets} of {self.buckets} buckets"
 
 
 COST_COLUMNS = ("total_cost_usd", "cost_usd", "total_cost", "cost")
@@ -184,19 +207,26 @@ def cost_per_model(
         series = [CostPoint(r["bucket"], r["provider"], r["model"], r["cost_usd"], r["requests"])
                   for r in fetch(conn, "panes/cost_series", params, template=template)]
         total = _sum(r["cost_usd"] for r in models)
+        paired_total = _sum(r["paired_cost_usd"] for r in models)
         previous_total = _sum(r["previous_cost_usd"] for r in models)
-        rows = [_model(r, total) for r in models if r["requests"]]
+        buckets = (end - start) // BUCKET
+        previous_buckets = models[0]["previous_buckets"] if models else 0
+        baseline = not _partial(previous_buckets, buckets)
+        rows = [_model(r, total, baseline) for r in models if r["requests"]]
         freshness = _freshness(fresh)
         summary = CostSummary(
             window_start=start,
             window_end=end,
             previous_start=previous_start,
             length=end - start,
-            buckets=(end - start) // BUCKET,
+            buckets=buckets,
             currency=CURRENCY,
             total_cost_usd=total,
+            paired_total_cost_usd=paired_total,
             previous_total_cost_usd=previous_total,
-            change_pct=_change(total, previous_total),
+            previous_buckets=previous_buckets,
+            paired_buckets=models[0]["paired_buckets"] if models else 0,
+            change_pct=_change(paired_total, previous_total) if baseline else None,
             requests=sum(r.requests for r in rows),
             unpriced_requests=sum(r.unpriced_requests for r in rows),
             unpriced_models=sorted({r.model for r in rows if r.unpriced_requests}),
@@ -210,7 +240,7 @@ def cost_per_model(
     return run_pane(conn, NAME, TITLE, timeout_ms, body)
 
 
-def _model(row: Row, total: Decimal | None) -> ModelCost:
+def _model(row: Row, total: Decimal | None, baseline: bool) -> ModelCost:
     cost: Decimal | None = row["cost_usd"]
     tokens = row["input_tokens"] + row["output_tokens"]
     return ModelCost(
@@ -223,9 +253,10 @@ def _model(row: Row, total: Decimal | None) -> ModelCost:
         output_tokens=row["output_tokens"],
         cost_per_1k_tokens=(cost * 1000 / tokens).quantize(PER_1K_PLACES) if cost is not None and tokens else None,
         share_pct=float(100 * cost / total) if cost is not None and total else None,
+        paired_cost_usd=row["paired_cost_usd"],
         previous_cost_usd=row["previous_cost_usd"],
         previous_requests=row["previous_requests"],
-        change_pct=_change(cost, row["previous_cost_usd"]),
+        change_pct=_change(row["paired_cost_usd"] or Decimal(0), row["previous_cost_usd"]) if baseline else None,
     )
 
 
@@ -269,6 +300,10 @@ def _freshness(row: Row) -> CostFreshness:
         next_refresh=row["next_refresh"],
         note=note,
     )
+
+
+def _partial(previous_buckets: int, buckets: int) -> bool:
+    return previous_buckets < MIN_BASELINE * buckets
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -315,15 +350,14 @@ def view(result: PaneResult[ModelCost, CostSummary]) -> PaneView:
     rows = tuple(ViewRow(f"{m.provider}/{m.model}", (
         Cell.of(f"{m.provider}/{m.model}"),
         Cell.of(fmt.usd(m.cost_usd, COST_PLACES), Style.WARN if m.cost_usd is None else Style.PLAIN),
-        Cell.of(f"{m.requests:,}"), Cell.of(fmt.pct(m.share_pct)), Cell.of(fmt.change(m.change_pct)),
+        Cell.of(f"{m.requests:,}"), Cell.of(fmt.pct(m.share_pct)), _change_cell(m, summary),
         Cell.of(fmt.usd(m.cost_per_1k_tokens, PER_1K_SHOWN) if m.cost_per_1k_tokens is not None else ""),
         Cell.of("n/a", Style.DIM) if summary.source.unpriced is None else
         Cell.of(f"{m.unpriced_requests:,}", Style.WARN if m.unpriced_requests else Style.PLAIN),
         Cell.of(f"{m.input_tokens:,}"), Cell.of(f"{m.output_tokens:,}"),
     )) for m in result.rows)
     total = fmt.usd(summary.total_cost_usd, COST_PLACES)
-    line = (f"{window_label(summary)}: ${total} ({fmt.change(summary.change_pct)} vs the {summary.buckets} "
-            f"before) · {summary.requests:,} requests")
+    line = f"{window_label(summary)}: ${total} ({summary.basis()}) · {summary.requests:,} requests"
     notes = [Cell.of(f"{summary.freshness.view}: {summary.freshness.note}",
                      Style.WARN if summary.freshness.stale else Style.DIM)]
     if summary.unpriced_requests:
@@ -338,6 +372,12 @@ def view(result: PaneResult[ModelCost, CostSummary]) -> PaneView:
     title = f"{TITLE} ({summary.source.label})"
     return PaneView(NAME, title, result.status.value, COLUMNS, rows, line, message, tuple(notes), _chart(summary),
                     result.elapsed_ms)
+
+
+def _change_cell(model: ModelCost, summary: CostSummary) -> Cell:
+    if summary.baseline_partial:
+        return Cell.of(BASELINE_PARTIAL, Style.DIM)
+    return Cell.of(fmt.change(model.change_pct))
 
 
 def _chart(summary: CostSummary) -> LineChart:

@@ -1,14 +1,17 @@
 """Background jobs pane: every job with its policy kind, target (the view name for a continuous aggregate),
-schedule, config in words, whether it runs now, its last run, next start (overdue beyond a grace), run
-counts, consecutive failures and the latest error."""
+schedule, config in words, whether it runs now, its last run, next start (overdue beyond a grace; when empty,
+why), run counts, consecutive failures and the latest error. Runs made from obsconsole, which TimescaleDB keeps
+no statistics for, count from the audit log (console.actions.jobs.hand_runs): the dashboard, the Jobs screen and
+a job's detail all read them from here."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from console.actions.jobs import JobRun, hand_runs
 from console.infra import clock, fmt
 from console.infra.db import Conn
 from console.infra.fmt import interval_words
@@ -83,6 +86,10 @@ class Job:
     consecutive_failures: int
     consecutive_crashes: int
     last_error: JobError | None
+    no_next_start: str | None = None  # why next_start is empty: "paused", "no scheduler", "never scheduled"
+    hand_runs: int = 0  # runs made from obsconsole (audit log), counted in total_runs
+    hand_failures: int = 0  # of those, failed (counted in total_failures)
+    last_run_by_hand: bool = False  # the last run shown is one made from obsconsole
 
     @property
     def running(self) -> bool:
@@ -120,9 +127,11 @@ def jobs(
 
     def body(conn: Conn) -> PaneData[Job, JobSummary]:
         rows = fetch(conn, "panes/jobs", {"grace": grace})
-        found = [_job(r) for r in rows]
-        first = rows[0] if rows else {}
         scheduler = fetch(conn, "panes/scheduler")[0]
+        by_hand = hand_runs(info.server_id)
+        found = [with_hand_runs(_job(r, bool(scheduler["scheduler_running"])), by_hand.get(r["job_id"], []))
+                 for r in rows]
+        first = rows[0] if rows else {}
         summary = JobSummary(
             jobs=len(found),
             scheduled=sum(j.scheduled for j in found),
@@ -156,11 +165,42 @@ def _not_scheduled(row: Row, info: ServerInfo) -> str | None:
     late = f"; {row['never_ran_past_start']} job(s) are past their start and never ran" \
         if row["never_ran_past_start"] else ""
     return (f"jobs are not being scheduled: {cause}{late}. They run only by hand (CALL run_job), and TimescaleDB "
-            "does not count such runs in its job statistics (runs, last run)")
+            "does not count such runs in its job statistics (runs made from obsconsole are counted from its audit "
+            "log)")
 
 
-def _job(row: Row) -> Job:
+def with_hand_runs(job: Job, runs: list[JobRun]) -> Job:
+    """The job with the runs made from obsconsole (newest first) counted in: in its run counts, and as its last
+    run, last success and latest error where later than what TimescaleDB recorded."""
+    if not runs:
+        return job
+    failures = [r for r in runs if r.succeeded is False]
+    changes: dict[str, Any] = {"hand_runs": len(runs), "hand_failures": len(failures),
+                               "total_runs": job.total_runs + len(runs),
+                               "total_successes": job.total_successes + len(runs) - len(failures),
+                               "total_failures": job.total_failures + len(failures)}
+    latest = runs[0]
+    if latest.started_at is not None and (job.last_run_started_at is None
+                                          or latest.started_at > job.last_run_started_at):
+        changes.update(last_run_status="Success" if latest.succeeded else "Failed",
+                       last_run_started_at=latest.started_at, last_run_by_hand=True,
+                       last_run_duration=latest.finished_at - latest.started_at if latest.finished_at else None)
+    success = next((r.finished_at for r in runs if r.succeeded), None)
+    if success is not None and (job.last_success is None or success > job.last_success):
+        changes["last_success"] = success
+    failed = failures[0] if failures else None
+    if failed is not None and (job.last_error is None or job.last_error.at is None
+                               or (failed.finished_at is not None and failed.finished_at > job.last_error.at)):
+        changes["last_error"] = JobError(failed.finished_at, None, f"{failed.err_message} (run by hand)")
+    return replace(job, **changes)
+
+
+def _job(row: Row, scheduler_running: bool) -> Job:
     status = row["job_status"] or ("Scheduled" if row["scheduled"] else "Paused")
+    no_next_start = None
+    if row["next_start"] is None and not row["next_start_stuck"]:
+        no_next_start = ("paused" if not row["scheduled"] else "no scheduler" if not scheduler_running
+                         else "never scheduled")
     error = None
     if row["last_error"] is not None or row["last_error_code"] is not None:
         error = JobError(row["last_error_at"], row["last_error_code"], row["last_error"])
@@ -194,6 +234,7 @@ def _job(row: Row) -> Job:
         consecutive_failures=row["consecutive_failures"],
         consecutive_crashes=row["consecutive_crashes"],
         last_error=error,
+        no_next_start=no_next_start,
     )
 
 
@@ -254,20 +295,27 @@ COLUMNS = (
 
 
 def last_run_cell(job: Job) -> Cell:
-    """'Success', 'Failed x3 in a row' or 'never ran'."""
+    """'Success', 'Success by hand', 'Failed x3 in a row' or 'never ran'."""
     if job.last_run_status is None:
         return Cell.of("never ran", Style.DIM)
-    text = job.last_run_status + (f" x{job.consecutive_failures} in a row" if job.consecutive_failures else "")
+    text = job.last_run_status + (" by hand" if job.last_run_by_hand else "") + (
+        f" x{job.consecutive_failures} in a row" if job.consecutive_failures else "")
     return Cell.of(text, Style.BAD if job.failing else Style.OK)
 
 
-def next_start_cell(job: Job) -> Cell:
-    """The next start in UTC, 'overdue 5 min', or 'stuck (-infinity)'."""
+def next_start_text(job: Job) -> str:
+    """The next start in UTC, 'overdue 5 min', 'stuck (-infinity)', or why there is none."""
     if job.next_start_stuck:
-        return Cell.of("stuck (-infinity)", Style.BAD)
+        return "stuck (-infinity)"
     if job.overdue_by is not None:
-        return Cell.of(f"overdue {fmt.duration_words(job.overdue_by)}", Style.WARN)
-    return Cell.of(fmt.when_short(job.next_start))
+        return f"overdue {fmt.duration_words(job.overdue_by)}"
+    return fmt.when_short(job.next_start) if job.next_start is not None else job.no_next_start or ""
+
+
+def next_start_cell(job: Job) -> Cell:
+    style = Style.BAD if job.next_start_stuck else Style.WARN if job.overdue_by is not None else \
+        Style.DIM if job.next_start is None else Style.PLAIN
+    return Cell.of(next_start_text(job), style)
 
 
 def job_cells(job: Job) -> tuple[Cell, ...]:

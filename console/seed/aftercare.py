@@ -34,6 +34,7 @@ class Step:
     target: str  # view name, or "job 1004 policy_compression llm_traces"
     seconds: float
     error: str | None = None
+    job_id: int | None = None  # for a run_job
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ class AftercareReport:
         return [s for s in self.steps if s.error]
 
 
-def run(conn: Conn, start: datetime, end: datetime, progress: Progress | None = None) -> AftercareReport:
-    """Refresh every continuous aggregate over [start, end) widened to whole days, then run each policy job."""
+def run(conn: Conn, start: datetime, end: datetime, progress: Progress | None = None,
+        ran: Callable[[Step], None] | None = None) -> AftercareReport:
+    """Refresh every continuous aggregate over [start, end) widened to whole days, then run each policy job
+    (`ran` is told of each run as it ends)."""
     note = progress or (lambda _msg: None)
     assert conn.autocommit, "refresh_continuous_aggregate and run_job need autocommit"
     window_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -81,17 +84,21 @@ def run(conn: Conn, start: datetime, end: datetime, progress: Progress | None = 
     for job_id, proc, relation in sorted(jobs, key=lambda j: (JOB_ORDER.index(str(j[1])), int(str(j[0])))):
         label = f"job {job_id} {proc} {relation}"
         note(f"running {label} ...")
-        steps.append(_step(conn, "run_job", label, "seed/run_job", {"job_id": job_id}))
+        step = _step(conn, "run_job", label, "seed/run_job", {"job_id": job_id}, job_id=int(str(job_id)))
+        steps.append(step)
+        if ran is not None:
+            ran(step)
     chunks = [ChunkState(str(h), int(str(n)), int(str(c))) for h, n, c in conn.execute(query("seed/chunk_state"))]
     return AftercareReport(steps, chunks, warnings)
 
 
-def _step(conn: Conn, action: str, target: str, name: str, params: dict[str, object]) -> Step:
+def _step(conn: Conn, action: str, target: str, name: str, params: dict[str, object],
+          job_id: int | None = None) -> Step:
     started = time.perf_counter()
     try:
         conn.execute(query(name), params)
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
-        return Step(action, target, time.perf_counter() - started, message)
-    return Step(action, target, time.perf_counter() - started)
+        return Step(action, target, time.perf_counter() - started, message, job_id)
+    return Step(action, target, time.perf_counter() - started, job_id=job_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import time
@@ -15,11 +16,13 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import class_row
 
+from console.actions import audit
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.guard import require_writable
 from console.infra.queries import query
+from console.infra.server import server_info
 from console.seed import aftercare, pricing
 from console.seed.generator import (
     ModelSpec,
@@ -235,8 +238,9 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
         elif not options.aftercare:
             care_note = "skipped (--no-aftercare)"
         else:
+            server_id = server_info(conn).server_id
             with outside_transaction(conn):
-                care = aftercare.run(conn, start, end, report.note)
+                care = aftercare.run(conn, start, end, report.note, lambda step: _audit_run(target, step, server_id))
             care_note = (f"refreshed {sum(s.action == 'refresh' for s in care.steps)} continuous aggregates, ran "
                          f"{sum(s.action == 'run_job' for s in care.steps)} policy jobs"
                          + (f"; {len(care.failed)} failed" if care.failed else ""))
@@ -249,6 +253,15 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
         unpriced_models=[f"{m.provider}/{m.model}" for m in models if book.first_date(m.provider, m.model) is None],
         aftercare=care, aftercare_note=care_note, notes=notes,
     )
+
+
+def _audit_run(target: ResolvedDsn, step: aftercare.Step, server_id: str | None) -> None:
+    """A policy job the aftercare ran, in the audit log as `obsconsole job run` logs one (TimescaleDB keeps no
+    statistics for it, and the jobs pane reads it from there); a log that cannot be written does not stop a seed."""
+    with contextlib.suppress(OSError):
+        audit.record(target, f"job run {step.job_id}", f"failed: {step.error}" if step.error else "done",
+                     sql=f"CALL run_job({step.job_id});", touches=(f"{step.target} (seed aftercare)",),
+                     duration_ms=step.seconds * 1000, server_id=server_id)
 
 
 def _iso(moment: datetime) -> str:

@@ -1,11 +1,11 @@
-"""Jobs: every background job; Enter drills into one (config, stats, history, errors); `n` runs it now, `p`
-pauses, `u` resumes, `s` reschedules it, each after showing its SQL and a confirmation (hidden in read-only
-mode)."""
+"""Jobs: every background job, as the dashboard's jobs pane reads them (runs made from obsconsole included, and
+the same warning when no scheduler runs); Enter drills into one (config, stats, history, errors); `n` runs it
+now, `p` pauses, `u` resumes, `s` reschedules it, each after showing its SQL and a confirmation (hidden in
+read-only mode)."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -21,19 +21,16 @@ from textual.widgets import DataTable, Static
 
 from console.actions import jobs as job_actions
 from console.actions.jobs import JobAction, JobRun
-from console.infra import clock, fmt
+from console.infra import fmt
 from console.infra.durations import parse_interval
 from console.infra.errors import ConsoleError
-from console.panes import Job, PaneResult, PaneStatus
-from console.panes.jobs import COLUMNS, job_cells, jobs
-from console.panes.view import Cell, Style
+from console.panes import Job, JobSummary, PaneResult, PaneStatus
+from console.panes.jobs import COLUMNS, job_cells, jobs, next_start_text
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
-
-LAST_RUN = [c.name for c in COLUMNS].index("last run")
 
 
 class JobsScreen(ConsoleScreen):
@@ -51,10 +48,10 @@ class JobsScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.jobs: dict[str, Job] = {}
-        self.manual_runs: dict[int, datetime] = {}  # job id -> when a run from this console succeeded
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
+        yield Static("", id="jobs-warning", markup=False)
         table: DataTable[Text] = DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*(column.name for column in COLUMNS))
         yield table
@@ -84,7 +81,11 @@ class JobsScreen(ConsoleScreen):
         rows: list[Job] = result.rows
         self.jobs = {str(job.job_id): job for job in rows}
         sync_rows(self.query_one("#jobs-table", DataTable),
-                  [(str(j.job_id), [cell_text(c) for c in self._cells(j)]) for j in rows])
+                  [(str(j.job_id), [cell_text(c) for c in job_cells(j)]) for j in rows])
+        summary: JobSummary | None = result.summary
+        warning = self.query_one("#jobs-warning", Static)
+        warning.update(Text(summary.not_scheduled, style="bold red") if summary and summary.not_scheduled else "")
+        warning.display = bool(summary and summary.not_scheduled)
         if result.status is not PaneStatus.OK:
             self._summary(result.reason or result.status.value, "yellow")
         else:
@@ -92,15 +93,6 @@ class JobsScreen(ConsoleScreen):
             keys = "Enter: details, r: reload" if read_only(self) else \
                 "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
             self._summary(f"{len(rows)} jobs, {failing} failing — {keys}")
-
-    def _cells(self, job: Job) -> list[Cell]:
-        """The job's cells; a run by hand from this console shows in "last run" until the job's own statistics
-        record a later run (run_job is not counted there on every version)."""
-        cells = list(job_cells(job))
-        manual = self.manual_runs.get(job.job_id)
-        if manual is not None and (job.last_run_started_at is None or job.last_run_started_at < manual):
-            cells[LAST_RUN] = Cell.of(f"Success by hand {fmt.when_short(manual)}", Style.OK)
-        return cells
 
     def _selected(self) -> Job | None:
         table = self.query_one("#jobs-table", DataTable)
@@ -130,12 +122,7 @@ class JobsScreen(ConsoleScreen):
         job = self._selected()
         if job is None:
             return
-
-        def ran() -> None:
-            if verb == "run":
-                self.manual_runs[job.job_id] = clock.now()
-
-        start_action(self, JobAction(verb, job.job_id), self.action_reload, on_success=ran)
+        start_action(self, JobAction(verb, job.job_id), self.action_reload)
 
     def action_schedule(self) -> None:
         job = self._selected()
@@ -201,19 +188,23 @@ class JobDetailScreen(ModalScreen[None]):
             ("config", job.config_text),
             ("status", f"{job.status}; " + (
                 "never ran" if job.last_run_status is None and job.last_run_started_at is None else
-                f"last run {job.last_run_status or '?'} at {fmt.when(job.last_run_started_at) or '?'}"
-                f" took {fmt.short_duration(job.last_run_duration) or '?'}")),
+                f"last run {job.last_run_status or '?'}{' by hand' if job.last_run_by_hand else ''} at "
+                f"{fmt.when(job.last_run_started_at) or '?'} took {fmt.short_duration(job.last_run_duration) or '?'}")),
             ("last success", fmt.when(job.last_success) or "never"),
-            ("next start", "stuck (-infinity)" if job.next_start_stuck else fmt.when(job.next_start) or "none set"),
+            ("next start", fmt.when(job.next_start) if job.next_start is not None and not job.overdue_by
+             else next_start_text(job)),
             ("runs", f"{job.total_runs} runs, {job.total_failures} failed, {job.total_crashes} crashed; "
-                     f"{job.consecutive_failures} consecutive failures"),
+                     f"{job.consecutive_failures} consecutive failures"
+                     + (f"; {job.hand_runs} of the runs ({job.hand_failures} failed) made from obsconsole, from its "
+                        "audit log (TimescaleDB does not count them)" if job.hand_runs else "")),
             ("last error", f"{job.last_error.sqlerrcode}: {job.last_error.message}" if job.last_error else "none"),
         ]:
             facts.add_row(Text(label, style="bold"), Text(value))
-        runs = Table("started", "finished", "ok", "error", title="Logged runs (newest first)", expand=True)
+        runs = Table("started", "finished", "ok", "by", "error", title="Logged runs (newest first)", expand=True)
         for run in self.runs:
             runs.add_row(fmt.when(run.started_at), fmt.when(run.finished_at),
                          {True: "yes", False: "FAILED", None: "?"}[run.succeeded],
+                         "obsconsole (audit log)" if run.by_hand else "TimescaleDB log",
                          Text(f"{run.sqlerrcode or ''} {run.err_message or ''}".strip()))
         config = Text(json.dumps(job.config, indent=2, default=str) if job.config else "{}")
         with VerticalScroll(id="job-detail-box"):
