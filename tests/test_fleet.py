@@ -10,9 +10,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
 
 from console.engines.process import RunningEngine, free_port
 from console.fleet import targets as fleet_targets
+from console.fleet.metrics import exposition
 from console.fleet.model import Level
 from console.fleet.probe import FleetMonitor
 from console.infra.dsn import ResolvedDsn
@@ -37,6 +40,22 @@ def fleet_json(result: CliResult) -> dict[str, dict[str, object]]:
     data = json.loads(result.stdout)
     assert isinstance(data["elapsed_ms"], float | int)
     return {d["name"]: d for d in data["databases"]}
+
+
+def samples(text: str) -> dict[str, list[Sample]]:
+    """Every sample by its name, as prometheus_client's OpenMetrics parser reads the text (it raises on any
+    deviation from the format, # EOF included)."""
+    found: dict[str, list[Sample]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found.setdefault(sample.name, []).append(sample)
+    return found
+
+
+def value(found: dict[str, list[Sample]], name: str, database: str) -> float:
+    matches = [s.value for s in found[name] if s.labels.get("database") == database]
+    assert len(matches) == 1, (name, database, found.get(name))
+    return matches[0]
 
 
 @pytest.fixture
@@ -212,3 +231,9 @@ def test_tsl_engine_community_figures(cli: Cli, tsl_db: TestDb, tmp_path: Path) 
         assert tsl.compression_backlog is not None and tsl.retention_overdue is not None
         assert tsl.cost_24h_usd is not None and tsl.cost_24h_usd > 0 and tsl.costs
         assert report.databases[0].name == "dead"
+    found = samples(exposition(second).decode())  # the same figures as OpenMetrics: cost per model per hour
+    assert value(found, "obsconsole_up", "tsl") == 1 and value(found, "obsconsole_up", "dead") == 0
+    assert value(found, "obsconsole_aggregate_lag_seconds", "tsl") >= 0
+    assert value(found, "obsconsole_cost_24h_usd", "tsl") > 0
+    per_model = [s for s in found.get("obsconsole_model_cost_last_hour_usd", []) if s.labels["database"] == "tsl"]
+    assert per_model and all(s.labels["model"] and s.labels["provider"] for s in per_model), found.keys()

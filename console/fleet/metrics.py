@@ -64,7 +64,7 @@ def families(report: FleetReport) -> Iterator[Metric]:
     failures = CounterMetricFamily("obsconsole_job_failures", "Failed background job runs, as the jobs' "
                                    "statistics count them.", labels=["database"])
     cost = GaugeMetricFamily("obsconsole_model_cost_last_hour_usd", "Cost per provider and model in the last "
-                             "complete hour (USD), from cost_analysis_hourly.",
+                             "materialized hour (USD), from cost_analysis_hourly.",
                              labels=["database", "provider", "model"])
     gauges = [(GaugeMetricFamily(name, text, labels=["database"]), figure) for name, text, figure in _GAUGES]
     for db in report.databases:

@@ -32,7 +32,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class ModelCost:
-    """Cost of one provider/model: the last 24 h and the last complete hour (None: no priced span)."""
+    """Cost of one provider/model: the last 24 h and the latest materialized hour (None: no priced span)."""
 
     provider: str
     model: str
