@@ -112,7 +112,8 @@ def exposition(report: FleetReport) -> bytes:
     """One refresh as OpenMetrics text."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_ReportCollector(report))
-    return generate_openmetrics(registry)
+    text: bytes = generate_openmetrics(registry)  # type: ignore[no-untyped-call]
+    return text
 
 
 def parse_listen(value: str) -> tuple[str, int]:
