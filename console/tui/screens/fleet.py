@@ -36,7 +36,9 @@ class FleetScreen(Screen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="app.quit"),
         Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
-        Binding("enter", "open", "Dashboard", id="fleet.open"),
+        # priority: shown in the footer although the table has an Enter of its own; in the filter box it keeps the
+        # filter instead.
+        Binding("enter", "open", "Dashboard", priority=True, id="fleet.open"),
         Binding("slash", "filter", "Filter", key_display="/", id="fleet.filter"),
         Binding("r", "refresh_now", "Refresh", id="fleet.refresh"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="fleet.clear"),
@@ -134,6 +136,9 @@ class FleetScreen(Screen[None]):
         return self._shown[table.cursor_row]
 
     def action_open(self) -> None:
+        if self.query_one("#fleet-filter", Input).has_focus:
+            self._keep_filter()
+            return
         name = self.selected_name()
         target = next((t for t in self.monitor.targets if t.name == name), None)
         if target is not None:
@@ -145,7 +150,7 @@ class FleetScreen(Screen[None]):
         self.app.call_from_thread(self.app.call_later, self.app.run_action, f"open_database({target.name!r})")
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
-        self.action_open()
+        self.action_open()  # a click on the selected row
 
     def action_filter(self) -> None:
         box = self.query_one("#fleet-filter", Input)
@@ -158,7 +163,7 @@ class FleetScreen(Screen[None]):
         self._draw_header()
         self._draw_rows()
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
+    def _keep_filter(self) -> None:
         box = self.query_one("#fleet-filter", Input)
         box.display = bool(self.filter_text)
         self.query_one("#fleet-table", DataTable).focus()
