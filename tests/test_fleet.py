@@ -138,10 +138,10 @@ def test_service_file_that_cannot_be_read_and_fleet_toml(cli: Cli, migrated: str
     assert nothing.code == 2 and "is not valid TOML" in nothing.stderr, nothing.output
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def clones(native_engine: RunningEngine) -> Iterator[list[str]]:
     """CLONES databases made with CREATE DATABASE ... TEMPLATE from one migrated to 003 (bench --fleet's way),
-    dropped afterwards."""
+    dropped right after the test (a hot standby's base backup would copy them all)."""
     from console.bench.fleet import clones as make_clones
 
     with make_clones(ResolvedDsn(native_engine.dsn, "test"), CLONES) as (_migrated, dsns):

@@ -34,6 +34,7 @@ from console.fleet.targets import Target
 from console.infra import clock
 from console.infra.db import APPLICATION_NAME, describe_connect_error
 from console.infra.fmt import printable, short_duration
+from console.infra.prepared import PREPARE_AFTER
 from console.infra.queries import query
 from console.infra.server import COMMUNITY
 from console.verify.health_checks import APACHE_HISTORY_JOB
@@ -154,6 +155,8 @@ class FleetMonitor:
                 target.dsn.dsn, application_name=APPLICATION_NAME, connect_timeout=max(2, round(self.timeout_s)),
                 autocommit=True, prepare_threshold=None, row_factory=dict_row)
             await slot.conn.set_read_only(True)
+            if await _direct(slot.conn):
+                slot.conn.prepare_threshold = PREPARE_AFTER  # planned once per connection (see infra.prepared)
         return await read_database(slot.conn, target, round(self.timeout_s * 1000))
 
     async def _down(self, target: Target, slot: _Slot, message: str) -> DatabaseStatus:
@@ -173,6 +176,16 @@ class FleetMonitor:
 
     async def _close_all(self) -> None:
         await asyncio.gather(*(self._close_slot(name) for name in self._slots))
+
+
+async def _direct(conn: AsyncConn) -> bool:
+    """Whether the server session is the connection's own, as console.infra.guard.pooler judges it (the serving
+    process is the announced one, twice in a row; the tsl engine announces pid 0): only then may statements be
+    prepared, since through a pooler the next transaction may run in another session."""
+    if conn.info.backend_pid == 0:
+        return False
+    pids = [int((await _one(conn, "guard/backend_pid"))["pid"]) for _ in range(2)]
+    return pids[0] == pids[1] == conn.info.backend_pid
 
 
 def _reachable_error(target: Target, exc: psycopg.Error) -> DatabaseStatus:
