@@ -237,3 +237,24 @@ def test_tsl_engine_community_figures(cli: Cli, tsl_db: TestDb, tmp_path: Path) 
     assert value(found, "obsconsole_cost_24h_usd", "tsl") > 0
     per_model = [s for s in found.get("obsconsole_model_cost_last_hour_usd", []) if s.labels["database"] == "tsl"]
     assert per_model and all(s.labels["model"] and s.labels["provider"] for s in per_model), found.keys()
+
+
+def test_a_silent_database_does_not_hold_up_the_rest(migrated: str) -> None:
+    """A server that accepts the TCP connection and never answers (a listening socket nobody serves) is reported
+    after the per-database timeout; the healthy database in the same refresh is read all the same."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel completes the handshake; nothing ever answers the startup packet
+    port = silent.getsockname()[1]
+    targets = [fleet_targets.Target("healthy", ResolvedDsn(migrated, "test")),
+               fleet_targets.Target("silent", ResolvedDsn(f"postgresql://u@127.0.0.1:{port}/x?sslmode=disable",
+                                                          "test"))]
+    try:
+        with FleetMonitor(targets, timeout_s=1) as monitor:
+            by_name = {d.name: d for d in monitor.refresh().databases}
+    finally:
+        silent.close()
+    assert by_name["healthy"].reachable and by_name["healthy"].edition == "apache"
+    assert not by_name["silent"].reachable and by_name["silent"].error == "no answer within 1 s"
