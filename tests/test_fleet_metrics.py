@@ -34,7 +34,8 @@ def _service_file(tmp_path: Path, dsn: str) -> dict[str, str]:
 
 
 def test_metrics_text(cli: Cli, migrated: str, tmp_path: Path) -> None:
-    result = cli("metrics", extra_env=_service_file(tmp_path, migrated))
+    env = _service_file(tmp_path, migrated)
+    result = cli("metrics", extra_env=env)
     assert result.code == 0 and result.stderr == "", result.output
     assert result.stdout.endswith("# EOF\n")
     found = samples(result.stdout)
@@ -50,6 +51,10 @@ def test_metrics_text(cli: Cli, migrated: str, tmp_path: Path) -> None:
     info = [s for s in found["obsconsole_database_info"] if s.labels["database"] == "eu"]
     assert info and info[0].labels["edition"] == "apache" and info[0].labels["role"] == "primary"
     assert not [s for s in found.get("obsconsole_chunks", []) if s.labels["database"] == "gone"]  # unknown: absent
+    partly = cli("metrics", "--services", "eu,nosuch", extra_env=env)  # bad input: named, the rest printed
+    assert partly.code == 1 and partly.stderr.startswith("obsconsole: service file ") and "'nosuch'" in partly.stderr
+    assert len(partly.stderr.strip().splitlines()) == 1
+    assert value(samples(partly.stdout), "obsconsole_up", "eu") == 1
 
 
 def _get(url: str, deadline: float) -> str:

@@ -84,13 +84,14 @@ def metrics(
     timeout: TimeoutOption = 3.0,
 ) -> None:
     """The fleet's figures as OpenMetrics text, labelled by database (node_exporter's textfile collector:
-    `obsconsole metrics > dir/obsconsole.prom.$$ && mv dir/obsconsole.prom.$$ dir/obsconsole.prom`).
-    Exit 0 once printed (an unreachable database is obsconsole_up 0, not an error)."""
+    `obsconsole metrics > dir/obsconsole.prom.$$; mv dir/obsconsole.prom.$$ dir/obsconsole.prom`).
+    Exit 0 once printed (an unreachable database is obsconsole_up 0, not an error); 1 when the input named
+    something that is not there (the rest is printed all the same); 2 when no database is left to watch."""
     from console.fleet import metrics as fleet_metrics
 
     address = fleet_metrics.parse_listen(listen) if listen else None
     with open_monitor(dsn, services, fleet_file, concurrency, timeout) as monitor:
         if address is None:
             typer.echo(fleet_metrics.exposition(monitor.refresh()).decode(), nl=False)
-            return
+            raise typer.Exit(1 if monitor.problems else 0)
         fleet_metrics.serve(monitor, address, lambda line: typer.echo(line, err=True))

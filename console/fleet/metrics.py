@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 from console.fleet.model import DatabaseStatus, FleetReport
 from console.fleet.probe import FleetMonitor
 from console.infra.errors import ConsoleError
+from console.infra.fmt import printable
 
 # (name, help, figure): one gauge per database where the figure is known.
 _GAUGES: tuple[tuple[str, str, Callable[[DatabaseStatus], float | int | None]], ...] = (
@@ -68,22 +69,23 @@ def families(report: FleetReport) -> Iterator[Metric]:
                              labels=["database", "provider", "model"])
     gauges = [(GaugeMetricFamily(name, text, labels=["database"]), figure) for name, text, figure in _GAUGES]
     for db in report.databases:
-        up.add_metric([db.name], 1 if db.reachable else 0)
+        name = printable(db.name)  # a label is text for people and terminals too
+        up.add_metric([name], 1 if db.reachable else 0)
         if db.unreachable_since is not None:
-            down_since.add_metric([db.name], db.unreachable_since.timestamp())
+            down_since.add_metric([name], db.unreachable_since.timestamp())
         if db.reachable and db.role is not None:
-            info.add_metric([db.name], {"role": db.role, "postgres_version": db.postgres_version or "",
+            info.add_metric([name], {"role": db.role, "postgres_version": db.postgres_version or "",
                                         "timescaledb_version": db.timescaledb_version or "",
                                         "edition": db.edition or ""})
         if db.job_failures_total is not None:
-            failures.add_metric([db.name], db.job_failures_total)
+            failures.add_metric([name], db.job_failures_total)
         for model in db.costs:
             if model.last_hour_usd is not None:
-                cost.add_metric([db.name, model.provider, model.model], float(model.last_hour_usd))
+                cost.add_metric([name, model.provider, model.model], float(model.last_hour_usd))
         for family, figure in gauges:
             value = figure(db)
             if value is not None:
-                family.add_metric([db.name], float(value))
+                family.add_metric([name], float(value))
     yield from (up, down_since, info, failures, cost, *(family for family, _figure in gauges))
     refresh = GaugeMetricFamily("obsconsole_refresh_duration_seconds", "Wall time of the whole fleet's refresh.")
     refresh.add_metric([], report.elapsed_ms / 1000)
