@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 ServicesOption = Annotated[str | None, typer.Option(
     "--services", help="Services of the service file ($PGSERVICEFILE or ~/.pg_service.conf) to watch: names or "
-    "globs, comma-separated (default: every service).", show_default=False)]
+    "globs, comma-separated (default: every service; with no service file, --dsn or $OBSCONSOLE_DSN alone).",
+    show_default=False)]
 FleetFileOption = Annotated[Path | None, typer.Option(
-    "--fleet-file", help="A fleet.toml: [[database]] entries with name, dsn or service, and tags.",
+    "--fleet-file", help="A fleet.toml: one database table per target (name, dsn or service, tags).",
     show_default=False)]
 ConcurrencyOption = Annotated[int, typer.Option(
     "--concurrency", min=1, max=256, help="Databases read at once.")]
@@ -33,7 +34,11 @@ def open_monitor(dsn: str | None, services: str | None, fleet_file: Path | None,
     from console.infra import dsn as dsn_mod
     from console.infra.errors import ConsoleError
 
-    explicit = dsn_mod.resolve(dsn) if dsn or dsn_mod.resolve(None).source == "--dsn" else None
+    resolved = dsn_mod.resolve(dsn)
+    # --dsn makes a fleet of one; so does $OBSCONSOLE_DSN / $DATABASE_URL where there is no service file.
+    explicit = resolved if resolved.source == "--dsn" or (
+        resolved.dsn and services is None and fleet_file is None and not fleet_targets.service_file().exists()
+    ) else None
     fleet = fleet_targets.load(services=services, fleet_file=fleet_file, dsn=explicit)
     for problem in fleet.problems:
         typer.echo(f"obsconsole: {problem}", err=True)
