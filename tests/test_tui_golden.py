@@ -48,12 +48,15 @@ from textual.widgets import DataTable
 
 from console.engines import native, tsl
 from console.engines.process import RunningEngine
+from console.fleet.probe import FleetMonitor
+from console.fleet.targets import Target
 from console.infra import clock
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
+from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobDetailScreen, JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
@@ -71,6 +74,7 @@ SEED_END = "2026-01-10T12:00Z"
 FROZEN = datetime(2026, 1, 10, 12, 5, tzinfo=UTC)
 TSL_PORT = 29563  # below the ephemeral range, so no engine another test starts can take it
 NATIVE_PORT = 29564
+GONE_PORT = 29565  # nothing listens there: the fleet's unreachable database
 JOB_ROW = 2  # the job the Jobs screen's tests select
 LOCK = Path(tempfile.gettempdir()) / "obsconsole-golden-screens.lock"
 
@@ -360,3 +364,31 @@ def test_no_color(snap_compare: SnapCompare, golden_tsl: str, monkeypatch: pytes
         assert colours <= plain, colours - plain
 
     _compare(snap_compare, app, (80, 24), uncoloured)
+
+
+@pytest.mark.parametrize("typed", ["", "apache"], ids=["all", "filtered"])
+def test_fleet_screen(snap_compare: SnapCompare, golden_tsl: str, golden_native: str, typed: str) -> None:
+    """`obsconsole fleet` at 80x24: an unreachable database first, then the Apache and the Community ones, with a
+    problem of the input above them; then `/` and a filter typed (by tag)."""
+    targets = [Target("tsl-eu", ResolvedDsn(golden_tsl, "test"), ("community", "eu")),
+               Target("native-us", ResolvedDsn(golden_native, "test"), ("apache", "us")),
+               Target("gone", ResolvedDsn(f"postgresql://obsconsole@127.0.0.1:{GONE_PORT}/gone?sslmode=disable",
+                                          "test"), ("apache",))]
+    monitor = FleetMonitor(targets, problems=["service file /etc/pg_service.conf: unknown service 'staging'"],
+                           timeout_s=10)
+    app = ObsConsoleApp(Session(targets[0].dsn), refresh_s=60, start_mode="fleet", fleet=monitor)
+
+    async def loaded(pilot: Pilot[None]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, FleetScreen)
+        table = screen.query_one("#fleet-table", DataTable)
+        await wait_for(pilot, lambda: screen.report is not None and table.row_count == 3, timeout=60)
+        if typed:
+            await pilot.press("slash", *typed)
+            await wait_for(pilot, lambda: table.row_count == 2)
+        await pilot.pause(0.3)
+
+    try:
+        _compare(snap_compare, app, (80, 24), loaded)
+    finally:
+        monitor.close()

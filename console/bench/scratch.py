@@ -62,7 +62,7 @@ class Scratch:
                     conn.execute(query("bench/scratch_search_path"), {"path": row[0]})
 
 
-def _with_database(target: ResolvedDsn, name: str) -> ResolvedDsn:
+def with_database(target: ResolvedDsn, name: str) -> ResolvedDsn:
     parts = conninfo_to_dict(target.dsn) if target.dsn else {}
     parts["dbname"] = name
     return ResolvedDsn(make_conninfo(**{k: str(v) for k, v in parts.items() if v is not None}), target.source)
@@ -91,7 +91,7 @@ def scratch(target: ResolvedDsn, progress: Progress = lambda _m: None) -> Iterat
         except pgerrors.InsufficientPrivilege as exc:
             raise ConsoleError(f"cannot create the scratch database: {exc.diag.message_primary}; "
                                "nothing was done") from None
-    place = _with_database(target, name)
+    place = with_database(target, name)
     try:
         with connect(place, read_only=False, timeouts=SCRATCH_TIMEOUTS) as conn:
             one_database = _scalar(conn, "bench/scratch_current_database") != name

@@ -11,6 +11,7 @@ from console.commands import (
     demo,
     doctor,
     engine,
+    fleet,
     job,
     keys,
     migrate,
@@ -22,5 +23,5 @@ from console.commands import (
 )
 from console.commands.common import app
 
-__all__ = ["app", "audit", "backend", "bench", "cagg", "chunk", "demo", "doctor", "engine", "job", "keys", "migrate",
-           "policy", "prices", "seed", "snapshot", "verify"]
+__all__ = ["app", "audit", "backend", "bench", "cagg", "chunk", "demo", "doctor", "engine", "fleet", "job", "keys",
+           "migrate", "policy", "prices", "seed", "snapshot", "verify"]

@@ -28,6 +28,14 @@ def bench(
         typer.Option("--chunks", help="Instead: catalog sizes to measure the dashboard at, e.g. 100,1000,10000 "
                      "(in a scratch database bench creates and drops).", show_default=False),
     ] = None,
+    fleet: Annotated[
+        int | None,
+        typer.Option("--fleet", help="Instead: clone a migrated scratch database N times (CREATE DATABASE … "
+                     "TEMPLATE, native engine) and measure the fleet's refresh p50/p95 and memory; all dropped "
+                     "afterwards.", show_default=False),
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256,
+                                             help="With --fleet: databases read at once.")] = 16,
     memory: Annotated[
         bool, typer.Option("--memory", help="With --chunks: then run the TUI headless on the largest catalog and "
                            "sample its resident memory.")
@@ -45,6 +53,9 @@ def bench(
     instead what the dashboard costs the server at each catalog size, against a psql floor, in a scratch
     database (the target's own tables are not touched).
     """
+    if fleet is not None:
+        _bench_fleet(dsn, fleet, repeat, concurrency, json_file)
+        return
     if chunks is not None:
         _bench_chunks(dsn, chunks, repeat, json_file, memory_minutes if memory else 0.0, memory_refresh)
         return
@@ -79,6 +90,19 @@ def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | N
     validate(options)
     result = bench_chunks(dsn_mod.resolve(dsn), options, memory_run, lambda m: typer.echo(m, err=True))
     render.print_scale(result)
+    if json_file is not None:
+        render.write_json(result, json_file)
+        typer.echo(f"results written to {json_file}", err=True)
+
+
+def _bench_fleet(dsn: str | None, count: int, repeat: int, concurrency: int, json_file: Path | None) -> None:
+    from console.bench.fleet import bench_fleet
+    from console.commands.render import bench as render
+    from console.infra import dsn as dsn_mod
+
+    result = bench_fleet(dsn_mod.resolve(dsn), count, repeat=repeat, concurrency=concurrency,
+                         progress=lambda m: typer.echo(m, err=True))
+    render.print_fleet(result)
     if json_file is not None:
         render.write_json(result, json_file)
         typer.echo(f"results written to {json_file}", err=True)

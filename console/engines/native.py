@@ -27,7 +27,7 @@ SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
     "shared_preload_libraries": "timescaledb",
     "timescaledb.telemetry_level": "off",
-    "max_connections": "60",
+    "max_connections": "150",  # bench --fleet 100 and the fleet tests keep one connection per clone
     "fsync": "off",  # a throwaway test cluster: durability is not the point, speed is
     "synchronous_commit": "off",
     "full_page_writes": "off",

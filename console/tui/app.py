@@ -9,11 +9,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from console.fleet.probe import FleetMonitor
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.palette import ConsoleCommands
 from console.tui.screens.dashboard import DashboardScreen
+from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
@@ -32,6 +34,7 @@ class ObsConsoleApp(App[None], HasContext):
         Binding("j", "switch_mode('jobs')", "Jobs", id="app.jobs"),
     ]
     MODES = {
+        "fleet": FleetScreen,
         "dashboard": DashboardScreen,
         "jobs": JobsScreen,
         "migrations": MigrationsScreen,
@@ -42,10 +45,11 @@ class ObsConsoleApp(App[None], HasContext):
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard", read_only: bool = False,
-                 keymap: dict[str, str] | None = None) -> None:
+                 keymap: dict[str, str] | None = None, fleet: FleetMonitor | None = None) -> None:
         # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
         super().__init__(ansi_color="NO_COLOR" in os.environ)
-        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only)
+        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only, fleet)
+        self.opened: str | None = None  # in the fleet: the database whose dashboard is open
         self.start_mode = start_mode
         self.user_keymap = keymap or {}  # binding id -> keys (console/tui/keymap.py)
 
@@ -68,6 +72,35 @@ class ObsConsoleApp(App[None], HasContext):
         ordered = sorted(by_action.values(), key=lambda entry: not entry[2])
         rows = [(", ".join(keys), description) for keys, description, _own in ordered]
         self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the fleet, the screens of one database are its dashboard only, left with Escape."""
+        if self.context.fleet is None:
+            return action != "back_to_fleet"
+        if action == "switch_mode":
+            return False
+        if action == "back_to_fleet":
+            return self.opened is not None and isinstance(self.screen, DashboardScreen)
+        return True
+
+    def action_open_database(self, name: str) -> None:
+        """In the fleet: the dashboard of `name` (the fleet's monitor already handed its connection over)."""
+        fleet = self.context.fleet
+        target = next((t for t in fleet.targets if t.name == name), None) if fleet else None
+        if target is None:
+            return
+        self.context.session.close()
+        self.context.session = Session(target.dsn)
+        self.opened = name
+        self.push_screen(DashboardScreen())
+
+    def action_back_to_fleet(self) -> None:
+        if self.opened is None or self.context.fleet is None:
+            return
+        self.pop_screen()
+        self.context.session.close()
+        self.context.fleet.release(self.opened)
+        self.opened = None
 
     def on_unmount(self) -> None:
         self.context.session.close()

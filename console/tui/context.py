@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from console.fleet.probe import FleetMonitor
 from console.infra.session import Session
 
 MIN_REFRESH_S = 1.0
@@ -13,13 +14,14 @@ MAX_REFRESH_S = 60.0
 
 @dataclass
 class ConsoleContext:
-    """The one Session, the migrations folder, the dashboard's refresh interval (changed by `+`/`-`) and whether
-    operator actions are hidden (read-only mode)."""
+    """The one Session, the migrations folder, the dashboard's refresh interval (changed by `+`/`-`), whether
+    operator actions are hidden (read-only mode), and in the fleet the monitor of every database."""
 
     session: Session
     migrations_dir: Path
     refresh_s: float = 5.0
     read_only: bool = False
+    fleet: FleetMonitor | None = None  # `obsconsole fleet`: the fleet screen first, `session` the opened database
 
     def __post_init__(self) -> None:
         self.refresh_s = min(max(self.refresh_s, MIN_REFRESH_S), MAX_REFRESH_S)

@@ -14,12 +14,13 @@ from console.infra.fmt import printable
 from console.infra.resources import config_dir
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
+from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.jobs import JobDetailScreen, JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 
 KEYMAP_FILE = "keymap.toml"
-_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen)
+_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen, FleetScreen)
 
 
 def default_path() -> Path:

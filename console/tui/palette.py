@@ -34,9 +34,10 @@ class ConsoleCommands(Provider):
 
     def _console_commands(self) -> list[PaletteCommand]:
         app = self.app
+        in_fleet = isinstance(app, HasContext) and app.context.fleet is not None  # one database: its dashboard
         commands = [PaletteCommand(f"Go to {title}", partial(app.switch_mode, mode), f"switch to the {title} screen")
                     for mode, title in (("dashboard", "Dashboard"), ("migrations", "Migrations"),
-                                        ("verify", "Verify"), ("jobs", "Jobs"))]
+                                        ("verify", "Verify"), ("jobs", "Jobs")) if not in_fleet]
         commands.append(PaletteCommand("Keys and help", partial(app.run_action, "help"), "the keys of this screen"))
         if isinstance(self.screen, OffersCommands):
             commands += self.screen.palette_commands()

@@ -7,6 +7,7 @@ import asyncio
 import signal
 import time
 
+from console.fleet.probe import FleetMonitor
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Disconnected, Session
@@ -33,6 +34,19 @@ def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str 
     finally:
         signal.signal(signal.SIGHUP, previous)
         session.close()
+
+
+def run_fleet(monitor: FleetMonitor, *, refresh_s: float = 10.0, read_only: bool = False) -> None:
+    """Run the TUI on the fleet screen; Enter opens a database's dashboard through a Session of its own."""
+    keymap = load_keymap()
+    app = ObsConsoleApp(Session(monitor.targets[0].dsn), refresh_s=refresh_s, start_mode="fleet",
+                        read_only=read_only, keymap=keymap, fleet=monitor)
+    previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())
+    try:
+        app.run()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+        app.context.session.close()
 
 
 def first_paint_ms(target: ResolvedDsn) -> float:

@@ -8,13 +8,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from console.bench.fleet import FleetBenchResult
 from console.bench.scale import DASHBOARD_REFRESH_S, Memory, ScaleResult
 from console.bench.service import BenchResult
 from console.bench.stats import Spread
 from console.infra.json_out import plain
 
 
-def write_json(result: BenchResult | ScaleResult, path: Path) -> None:
+def write_json(result: BenchResult | ScaleResult | FleetBenchResult, path: Path) -> None:
     """The whole result as indented JSON in `path`."""
     path.write_text(json.dumps(plain(result), indent=2) + "\n", encoding="utf-8")
 
@@ -122,3 +123,16 @@ def _print_memory(out: Console, memory: Memory) -> None:
              "(extrapolated)") if rate is not None else ""
     out.print(f"RSS {first.rss_mib:.1f} -> {last.rss_mib:.1f} MiB over {memory.minutes:g} min and {last.refreshes} "
               f"refreshes{trend}", markup=False, highlight=False)
+
+
+def print_fleet(result: FleetBenchResult) -> None:
+    """The fleet's refresh over N clones: cold, then p50/p95 over kept connections, and memory."""
+    out = Console()
+    table = Table("databases", "concurrency", "cold refresh ms", "refresh ms p50/p95", "reachable", "RSS MiB",
+                  "peak RSS MiB", title=f"fleet refresh ({result.repeat} runs after the cold one)")
+    table.add_row(str(result.databases), str(result.concurrency), f"{result.cold_ms:,.0f}", _ms(result.refresh),
+                  f"{result.reachable}/{result.databases}", f"{result.rss_mib:.1f}", f"{result.peak_rss_mib:.1f}")
+    out.print(f"target   {result.target}", markup=False, highlight=False)
+    out.print(f"clones   {result.databases} (CREATE DATABASE … TEMPLATE in {result.clone_s:.1f} s), "
+              f"{result.migrated}; all dropped", markup=False, highlight=False)
+    out.print(table)

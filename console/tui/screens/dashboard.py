@@ -47,6 +47,8 @@ class DashboardScreen(ConsoleScreen):
         Binding("x", "row('drop')", "Drop chunks…", id="dashboard.drop"),
         Binding("e", "row('policy')", "Policy…", id="dashboard.policy"),
         Binding("a", "row('refresh')", "Refresh aggregate…", id="dashboard.refresh_cagg"),
+        # Opened from the fleet screen only (the app hides it otherwise).
+        Binding("escape", "app.back_to_fleet", "Fleet", id="dashboard.fleet_back"),
     ]
 
     def __init__(self) -> None:

@@ -1,0 +1,226 @@
+"""The fleet: one row per database, worst first (reachable, role, versions, worst finding, jobs, compression,
+retention, aggregates, chunks, cost). Refreshed off the UI thread by the fleet's monitor (its own event loop of
+async connections); Enter opens the database's dashboard (Escape comes back), `/` filters by name or tag."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from console.fleet.model import DatabaseStatus, FleetReport, Level
+from console.fleet.probe import FleetMonitor
+from console.fleet.targets import Target
+from console.infra import clock, fmt
+from console.infra.fmt import printable
+from console.panes.view import Style
+from console.tui.context import HasContext
+from console.tui.palette_items import PaletteCommand
+from console.tui.widgets.styles import STYLES
+
+LEVEL_STYLES = {Level.OK.label: STYLES[Style.OK], Level.WARN.label: STYLES[Style.WARN],
+                Level.FAIL.label: STYLES[Style.BAD], Level.UNREACHABLE.label: STYLES[Style.BAD]}
+COLUMNS = ("database", "state", "worst finding", "role", "PostgreSQL", "TimescaleDB", "jobs fail/late",
+           "compr. backlog", "ratio", "retention late", "agg lag", "chunks", "size", "growth/day", "cost 24h")
+
+
+class FleetScreen(Screen[None]):
+    """The fleet's table; the monitor comes from the app's context."""
+
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
+        # priority: shown in the footer although the table has an Enter of its own; in the filter box it keeps the
+        # filter instead.
+        Binding("enter", "open", "Dashboard", priority=True, id="fleet.open"),
+        Binding("slash", "filter", "Filter", key_display="/", id="fleet.filter"),
+        Binding("r", "refresh_now", "Refresh", id="fleet.refresh"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="fleet.clear"),
+    ]
+
+    AUTO_FOCUS = "#fleet-table"  # not the (hidden) filter box
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: FleetReport | None = None
+        self.filter_text = ""
+        self._timer: Timer | None = None
+        self._shown: list[str] = []
+
+    @property
+    def monitor(self) -> FleetMonitor:
+        assert isinstance(self.app, HasContext) and self.app.context.fleet is not None
+        return self.app.context.fleet
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="fleet-header", classes="server-header", markup=False)
+        yield Static("", id="fleet-problems", markup=False)
+        yield Input(placeholder="filter by name or tag (Enter: keep, Escape: clear)", id="fleet-filter")
+        table: DataTable[Text] = DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#fleet-filter", Input).display = False
+        problems = self.query_one("#fleet-problems", Static)
+        problems.update("\n".join(printable(p) for p in self.monitor.problems))
+        problems.display = bool(self.monitor.problems)
+        self._draw_header()
+        assert isinstance(self.app, HasContext)
+        self._timer = self.set_interval(self.app.context.refresh_s, self.action_refresh_now)
+        self.action_refresh_now()
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        if self._timer is not None:
+            self._timer.resume()
+
+    def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+        if self._timer is not None:
+            self._timer.pause()
+
+    def action_refresh_now(self) -> None:
+        self._refresh()
+
+    @work(thread=True, exclusive=True, group="fleet-refresh")
+    def _refresh(self) -> None:
+        report = self.monitor.refresh()
+        self.app.call_from_thread(self._show, report)
+
+    def _show(self, report: FleetReport) -> None:
+        self.report = report
+        self._draw_header()
+        self._draw_rows()
+
+    def _draw_header(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(" obsconsole · Fleet ", style="bold reverse")
+        report = self.report
+        if report is None:
+            line.append(f" {len(self.monitor.targets)} databases · refreshing…")
+        else:
+            down = sum(not d.reachable for d in report.databases)
+            failing = sum(d.reachable and d.worst.level is Level.FAIL for d in report.databases)
+            line.append(f" {len(report.databases)} databases")
+            line.append(f" · {down} down", style="bold red" if down else "")
+            line.append(f" · {failing} failing", style="bold red" if failing else "")
+            line.append(f" · {report.refreshed_at:%H:%M:%S} UTC in {report.elapsed_ms:,.0f} ms")
+        if self.filter_text:
+            line.append(f" · filter: {printable(self.filter_text)}", style="bold")
+        self.query_one("#fleet-header", Static).update(line)
+
+    def _draw_rows(self) -> None:
+        table = self.query_one("#fleet-table", DataTable)
+        report = self.report
+        if report is None:
+            return
+        chosen = self.selected_name()
+        shown = [d for d in report.databases if d.matches(self.filter_text)]
+        table.clear()
+        for database in shown:
+            table.add_row(*row_cells(database), key=database.name)
+        self._shown = [d.name for d in shown]
+        if chosen in self._shown:
+            table.move_cursor(row=self._shown.index(chosen), animate=False)
+
+    def selected_name(self) -> str | None:
+        table = self.query_one("#fleet-table", DataTable)
+        if not self._shown or table.cursor_row < 0 or table.cursor_row >= len(self._shown):
+            return None
+        return self._shown[table.cursor_row]
+
+    def action_open(self) -> None:
+        if self.query_one("#fleet-filter", Input).has_focus:
+            self._keep_filter()
+            return
+        name = self.selected_name()
+        target = next((t for t in self.monitor.targets if t.name == name), None)
+        if target is not None:
+            self._open(target)
+
+    @work(thread=True, exclusive=True, group="fleet-open")
+    def _open(self, target: Target) -> None:
+        self.monitor.hold(target.name)  # its one connection handed over (the tsl engine takes one client)
+        self.app.call_from_thread(self.app.call_later, self.app.run_action, f"open_database({target.name!r})")
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_open()  # a click on the selected row
+
+    def action_filter(self) -> None:
+        box = self.query_one("#fleet-filter", Input)
+        box.display = True
+        box.value = self.filter_text
+        self.call_after_refresh(box.focus)  # once shown: a hidden widget takes no focus
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self._draw_header()
+        self._draw_rows()
+
+    def _keep_filter(self) -> None:
+        box = self.query_one("#fleet-filter", Input)
+        box.display = bool(self.filter_text)
+        self.query_one("#fleet-table", DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#fleet-filter", Input)
+        box.value = ""
+        box.display = False
+        self.query_one("#fleet-table", DataTable).focus()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [PaletteCommand("Open the selected database's dashboard", self.action_open, "Enter"),
+                PaletteCommand("Filter the fleet by name or tag", self.action_filter, "/"),
+                PaletteCommand("Refresh the fleet now", self.action_refresh_now, "r")]
+
+
+def _num(value: float | int | None, zero_ok: bool = True) -> Text:
+    if value is None:
+        return Text("-", style="dim")
+    return Text(f"{value:,}", style="" if zero_ok or not value else "bold yellow")
+
+
+def _late(value: int | None) -> Text:
+    if value is None:
+        return Text("-", style="dim")
+    return Text(str(value), style=LEVEL_STYLES["WARN"] if value else "")
+
+
+def _duration(seconds: float | None) -> str:
+    return fmt.short_duration(timedelta(seconds=seconds)) if seconds is not None else "-"
+
+
+def row_cells(d: DatabaseStatus) -> list[Text]:
+    """One database as the table's cells (every piece of text from a server made printable)."""
+    worst = d.worst
+    style = LEVEL_STYLES.get(worst.level.label, "")
+    if d.reachable:
+        state = Text("up", style="green")
+    else:
+        since = d.unreachable_since or clock.now()
+        state = Text(f"DOWN since {since:%H:%M}", style="bold red")
+    role = "-" if d.role is None else d.role if d.role == "primary" else f"standby {_duration(d.replay_lag_seconds)}"
+    jobs = "-" if d.failing_jobs is None else f"{d.failing_jobs}/{d.overdue_jobs or 0}"
+    return [
+        Text(printable(d.name), style="bold"),
+        state,
+        Text(printable(worst.text), style=style),
+        Text(role),
+        Text(printable((d.postgres_version or "-").split(" ")[0])),
+        Text(f"{d.timescaledb_version} {d.edition}" if d.timescaledb_version else (d.edition or "-")),
+        Text(jobs, style=LEVEL_STYLES["FAIL"] if d.failing_jobs else ""),
+        _late(d.compression_backlog),
+        Text(f"{d.compression_ratio:.1f}x" if d.compression_ratio else "-"),
+        _late(d.retention_overdue),
+        Text(_duration(d.aggregate_lag_seconds), style=LEVEL_STYLES["WARN"] if d.late_aggregates else ""),
+        _num(d.chunks),
+        Text(fmt.size(d.chunk_bytes) if d.chunk_bytes is not None else "-"),
+        Text(fmt.size(round(d.growth_bytes_per_day)) if d.growth_bytes_per_day is not None else "-"),
+        Text(f"${d.cost_24h_usd:,.2f}" if d.cost_24h_usd is not None else "-"),
+    ]
