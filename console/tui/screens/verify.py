@@ -83,7 +83,7 @@ class VerifyScreen(ConsoleScreen):
             report = self.session.call(lambda conn, _info: drift_on(conn, directory=directory))
         except ConsoleError as exc:
             self.app.call_from_thread(self.query_one("#drift-summary", Static).update,
-                                      Text(f"cannot check drift: {exc.message}", style="bold red"))
+                                      Text(printable(f"cannot check drift: {exc.message}"), style="bold red"))
             return
         self.app.call_from_thread(self._show_drift, report)
 
@@ -100,7 +100,7 @@ class VerifyScreen(ConsoleScreen):
             style="bold red" if report.drift else "bold green"))
 
     def _summary(self, text: str, style: str = "") -> None:
-        self.query_one("#verify-summary", Static).update(Text(text, style=style))
+        self.query_one("#verify-summary", Static).update(Text(printable(text), style=style))
 
     def _show(self, report: VerifyReport) -> None:
         self.report = report

