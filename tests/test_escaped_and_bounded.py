@@ -6,14 +6,19 @@ another process."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
+from console.engines.process import identity
 from tests.conftest import SECRETS, CliResult, TestDb
 
 Cli = Callable[..., CliResult]
@@ -131,3 +136,71 @@ DSN_ARG = "postgresql://someone:pw-secret@127.0.0.1:1/db"
 def test_a_dsn_given_without_dsn_flag_is_masked_in_the_usage_error(cli: Cli, args: tuple[str, ...]) -> None:
     line = one_line(cli(*args), 2)
     assert "pw-secret" not in line and "***" in line, line
+
+
+def _state_file(tmp_path: Path, kind: str, record: dict[str, object]) -> Path:
+    path = tmp_path / "state" / "obsconsole" / "engines" / f"{kind}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record))
+    return path
+
+
+@pytest.mark.parametrize("case", ["no identity recorded", "another command line", "another start time", "pid 1",
+                                  "pid 0"])
+def test_engine_stop_and_status_act_only_on_the_engine_they_started(cli: Cli, tmp_path: Path, case: str) -> None:
+    sleeper = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    precious = Path(tempfile.mkdtemp(prefix="obsconsole-tsl-"))  # looks like an engine's folder, is not listed
+    listed = tmp_path / "precious"  # listed, but not the engine's own
+    listed.mkdir()
+    try:
+        me = identity(sleeper.pid)
+        assert me is not None
+        record: dict[str, object] = {
+            "kind": "tsl", "dsn": "postgresql://postgres:pw-secret@127.0.0.1:1/postgres", "pid": sleeper.pid,
+            "log_path": str(tmp_path / "server.log"), "data_dir": None, "remove_on_stop": [str(listed), "/"],
+            "stop_signal": 15, "start_time": me.start_time, "cmdline": list(me.cmdline)}
+        if case == "no identity recorded":
+            del record["start_time"], record["cmdline"]
+        elif case == "another command line":
+            record["cmdline"] = ["node", "tsl-server.mjs", "--port", "1"]
+        elif case == "another start time":
+            record["start_time"] = me.start_time - 1
+        else:
+            record["pid"] = int(case.split()[1])
+        state = _state_file(tmp_path, "tsl", record)
+        status = cli("engine", "status", "--kind", "tsl")
+        assert status.code == 1 and status.stderr == "" and len(status.stdout.strip().splitlines()) == 1
+        assert "not running" in status.stdout, status.stdout
+        one_line(cli("engine", "stop", "--kind", "tsl"), 2, "not stopped", "nothing was signalled or deleted")
+        assert sleeper.poll() is None and identity(sleeper.pid) == me  # not killed
+        assert listed.is_dir() and precious.is_dir() and state.exists()  # nothing deleted
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        shutil.rmtree(precious)
+
+
+def test_engine_stop_after_the_engine_died_removes_only_its_own_folders(cli: Cli, tmp_path: Path) -> None:
+    own = Path(tempfile.mkdtemp(prefix="obsconsole-tsl-"))
+    other = tmp_path / "precious"
+    other.mkdir()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    state = _state_file(tmp_path, "tsl", {
+        "kind": "tsl", "dsn": "postgresql://postgres@127.0.0.1:1/postgres", "pid": gone.pid,
+        "log_path": str(own / "server.log"), "data_dir": None, "remove_on_stop": [str(own), str(other)],
+        "stop_signal": 15, "start_time": 1, "cmdline": ["true"]})
+    stopped = cli("engine", "stop", "--kind", "tsl")
+    assert stopped.code == 0 and "was not running" in stopped.stdout, stopped.output
+    assert not own.exists() and other.is_dir() and not state.exists()
+
+
+@pytest.mark.parametrize("content", ["{", "[]", '{"kind": "tsl"}', '{"kind": "tsl", "dsn": "", "pid": "1", '
+                                     '"log_path": "", "data_dir": null, "remove_on_stop": [], "stop_signal": 15}'])
+def test_a_damaged_engine_state_file_is_one_line(cli: Cli, tmp_path: Path, content: str) -> None:
+    path = tmp_path / "state" / "obsconsole" / "engines" / "native.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(content)
+    one_line(cli("engine", "stop", "--kind", "native"), 2, "is damaged")
+    one_line(cli("engine", "status", "--kind", "native"), 2, "is damaged")
+    assert path.exists()
