@@ -21,6 +21,10 @@ if (!values.port) {
 
 const dataDir = values["data-dir"] ? `file://${values["data-dir"]}` : "memory://";
 const db = await PGlite.create(dataDir, { extensions: { timescaledb } });
+// LOAD first: on a data dir that already has the extension (a restart), PGlite would otherwise load TimescaleDB at
+// its first use, without its TSL module: timescaledb.license reads unset, then Community features are refused
+// "under the current timescale license".
+await db.exec("LOAD 'timescaledb';");
 await db.exec("CREATE EXTENSION IF NOT EXISTS timescaledb;");
 const server = new PGLiteSocketServer({
   db,

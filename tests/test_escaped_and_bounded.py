@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from console.engines.process import identity
-from tests.conftest import SECRETS, CliResult, TestDb
+from tests.conftest import SECRETS, CliResult, TestDb, register_dsn_password
 
 Cli = Callable[..., CliResult]
 
@@ -204,3 +204,25 @@ def test_a_damaged_engine_state_file_is_one_line(cli: Cli, tmp_path: Path, conte
     one_line(cli("engine", "stop", "--kind", "native"), 2, "is damaged")
     one_line(cli("engine", "status", "--kind", "native"), 2, "is damaged")
     assert path.exists()
+
+
+@pytest.mark.tsl
+def test_a_tsl_engine_restarted_on_its_data_dir_reads_community(cli: Cli, tmp_path: Path) -> None:
+    data = tmp_path / "tsl-data"
+    first = cli("engine", "start", "--kind", "tsl", "--data-dir", str(data))
+    assert first.code == 0, first.output
+    register_dsn_password(first.stdout.strip())
+    assert cli("engine", "stop", "--kind", "tsl").code == 0
+    again = cli("engine", "start", "--kind", "tsl", "--data-dir", str(data))
+    assert again.code == 0, again.output
+    dsn = again.stdout.strip()
+    try:
+        doctor = cli("doctor", "--dsn", dsn)
+        assert doctor.code == 0, doctor.output
+        assert "community (timescaledb.license=timescale)" in doctor.stdout, doctor.stdout
+        # A Community action is planned, not refused for the edition.
+        assert cli("migrate", "--dsn", dsn).code == 0
+        planned = cli("policy", "retention", "llm_logs", "--after", "30d", "--dry-run", "--dsn", dsn)
+        assert planned.code == 0 and "dry run:" in planned.stdout, planned.output
+    finally:
+        assert cli("engine", "stop", "--kind", "tsl").code == 0
