@@ -226,3 +226,26 @@ def test_a_tsl_engine_restarted_on_its_data_dir_reads_community(cli: Cli, tmp_pa
         assert planned.code == 0 and "dry run:" in planned.stdout, planned.output
     finally:
         assert cli("engine", "stop", "--kind", "tsl").code == 0
+
+
+OUT_OF_RANGE = [
+    ("cagg", "refresh", "cost_analysis_hourly", "--from", "999999w", "--yes"),
+    ("cagg", "refresh", "cost_analysis_hourly", "--to", "0001-01-01T00:00+01:00", "--yes"),
+    ("snapshot", "--window", "999999w"),
+    ("snapshot", "--start", "0001-01-01", "--end", "2026-01-01"),
+    ("snapshot", "--start", "9999-12-31T23:00", "--end", "9999-12-31T23:59"),
+    ("seed", "--end", "0001-01-01"),
+    ("seed", "--end", "0001-01-20", "--days", "30"),
+    ("chunk", "drop", "--table", "llm_logs", "--older-than", "999999w", "--yes"),
+    ("policy", "retention", "llm_logs", "--after", "999999w", "--yes"),
+    ("job", "schedule", "1", "999999w", "--yes"),
+]
+
+
+@pytest.mark.native
+@pytest.mark.parametrize("args", OUT_OF_RANGE, ids=[" ".join(a) for a in OUT_OF_RANGE])
+def test_ages_and_dates_outside_the_range_are_one_line_and_change_nothing(
+        cli: Cli, native_db: TestDb, args: tuple[str, ...]) -> None:
+    before = _scalar(native_db.dsn, "SELECT count(*) FROM pg_class")
+    one_line(cli(*args, "--dsn", native_db.dsn), 2, "out of range", "0001-01-08 to 9999-12-24 UTC")
+    assert _scalar(native_db.dsn, "SELECT count(*) FROM pg_class") == before
