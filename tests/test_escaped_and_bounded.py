@@ -6,6 +6,7 @@ another process."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ import psycopg
 import pytest
 
 from console.engines.process import identity
+from console.infra.resources import MIGRATIONS_DIR
 from tests.conftest import SECRETS, CliResult, TestDb, register_dsn_password
 
 Cli = Callable[..., CliResult]
@@ -249,3 +251,62 @@ def test_ages_and_dates_outside_the_range_are_one_line_and_change_nothing(
     before = _scalar(native_db.dsn, "SELECT count(*) FROM pg_class")
     one_line(cli(*args, "--dsn", native_db.dsn), 2, "out of range", "0001-01-08 to 9999-12-24 UTC")
     assert _scalar(native_db.dsn, "SELECT count(*) FROM pg_class") == before
+
+
+NOWHERE = "host=127.0.0.1 port=9 dbname=x user=x password=pw-secret connect_timeout=1"
+
+
+def _hostile(path: Path, kind: str) -> None:
+    if kind == "FIFO":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "deep arrays":
+        path.write_text('"dashboard.refresh" = ' + "[" * 20_000 + "]" * 20_000 + "\n")
+    elif kind == "deep inline tables":
+        path.write_text("a = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n")
+    elif kind == "deep dotted key":
+        path.write_text(".".join(["a"] * 5_000) + ' = "f5"\n')
+    elif kind == "deep headers":
+        path.write_text("[" + ".".join(["t"] * 5_000) + ']\nk = "f5"\n')
+    elif kind == "huge":
+        path.write_text('"dashboard.refresh" = "f5"\n' + "# padding\n" * 200_000)
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x1b]0;x\x07" * 10)
+
+
+KEYMAP_CASES = {"FIFO": "is a FIFO, not a regular file", "directory": "is a directory, not a regular file",
+                "deep arrays": "deeper than", "deep inline tables": "deeper than", "deep dotted key": "deeper than",
+                "deep headers": "deeper than", "huge": "larger than", "binary": "is not UTF-8 text"}
+
+
+@pytest.mark.parametrize("kind", list(KEYMAP_CASES))
+def test_a_hostile_keymap_is_one_line_before_connecting(cli: Cli, tmp_path: Path, kind: str) -> None:
+    config = tmp_path / "config"
+    (config / "obsconsole").mkdir(parents=True)
+    path = config / "obsconsole" / "keymap.toml"
+    _hostile(path, kind)
+    result = cli("--dsn", NOWHERE, timeout=30, extra_env={"XDG_CONFIG_HOME": str(config)})
+    one_line(result, 2, f"keymap {path}", KEYMAP_CASES[kind])
+    assert result.stdout == ""
+
+
+@pytest.mark.native
+@pytest.mark.parametrize("kind", ["FIFO", "directory", "binary"])
+def test_a_migration_or_expectations_file_that_is_not_a_regular_text_file_never_hangs(
+        cli: Cli, native_db: TestDb, tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    shutil.copy(MIGRATIONS_DIR / "001_initial_schema.sql", folder)
+    _hostile(folder / "002_hostile.sql", kind)
+    if kind == "binary":  # a regular file that is not text: refused before anything runs
+        one_line(cli("migrate", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30), 2, "002_hostile.sql",
+                 "is not UTF-8")
+        assert _scalar(native_db.dsn, "SELECT to_regclass('_sqlx_migrations') IS NULL")
+        (folder / "002_hostile.sql").unlink()
+    # A FIFO or a folder with a migration's name is not a file: skipped, as sqlx skips it (never read, no hang).
+    applied = cli("migrate", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30)
+    assert applied.code == 0 and "applied 1 migration(s)" in applied.output, applied.output
+    _hostile(folder / "expected.toml", kind)
+    one_line(cli("verify", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30), 2, "expected.toml",
+             KEYMAP_CASES[kind])

@@ -16,6 +16,7 @@ from pathlib import Path
 from console.engines.process import RunningEngine, identity
 from console.infra import resources
 from console.infra.errors import ConsoleError
+from console.infra.userfiles import read_text
 
 
 def state_dir() -> Path:
@@ -106,7 +107,7 @@ def load(kind: str) -> EngineRecord | None:
     """The record of the `kind` engine, None when there is none; ConsoleError (exit 2) for a damaged file."""
     path = _path(kind)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(read_text(path, f"{kind} engine state file", 64 << 10))
         record = EngineRecord(**data)
         if not (isinstance(record.pid, int) and isinstance(record.remove_on_stop, list)
                 and isinstance(record.cmdline, list) and isinstance(record.stop_signal, int)):
