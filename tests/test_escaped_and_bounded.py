@@ -21,7 +21,7 @@ import pytest
 
 from console.engines.process import identity
 from console.infra.resources import MIGRATIONS_DIR
-from tests.conftest import SECRETS, CliResult, TestDb, register_dsn_password
+from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
 
 Cli = Callable[..., CliResult]
 
@@ -310,3 +310,45 @@ def test_a_migration_or_expectations_file_that_is_not_a_regular_text_file_never_
     _hostile(folder / "expected.toml", kind)
     one_line(cli("verify", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30), 2, "expected.toml",
              KEYMAP_CASES[kind])
+
+
+@pytest.mark.tsl
+def test_values_larger_than_the_tsl_engine_takes_are_refused_and_the_engine_lives(cli: Cli, tsl_db: TestDb) -> None:
+    dsn = tsl_db.dsn
+    assert cli("migrate", "--dsn", dsn).code == 0
+    assert cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", "prod").code == 0
+    huge = "k" * 100_000
+    one_line(cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", huge), 2,
+             "--name: 100,000 characters, more than 320")
+    # Values no flag bounds: the connection refuses any statement the engine could not take.
+    for args in (("keys", "revoke", huge, "--yes"), ("chunk", "compress", huge, "--dry-run"),
+                 ("cagg", "refresh", huge, "--dry-run")):
+        one_line(cli(*args, "--dsn", dsn), 2, "the tsl engine takes no message over ~64 KiB", "Nothing was sent")
+    assert tsl_db.engine is not None and tsl_db.engine.alive()
+    assert _scalar(dsn, "SELECT count(*) FROM api_keys") == 1  # the engine and its data are there
+
+
+def _stdin_cli(tmp_path: Path, data: bytes, *args: str) -> CliResult:
+    env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    proc = subprocess.run([OBSCONSOLE, *args], input=data, capture_output=True, timeout=60, env=env)
+    result = CliResult(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+    record_output(args, result.stdout, result.stderr)
+    return result
+
+
+@pytest.mark.native
+def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
+    dsn = native_db.dsn
+    assert cli("migrate", "--dsn", dsn).code == 0
+    created = cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", "prod")
+    assert created.code == 0, created.output
+    key = created.stdout.strip().splitlines()[-1]
+    one_line(_stdin_cli(tmp_path, b"\xff\xfe\x00\x1b]0;x\x07\n", "keys", "check", "--dsn", dsn), 2,
+             "is not UTF-8 text (byte 0)")
+    one_line(_stdin_cli(tmp_path, b"obs_" + b"a" * 5000, "keys", "check", "--dsn", dsn), 2,
+             "longer than 1024 bytes")
+    active = _stdin_cli(tmp_path, key.encode() + b"\n", "keys", "check", "--dsn", dsn)
+    assert active.code == 0 and active.stdout.strip() == "active", active.output
+    unknown = _stdin_cli(tmp_path, "obs_ünknown\n".encode(), "keys", "check", "--dsn", dsn)
+    assert unknown.code == 1 and unknown.stdout.strip() == "unknown", unknown.output
