@@ -352,3 +352,23 @@ def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, native
     assert active.code == 0 and active.stdout.strip() == "active", active.output
     unknown = _stdin_cli(tmp_path, "obs_ünknown\n".encode(), "keys", "check", "--dsn", dsn)
     assert unknown.code == 1 and unknown.stdout.strip() == "unknown", unknown.output
+
+
+@pytest.mark.parametrize("kind", ["native", "tsl"])
+@pytest.mark.parametrize(("where", "needle"), [("a file", "is a file, not a folder"),
+                                               ("a folder of other files", "not a database cluster (no PG_VERSION)"),
+                                               ("another version's cluster", "holds a PostgreSQL 9.6 cluster")])
+def test_engine_start_on_a_data_dir_that_is_no_cluster_of_its_own_is_one_line(
+        cli: Cli, tmp_path: Path, kind: str, where: str, needle: str) -> None:
+    target = tmp_path / "data"
+    if where == "a file":
+        target.write_text("not a cluster\n")
+    else:
+        target.mkdir()
+        (target / ("PG_VERSION" if where == "another version's cluster" else "notes.txt")).write_text("9.6\n")
+    before = sorted((p.name, p.read_bytes()) for p in target.iterdir()) if target.is_dir() else target.read_bytes()
+    one_line(cli("engine", "start", "--kind", kind, "--data-dir", str(target)), 2, f"--data-dir {target}", needle)
+    after = sorted((p.name, p.read_bytes()) for p in target.iterdir()) if target.is_dir() else target.read_bytes()
+    assert after == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".data")]  # no port/password files either
+    assert cli("engine", "status", "--kind", kind).code == 1
