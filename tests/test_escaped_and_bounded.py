@@ -5,6 +5,7 @@ another process."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -18,10 +19,16 @@ from typing import Any
 
 import psycopg
 import pytest
+from textual.widgets import DataTable
 
 from console.engines.process import identity
+from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
+from console.infra.session import Session
+from console.tui.app import ObsConsoleApp
+from console.tui.screens.verify import VerifyScreen
 from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
+from tests.tui_helpers import wait_for
 
 Cli = Callable[..., CliResult]
 
@@ -372,3 +379,53 @@ def test_engine_start_on_a_data_dir_that_is_no_cluster_of_its_own_is_one_line(
     assert after == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".data")]  # no port/password files either
     assert cli("engine", "status", "--kind", kind).code == 1
+
+
+@pytest.mark.native
+@pytest.mark.parametrize("where", ["missing folder", "a folder", "a FIFO", "read-only folder", "unwritable file"])
+def test_verify_junit_to_a_path_that_cannot_be_written_is_one_line(
+        cli: Cli, native_db: TestDb, tmp_path: Path, where: str) -> None:
+    target = {"missing folder": tmp_path / "nowhere" / "report.xml", "a folder": tmp_path,
+              "a FIFO": tmp_path / "fifo.xml", "read-only folder": Path("/proc/report.xml"),
+              "unwritable file": Path("/proc/version")}[where]
+    if where == "a FIFO":
+        os.mkfifo(target)
+    result = cli("verify", "--junit", str(target), "--dsn", native_db.dsn, timeout=60)
+    # Refused before checking (exit 2), or, where only the write itself can tell, after the report (exit 1).
+    code = 1 if where in ("read-only folder", "unwritable file") and os.geteuid() == 0 else 2
+    line = one_line(result, code, f"cannot write --junit {target}")
+    assert "Traceback" not in result.output and (code == 1 or result.stdout == ""), line
+    assert not list(tmp_path.glob(".*partial*")) and not list(Path("/proc").glob(".*partial*"))
+
+
+@pytest.mark.native
+def test_verify_junit_is_written_whole(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
+    assert cli("migrate", "--to", "3", "--dsn", native_db.dsn).code == 0
+    target = tmp_path / "report.xml"
+    target.write_text("old")
+    assert cli("verify", "--junit", str(target), "--dsn", native_db.dsn).code in (0, 1)
+    assert target.read_text().startswith("<?xml") and "obsconsole.verify" in target.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "state") == ["report.xml"]
+
+
+@pytest.mark.tsl
+def test_the_verify_screen_export_with_an_unusable_state_folder_says_so_and_stays_up(
+        cli: Cli, tsl_db: TestDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#verify-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count >= 14)
+            await pilot.press("e")
+            await wait_for(pilot, lambda: any("cannot export" in str(n.message) for n in app._notifications))
+            assert isinstance(app.screen, VerifyScreen) and app.is_running
+            await pilot.press("r")  # still working
+            await wait_for(pilot, lambda: table.row_count >= 14)
+
+    asyncio.run(scenario())
+    assert blocker.read_text() == "not a folder"

@@ -1,7 +1,8 @@
-"""Reading a file the user controls (the keymap, a migrations folder's files and expected.toml, an engine's state
-file) with bounds: only a regular file is read (a FIFO would hang, a device never end), at most a given size,
-and TOML at most a given depth (deeply nested tables would exhaust the parser's recursion). Every refusal is a
-ConsoleError (exit 2) naming the file; a missing file raises FileNotFoundError for the caller to decide."""
+"""Files the user controls. Reading (the keymap, a migrations folder's files and expected.toml, an engine's state
+file) is bounded: only a regular file is read (a FIFO would hang, a device never end), at most a given size, and
+TOML at most a given depth (deeply nested tables would exhaust the parser's recursion); a missing file raises
+FileNotFoundError for the caller to decide. Writing (--junit, --json-file, exports) is checked before the work
+that produces it, and a file is written whole or not at all. Every refusal is a ConsoleError naming the file."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from console.infra.errors import ConsoleError
+from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.fmt import printable
 
 CONFIG_BYTES = 1 << 20  # a settings file: 1 MiB is far more than any real one
@@ -86,3 +87,38 @@ def _depth(value: object) -> int:
         elif isinstance(item, list):
             stack += [(v, level + 1) for v in item]
     return deepest
+
+
+def check_writable(path: Path, what: str) -> None:
+    """ConsoleError (exit 2), before any work, unless `path` can be written: its folder exists and may be written
+    in, and `path` is new or a regular file that may be replaced (never a folder, a FIFO or a device)."""
+    shown = printable(str(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ConsoleError(f"cannot write {what} {shown}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise ConsoleError(f"cannot write {what} {shown}: it is {kind}; name a file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ConsoleError(f"cannot write {what} {shown}: the folder {printable(str(folder))} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (mode is not None and not os.access(path, os.W_OK)):
+        raise ConsoleError(f"cannot write {what} {shown}: permission denied")
+
+
+def write_bytes(path: Path, data: bytes, what: str) -> None:
+    """Write `data` to `path` whole or not at all (a temporary file beside it, then renamed over it);
+    ConsoleError (exit 1: the work before it was done) naming the file otherwise."""
+    check_writable(path, what)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        with open(partial, "xb") as out:
+            out.write(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ConsoleError(f"cannot write {what} {printable(str(path))}: {exc.strerror or exc}",
+                           exit_code=EXIT_FAILED) from None

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from console.drift.model import DriftReport, Kind
+from console.infra import userfiles
 from console.infra.fmt import one_line
 from console.infra.json_out import plain
 
@@ -61,4 +62,4 @@ def add_to_junit(report: DriftReport, path: Path) -> None:
     suite.set("tests", str(int(suite.get("tests", "0")) + max(len(cases), 1)))
     suite.set("failures", str(int(suite.get("failures", "0")) + len(report.drift)))
     suite.set("skipped", str(int(suite.get("skipped", "0")) + report.count(Kind.UNSETTLED)))
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    userfiles.write_bytes(path, ET.tostring(suite, encoding="utf-8", xml_declaration=True), "--junit")

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.drift.model import DriftReport
 from console.drift.service import drift_on
-from console.infra import clock
+from console.infra import clock, userfiles
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
@@ -125,8 +125,17 @@ class VerifyScreen(ConsoleScreen):
             self.notify("no report yet", severity="warning")
             return
         path = state_dir() / "exports" / f"verify-{clock.now():%Y%m%d-%H%M%S}Z.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(as_dict(self.report), indent=2))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.notify(f"cannot export the verify report: cannot make {path.parent} ({exc.strerror or exc})",
+                        severity="error", timeout=10)
+            return
+        try:
+            userfiles.write_bytes(path, json.dumps(as_dict(self.report), indent=2).encode(), "the verify report")
+        except ConsoleError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
+            return
         self.notify(f"verify report written to {path}")
 
     def palette_commands(self) -> list[PaletteCommand]:
