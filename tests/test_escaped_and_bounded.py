@@ -429,3 +429,19 @@ def test_the_verify_screen_export_with_an_unusable_state_folder_says_so_and_stay
 
     asyncio.run(scenario())
     assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.native
+@pytest.mark.parametrize("column", ["input_price_per_1k_usd", "effective_date", "model"])
+def test_prices_on_a_model_pricing_with_a_renamed_column_is_one_line(cli: Cli, native_db: TestDb,
+                                                                     column: str) -> None:
+    dsn = native_db.dsn
+    assert cli("migrate", "--to", "3", "--dsn", dsn).code == 0
+    with psycopg.connect(dsn, autocommit=True) as conn:  # 006 by hand (plain PostgreSQL; migrate stops at 004 here)
+        conn.execute((MIGRATIONS_DIR / "006_supporting_tables.sql").read_text())
+        conn.execute(f"ALTER TABLE model_pricing RENAME COLUMN {column} TO {column}_old")
+    before = _scalar(dsn, "SELECT count(*) FROM model_pricing")
+    for args in (("prices", "list"), ("prices", "list", "--json"), ("prices", "sync", "--dry-run"),
+                 ("prices", "sync")):
+        one_line(cli(*args, "--dsn", dsn), 2, f"model_pricing has no column {column} (renamed or dropped")
+    assert _scalar(dsn, "SELECT count(*) FROM model_pricing") == before
