@@ -6,6 +6,7 @@ another process."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import shutil
@@ -19,13 +20,16 @@ from typing import Any
 
 import psycopg
 import pytest
-from textual.widgets import DataTable
+from rich.console import Console
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Static
 
 from console.engines.process import identity
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
+from console.tui.screens.action_confirm import ActionConfirmScreen, AskScreen
 from console.tui.screens.verify import VerifyScreen
 from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
 from tests.tui_helpers import wait_for
@@ -445,3 +449,46 @@ def test_prices_on_a_model_pricing_with_a_renamed_column_is_one_line(cli: Cli, n
                  ("prices", "sync")):
         one_line(cli(*args, "--dsn", dsn), 2, f"model_pricing has no column {column} (renamed or dropped")
     assert _scalar(dsn, "SELECT count(*) FROM model_pricing") == before
+
+
+@pytest.mark.native
+def test_the_console_shows_a_chunk_named_with_escape_sequences_escaped_in_the_plan_and_its_toasts(
+        cli: Cli, native_db: TestDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
+    dsn = native_db.dsn
+    assert cli("migrate", "--dsn", dsn, "--to", "3").code == 0
+    assert cli("seed", "--dsn", dsn, "--days", "4", "--rate", "5", "--no-aftercare").code == 0
+    old = _scalar(dsn, "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks "
+                       "WHERE hypertable_name = 'llm_logs' ORDER BY range_start LIMIT 1")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'ALTER TABLE {old} RENAME TO "{HOSTILE}"')
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(dsn, "test")), start_mode="jobs")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+            await pilot.press(*"drop chunks")
+            results = app.screen.query_one(CommandList)
+            await wait_for(pilot, lambda: results.option_count > 0
+                           and "Drop chunks" in str(results.get_option_at_index(0).prompt))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
+            await pilot.press(*"llm_logs 1d", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
+            shown = io.StringIO()
+            Console(file=shown, width=300, color_system=None).print(
+                app.screen.query_one("#action-plan", Static).content)
+            assert SHOWN in shown.getvalue(), shown.getvalue()
+            no_control(shown.getvalue())
+            await pilot.press("n")
+            await wait_for(pilot, lambda: any("cancelled" in str(n.message) for n in app._notifications))
+            app.notify(f"a toast naming {HOSTILE}")  # every toast goes through the one escape
+            await wait_for(pilot, lambda: any("a toast naming" in str(n.message) for n in app._notifications))
+            messages = [str(n.message) for n in app._notifications]
+            assert f"a toast naming {SHOWN}" in messages, messages
+            for message in messages:
+                no_control(message)
+
+    asyncio.run(scenario())
+    assert _scalar(dsn, "SELECT count(*) FROM timescaledb_information.chunks WHERE chunk_name LIKE 'evil%'") == 1
