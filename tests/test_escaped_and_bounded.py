@@ -492,3 +492,18 @@ def test_the_console_shows_a_chunk_named_with_escape_sequences_escaped_in_the_pl
 
     asyncio.run(scenario())
     assert _scalar(dsn, "SELECT count(*) FROM timescaledb_information.chunks WHERE chunk_name LIKE 'evil%'") == 1
+
+
+@pytest.mark.native
+def test_a_migration_file_named_with_escape_sequences_is_printed_escaped(cli: Cli, native_db: TestDb,
+                                                                         tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    shutil.copy(MIGRATIONS_DIR / "001_initial_schema.sql", folder)
+    (folder / f"002_{HOSTILE}.sql").write_text("CREATE TABLE evil_named (id int);\n")
+    runs = [cli(*command, "--dir", str(folder), "--dsn", native_db.dsn)
+            for command in (("migrate", "--dry-run"), ("migrate",), ("status",))]
+    for result in runs:
+        assert result.code == 0 and SHOWN in result.output, result.output
+        no_control(result.output)
+    assert _scalar(native_db.dsn, "SELECT description FROM _sqlx_migrations WHERE version = 2") == HOSTILE
