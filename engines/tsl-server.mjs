@@ -21,9 +21,11 @@ if (!values.port) {
 
 const dataDir = values["data-dir"] ? `file://${values["data-dir"]}` : "memory://";
 const db = await PGlite.create(dataDir, { extensions: { timescaledb } });
-// On a data dir that already holds the extension, CREATE EXTENSION does nothing and would leave the library
-// unloaded (and its settings, timescaledb.license among them, undefined until some function of it runs): load it.
-await db.exec("CREATE EXTENSION IF NOT EXISTS timescaledb; LOAD 'timescaledb';");
+// LOAD first: on a data dir that already has the extension (a restart), PGlite would otherwise load TimescaleDB at
+// its first use, without its TSL module: timescaledb.license reads unset, then Community features are refused
+// "under the current timescale license".
+await db.exec("LOAD 'timescaledb';");
+await db.exec("CREATE EXTENSION IF NOT EXISTS timescaledb;");
 const server = new PGLiteSocketServer({
   db,
   port: Number(values.port),

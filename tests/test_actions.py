@@ -280,8 +280,8 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
 
         cancelled = cli("backend", "cancel", str(waiter_pid), "--yes", "--dsn", dsn)
         assert cancelled.code == 0, cancelled.output
-        # Its query with literals masked and without the escape character.
-        assert "query: SELECT count(*), '…' /*  [2J */ FROM llm_logs" in cancelled.stdout, cancelled.stdout
+        # Its query with literals masked and the escape character shown escaped.
+        assert "query: SELECT count(*), '…' /* \\x1b[2J */ FROM llm_logs" in cancelled.stdout, cancelled.stdout
         assert "application 'waiter'" in cancelled.stdout and "\x1b" not in cancelled.stdout
         thread.join(10)
         assert len(failures) == 1 and isinstance(failures[0], psycopg.errors.QueryCanceled)

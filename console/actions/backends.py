@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.actions.plan import QUICK, Plan, clean, statement
+from console.actions.plan import QUICK, Plan, statement
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
+from console.infra.fmt import printable
 from console.infra.queries import query
 from console.infra.server import ServerInfo
+from console.infra.sqltext import shown_query
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,9 @@ class BackendSignal:
         if is_self:
             raise ConsoleError(f"pid {self.pid} is this console's own session")
         touches = (
-            f"pid {pid}: application {clean(str(app or '-'))!r}, user {clean(str(user or '-'))}, "
-            f"{clean(str(state or backend_type or '-'))}",
-            f"query: {clean(str(text or '-'))}",
+            f"pid {pid}: application {printable(str(app or '-'))!r}, user {printable(str(user or '-'))}, "
+            f"{printable(str(state or backend_type or '-'))}",
+            f"query: {shown_query(str(text or ''))}",
             f"locks: {_texts(locks)}"
             f"{f' (and {other_locks} on chunks and catalogs)' if other_locks else ''}",
             f"blocks pids: {_pids(blocking)}; waits for pids: {_pids(blocked_by)}",
@@ -52,4 +54,4 @@ def _pids(value: object) -> str:
 
 
 def _texts(value: object) -> str:
-    return ", ".join(clean(str(v)) for v in value) or "none" if isinstance(value, list) else "none"
+    return ", ".join(printable(str(v)) for v in value) or "none" if isinstance(value, list) else "none"

@@ -3,7 +3,6 @@ server will receive it), what it touches, and how it runs (in its own read-write
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -65,14 +64,6 @@ def require_community(info: ServerInfo, action: str) -> None:
     if not info.community:
         raise ConsoleError(f"{action} refused: it needs TimescaleDB Community; this server runs the {info.edition} "
                            "edition")
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Text from the server (another session's query, a name) with control characters replaced by spaces."""
-    return _CONTROL.sub(" ", text)
 
 
 def utc(value: datetime | None) -> str:

@@ -64,10 +64,13 @@ def bench(
     from console.commands.render import bench as render
     from console.commands.render.seed import RichReporter
     from console.infra import dsn as dsn_mod
+    from console.infra.userfiles import check_writable
     from console.tui.run import first_paint_ms
 
     options = BenchOptions(spans=spans, workers=workers, repeat=repeat, yes=yes, baseline=not no_baseline)
     validate(options)
+    if json_file is not None:
+        check_writable(json_file, "--json-file")
     result = run_bench(dsn_mod.resolve(dsn), options, first_paint_ms, RichReporter())
     render.print_result(result)
     if json_file is not None:
@@ -81,6 +84,7 @@ def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | N
     from console.commands.render import bench as render
     from console.infra import dsn as dsn_mod
     from console.infra.errors import ConsoleError
+    from console.infra.userfiles import check_writable
     from console.tui.soak import memory_run
 
     if memory_minutes != 0 and memory_minutes < 0.01:
@@ -88,6 +92,8 @@ def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | N
     options = ScaleOptions(parse_chunks(chunks), repeat=repeat, memory_minutes=memory_minutes,
                            memory_refresh_s=memory_refresh)
     validate(options)
+    if json_file is not None:
+        check_writable(json_file, "--json-file")
     result = bench_chunks(dsn_mod.resolve(dsn), options, memory_run, lambda m: typer.echo(m, err=True))
     render.print_scale(result)
     if json_file is not None:

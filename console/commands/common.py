@@ -102,6 +102,7 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
     from console.infra.durations import parse_ms
     from console.infra.errors import ConsoleError
+    from console.infra.fmt import printable
     from console.infra.server import server_info
 
     lock_ms = parse_ms(flags.lock_timeout, "--lock-timeout") if flags.lock_timeout else None
@@ -115,14 +116,14 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
         render.print_plan(plan)
         if flags.dry_run:
             gate.not_run(target, plan, "dry run: nothing changed")
-            typer.echo(f"dry run: {plan.action} not run")
+            typer.echo(printable(f"dry run: {plan.action} not run"))
             return
         if plan.statements and not flags.yes:
             if not sys.stdin.isatty():
                 gate.not_run(target, plan, "refused: no confirmation (no terminal and no --yes)")
                 raise ConsoleError(f"{plan.action} needs confirmation: pass --yes when not on a terminal")
-            if not typer.confirm(f"Run {plan.action}?", default=False):
+            if not typer.confirm(printable(f"Run {plan.action}?"), default=False):
                 gate.not_run(target, plan, "cancelled")
                 raise ConsoleError(f"{plan.action} cancelled: nothing was done")
         message = gate.execute(conn, target, plan)
-    typer.echo(message)
+    typer.echo(printable(message))

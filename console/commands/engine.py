@@ -35,16 +35,26 @@ def engine_start(
 
 @engine_app.command("stop")
 def engine_stop(kind: KindOption = "tsl") -> None:
-    """Stop the engine `engine start` left running, leaving no process behind."""
+    """Stop the engine `engine start` left running, leaving no process behind. Only a process proven to be that
+    engine is signalled (its start time and command line as recorded); one that died is cleaned up after."""
     from console.engines import registry
 
     _check_kind(kind)
     record = registry.load(kind)
     if record is None:
         raise ConsoleError(f"no {kind} engine was started with `obsconsole engine start`")
-    record.engine().stop()
+    problem = record.unproven()
+    if problem is not None and problem != f"pid {record.pid} is not running":
+        raise ConsoleError(f"{kind} engine not stopped: {problem}; nothing was signalled or deleted (the state file "
+                           f"{registry.state_dir() / (kind + '.json')} is stale: remove it)")
+    engine = record.engine()
+    if problem is None:
+        engine.stop()
+    else:
+        engine.remove_files()
     registry.forget(kind)
-    typer.echo(f"{kind} engine stopped (pid {record.pid})")
+    typer.echo(f"{kind} engine stopped (pid {record.pid})" if problem is None else
+               f"{kind} engine was not running (pid {record.pid} gone): its files are removed")
 
 
 @engine_app.command("status")
@@ -55,8 +65,9 @@ def engine_status(kind: KindOption = "tsl") -> None:
 
     _check_kind(kind)
     record = registry.load(kind)
-    if record is None or not record.running:
-        typer.echo(f"{kind} engine: not running")
+    problem = None if record is None else record.unproven()
+    if record is None or problem is not None:
+        typer.echo(f"{kind} engine: not running" + (f" ({problem})" if problem else ""))
         raise typer.Exit(1)
     typer.echo(f"{kind} engine: running, pid {record.pid}, {mask(record.dsn)}")
 

@@ -104,7 +104,7 @@ def keys_check(dsn: DsnOption = None) -> None:
     from console.infra.db import connect
     from console.keys import service as api_keys
 
-    key = sys.stdin.readline().strip()
+    key = api_keys.read_key(sys.stdin.buffer.readline(api_keys.MAX_KEY_BYTES + 1))
     with connect(dsn_mod.resolve(dsn)) as conn:
         state = api_keys.check(conn, key)
     typer.echo(state)

@@ -29,12 +29,13 @@ def migrate(
     from console.infra import dsn as dsn_mod
     from console.infra.db import Timeouts
     from console.infra.durations import parse_ms
+    from console.infra.fmt import printable
     from console.infra.resources import MIGRATIONS_DIR
     from console.migrator import runner
 
     timeouts = Timeouts(parse_ms(statement_timeout, "--statement-timeout"), parse_ms(lock_timeout, "--lock-timeout"))
     wait_s = parse_ms(lock_wait, "--lock-wait") / 1000
-    progress = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
+    progress = (lambda _msg: None) if as_json else (lambda msg: typer.echo(printable(msg), err=True))
     target, folder = dsn_mod.resolve(dsn), directory or MIGRATIONS_DIR
     checked = None
     try:

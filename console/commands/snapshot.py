@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -70,8 +70,10 @@ def _window(length: str, start: str | None, end: str | None) -> CostWindow:
 
 
 def _timestamp(text: str, flag: str) -> datetime:
+    from console.infra.durations import in_range
+
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{flag} {text!r} is not an ISO 8601 timestamp (e.g. 2025-11-01T00:00:00Z)") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return in_range(value, flag, text)

@@ -34,10 +34,13 @@ def verify(
     from console.infra.durations import parse_ms
     from console.infra.errors import ConsoleError
     from console.infra.resources import MIGRATIONS_DIR
+    from console.infra.userfiles import check_writable
     from console.verify.runner import verify as run
 
     if to is not None and not drift:
         raise ConsoleError("--to only applies with --drift (the replay's last version when there is no ledger)")
+    if junit is not None:
+        check_writable(junit, "--junit")
     target, timeout_ms = dsn_mod.resolve(dsn), parse_ms(check_timeout, "--check-timeout")
     report = run(target, directory=directory or MIGRATIONS_DIR, check_timeout_ms=timeout_ms)
     drifted = None

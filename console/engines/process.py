@@ -52,6 +52,32 @@ def _port_free(port: int) -> bool:
         return True
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What tells one process from another that later gets its pid: its start time (clock ticks after boot,
+    /proc/PID/stat field 22), its command line and its process group."""
+
+    start_time: int
+    cmdline: tuple[str, ...]
+    group: int
+
+
+def identity(pid: int) -> Identity | None:
+    """The identity of live process `pid` (None when there is none, it is a zombie, or pid <= 1)."""
+    if pid <= 1:
+        return None
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # fields[0] is field 3 (state): field N is fields[N - 3]
+    if len(fields) < 20 or fields[0] == "Z":
+        return None
+    return Identity(int(fields[19]), tuple(a.decode(errors="replace") for a in cmdline.split(b"\0") if a),
+                    int(fields[2]))
+
+
 def pid_alive(pid: int) -> bool:
     """True while `pid` exists and is not a zombie."""
     try:
@@ -89,6 +115,10 @@ class RunningEngine:
         if not _wait_gone(self, timeout_s):
             _signal_group(self.pid, signal.SIGKILL)
             _wait_gone(self, 5.0)
+        self.remove_files()
+
+    def remove_files(self) -> None:
+        """Remove the engine's throwaway folders (once it has stopped)."""
         for path in self.remove_on_stop:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -140,6 +170,8 @@ def spawn(
 
 
 def _signal_group(pid: int, sig: int) -> None:
+    if pid <= 1:  # killpg(0) is our own group, killpg(1) every process: never an engine
+        return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
 

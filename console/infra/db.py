@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import psycopg
+import psycopg.sql
 from psycopg import errors as pgerrors
 from psycopg.abc import Params, Query
 from psycopg.copy import Copy, Writer
@@ -46,16 +47,39 @@ class Timeouts:
 DEFAULT_TIMEOUTS = Timeouts()
 
 
+# The tsl engine (PGlite behind pglite-socket) crashes, losing its data, on a client message over ~64 KiB; the
+# console refuses to send one a little smaller than that.
+WASM_MESSAGE_LIMIT = 60 << 10
+
+
+def wasm_engine(version: str) -> bool:
+    """True when `version` (SELECT version()) is the tsl engine: PostgreSQL compiled to WebAssembly (PGlite).
+
+    Its version string reads "PostgreSQL 17.5 on aarch64-unknown-linux-gnu, compiled by emcc (Emscripten ...)
+    ..., 32-bit". That engine serves one connection at a time and crashes on COPY FROM STDIN, pipeline mode and
+    client messages over ~64 KiB. A genuine 32-bit native server would also match "32-bit"; it then merely gets
+    the limits of the tsl engine, which work everywhere.
+    """
+    lowered = version.lower()
+    return "emscripten" in lowered or "wasm" in lowered or "32-bit" in lowered
+
+
 class ConsoleCursor(psycopg.Cursor[Row]):
     """A cursor whose statements, when the connection is not in a transaction, run in a short transaction of
-    their own that starts with the connection's SET LOCAL settings."""
+    their own that starts with the connection's SET LOCAL settings; on the tsl engine a statement whose message
+    would exceed WASM_MESSAGE_LIMIT is refused before it is sent."""
 
     def execute(self, query: Query, params: Params | None = None, *, prepare: bool | None = None,
                 binary: bool | None = None) -> Self:
+        _check_size(self.connection, query, params)
         with _own_transaction(self.connection):
             return super().execute(query, params, prepare=prepare, binary=binary)  # type: ignore[arg-type,misc]
 
     def executemany(self, query: Query, params_seq: Iterable[Params], *, returning: bool = False) -> None:
+        if isinstance(self.connection, ConsoleConnection) and self.connection.message_limit is not None:
+            params_seq = list(params_seq)
+            for params in params_seq:
+                _check_size(self.connection, query, params)
         with _own_transaction(self.connection):
             super().executemany(query, params_seq, returning=returning)
 
@@ -64,6 +88,40 @@ class ConsoleCursor(psycopg.Cursor[Row]):
              writer: Writer | None = None) -> Iterator[Copy]:
         with _own_transaction(self.connection), super().copy(statement, params, writer=writer) as copy:
             yield copy
+
+
+def _check_size(conn: psycopg.Connection[Any], statement: Query, params: Params | None) -> None:
+    """ConsoleError (exit 2) when `statement` with `params` would be a larger message than the server takes."""
+    limit = conn.message_limit if isinstance(conn, ConsoleConnection) else None
+    if limit is None:
+        return
+    if isinstance(statement, (str, bytes)):
+        text = statement
+    elif isinstance(statement, psycopg.sql.Composable):
+        text = statement.as_string(conn)
+    else:
+        text = str(statement)
+    size = len(text.encode() if isinstance(text, str) else text) + _size(params)
+    if size > limit:
+        raise ConsoleError(f"refused to send a statement of {size:,} bytes with its values: the tsl engine takes "
+                           f"no message over ~64 KiB (a larger one crashes it); the limit here is {limit:,} bytes. "
+                           "Nothing was sent: use shorter values")
+
+
+def _size(value: object) -> int:
+    """Bytes `value` (parameters, nested) takes on the wire, at least: text as UTF-8, bytes as they are, any
+    other value 8 (its binary size; the seeder's batches keep their own tighter budget)."""
+    if value is None:
+        return 0
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return len(value)
+    if isinstance(value, str):
+        return len(value.encode(errors="replace"))
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v) for v in value)
+    return 8
 
 
 @contextlib.contextmanager
@@ -83,6 +141,7 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
     target: ResolvedDsn | None = None
     timeouts: Timeouts = DEFAULT_TIMEOUTS
     bare: bool = False  # inside outside_transaction(): statements run as they are
+    message_limit: int | None = None  # the largest message the server takes (the tsl engine's), None: no limit
 
     @contextlib.contextmanager
     def transaction(self, savepoint_name: str | None = None,
@@ -157,13 +216,16 @@ def connect(
     conn.timeouts = timeouts
     conn.read_only = True if read_only else None
     try:
-        conn.execute(query("ping"))  # the first transaction: its SET LOCAL shows a role the server refuses
+        # The first transaction: its SET LOCAL shows a role the server refuses.
+        row = conn.execute(query("server_version_text")).fetchone()
     except pgerrors.QueryCanceled:
         conn.close()
         raise ConsoleError(scrub(_setup_cancelled(target), target.dsn)) from None
     except psycopg.Error as exc:
         conn.close()
         raise ConsoleError(describe_connect_error(exc, target)) from None
+    if row is not None and wasm_engine(str(row[0])):
+        conn.message_limit = WASM_MESSAGE_LIMIT
     return conn
 
 

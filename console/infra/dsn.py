@@ -15,7 +15,7 @@ MASK = "***"
 # A password in a URL (scheme://user:PASSWORD@host) or in key/value form (password=VALUE, quoted or not).
 # The URL password runs to the LAST "@" of the authority, so an unencoded "@" inside it is masked too.
 _URL_PASSWORD = re.compile(
-    r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>\S*?)(?P<tail>@)(?=[^@/\s]*(?:[/?#\s]|$))"
+    r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^:/@\s]*:)(?P<pw>\S*?)(?P<tail>@)(?=[^@/\s]*(?:[/?#\s]|$))"
 )
 _KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'?|[^\s]*)", re.IGNORECASE)
 _QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&\s]*)", re.IGNORECASE)

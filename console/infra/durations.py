@@ -1,4 +1,7 @@
-"""Parsing durations from flags: "500ms", "5s", "2min", "1h", or plain seconds."""
+"""Parsing durations, ages and moments from flags: "500ms", "5s", "2min", "1h", or plain seconds; "7d", "2w";
+ISO 8601 times. Ages and moments are checked against the dates the console handles: Python's datetime range
+(years 1 to 9999, which lies inside PostgreSQL's timestamptz range of 4713 BC to 294276 AD), less a week at each
+end so rounding to a bucket or a day stays inside."""
 
 from __future__ import annotations
 
@@ -24,6 +27,35 @@ def parse_ms(text: str, flag: str) -> int:
     return ms
 
 
+EARLIEST = datetime(1, 1, 8, tzinfo=UTC)
+LATEST = datetime(9999, 12, 24, tzinfo=UTC)
+RANGE = f"{EARLIEST.date().isoformat()} to {LATEST.date().isoformat()} UTC"
+
+
+def in_range(moment: datetime, flag: str, text: str) -> datetime:
+    """`moment` (naive = UTC) as an aware UTC time; ConsoleError (exit 2) naming the flag when it lies outside
+    EARLIEST..LATEST."""
+    try:
+        aware = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        aware = None
+    if aware is None or not EARLIEST <= aware <= LATEST:
+        raise ConsoleError(f"{flag} {text!r}: out of range (the console handles {RANGE})")
+    return aware
+
+
+def reach_back(moment: datetime, amount: timedelta, flag: str, text: str) -> datetime:
+    """`moment - amount`; ConsoleError (exit 2) naming the flag when that lies before EARLIEST."""
+    try:
+        earlier = moment - amount
+    except OverflowError:
+        earlier = None
+    if earlier is None or earlier < EARLIEST:
+        raise ConsoleError(f"{flag} {text!r}: out of range (it reaches back before {EARLIEST.date().isoformat()};"
+                           f" the console handles {RANGE})")
+    return earlier
+
+
 _INTERVAL_UNITS = {"s": "seconds", "sec": "seconds", "min": "minutes", "m": "minutes", "h": "hours", "d": "days",
                    "w": "weeks"}
 _INTERVAL = re.compile(r"^\s*(\d{1,6})\s*(s|sec|min|m|h|d|w)\s*$")
@@ -37,7 +69,9 @@ def parse_interval(text: str, flag: str) -> str:
         raise ConsoleError(f"{flag} {text!r}: not an interval (use e.g. 10min, 12h, 7d, 2w)")
     if int(match.group(1)) <= 0:
         raise ConsoleError(f"{flag} {text!r}: must be greater than zero")
-    return f"{int(match.group(1))} {_INTERVAL_UNITS[match.group(2)]}"
+    unit = _INTERVAL_UNITS[match.group(2)]
+    reach_back(datetime.now(UTC), timedelta(**{unit: int(match.group(1))}), flag, text)
+    return f"{int(match.group(1))} {unit}"
 
 
 def parse_moment(text: str | None, flag: str) -> datetime | None:
@@ -48,10 +82,10 @@ def parse_moment(text: str | None, flag: str) -> datetime | None:
     match = _INTERVAL.match(text)
     if match:
         unit = _INTERVAL_UNITS[match.group(2)]
-        return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
+        return reach_back(datetime.now(UTC), timedelta(**{unit: int(match.group(1))}), flag, text)
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ConsoleError(f"{flag} {text!r}: not a time (use ISO 8601 such as 2026-11-20T00:00Z, or an age "
                            "such as 2d)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return in_range(moment, flag, text)

@@ -21,6 +21,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def one_line(text: str) -> str:
+    """`text` with its whitespace runs (newlines included) as one space, then escaped as `printable` does."""
+    return printable(" ".join(text.split()))
+
+
 def has_control(text: str) -> bool:
     """Whether `text` holds a character `printable` would escape."""
     return _CONTROL.search(text) is not None

@@ -21,6 +21,8 @@ from console.infra.queries import query
 KEY_PREFIX = "obs_"
 MAX_RATE_LIMIT = 1_000_000
 MAX_EXPIRES_IN_DAYS = 3650
+MAX_TEXT = 320  # --email and --name, in characters (an email address is at most 254)
+MAX_KEY_BYTES = 1024  # a key given to `keys check` (ours are 60 characters)
 _SCOPE = re.compile(r"^[a-z][a-z0-9_:.-]{0,31}$")
 
 
@@ -69,6 +71,8 @@ def parse_scopes(text: str) -> list[str]:
 def check_create_args(*, email: str, name: str, rate_limit: int, expires_in_days: int | None) -> None:
     """ConsoleError (exit 2) naming the flag for a value the database would refuse or that makes no sense."""
     for flag, value in (("--email", email), ("--name", name)):
+        if len(value) > MAX_TEXT:
+            raise ConsoleError(f"{flag}: {len(value):,} characters, more than {MAX_TEXT}; nothing was created")
         if has_control(value):
             raise ConsoleError(f"{flag} '{printable(value)}': holds control characters (shown escaped), which "
                                "would reach every terminal that lists the key; nothing was created")
@@ -124,6 +128,19 @@ def revoke(conn: Conn, ref: str) -> list[tuple[int, str, str]]:
             raise ConsoleError(f"{printable(ref)!r} matches {len(rows)} keys: revoke by id instead "
                                "(nothing was revoked)")
     return [(int(str(r[0])), str(r[1]), str(r[2])) for r in rows]
+
+
+def read_key(raw: bytes) -> str:
+    """The key in `raw` (one line read from stdin, at most MAX_KEY_BYTES + 1 bytes); ConsoleError (exit 2) for
+    bytes that cannot be a key: not UTF-8 text, too long."""
+    if len(raw) > MAX_KEY_BYTES:
+        raise ConsoleError(f"the key on stdin is longer than {MAX_KEY_BYTES} bytes: not a key (ours are "
+                           f"{len(KEY_PREFIX) + 52} characters); nothing was checked")
+    try:
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise ConsoleError(f"the key on stdin is not UTF-8 text (byte {exc.start}): not a key; nothing was "
+                           "checked") from None
 
 
 def check(conn: Conn, key: str) -> str:

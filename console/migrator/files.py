@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from console.infra import userfiles
 from console.infra.errors import ConsoleError
 from console.migrator.sqlsplit import Statement, has_sql, split_statements
 
@@ -90,12 +91,12 @@ def load(directory: Path) -> list[MigrationFile]:
 
 def _read(path: Path) -> str:
     try:
-        raw = path.read_bytes()
-    except PermissionError:
-        raise ConsoleError(f"cannot read {path}: permission denied (run as a user who may read it, or fix the "
-                           "file's mode); nothing was run") from None
-    except OSError as exc:
-        raise ConsoleError(f"cannot read {path}: {exc.strerror or exc}; nothing was run") from None
+        raw = userfiles.read_bytes(path, "migration file", userfiles.SQL_FILE_BYTES)
+    except FileNotFoundError:
+        raise ConsoleError(f"cannot read migration file {path}: it is gone (a dangling link?); nothing was run"
+                           ) from None
+    except ConsoleError as exc:
+        raise ConsoleError(f"{exc.message}; nothing was run") from None
     if raw.startswith(BOM):
         raise ConsoleError(f"{path.name} starts with a UTF-8 byte-order mark (bytes EF BB BF), which PostgreSQL "
                            "would read as an invisible character before the first statement: save it as UTF-8 "

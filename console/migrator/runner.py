@@ -24,9 +24,11 @@ from console.infra import guard
 from console.infra.db import Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
+from console.infra.fmt import printable
 from console.infra.queries import query
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import ServerInfo, server_info
+from console.infra.sqltext import shown_query
 from console.migrator import files, ledger
 from console.migrator.drift import likely_cause
 from console.migrator.features import community_features
@@ -327,7 +329,8 @@ def _blockers(conn: Conn, statement: Statement) -> str:
     if not rows:
         return "waited too long for a lock (the holder has gone)"
     return "waited for " + "; ".join(
-        f"{relname} held by pid {pid} ({app}, {mode}, {state}: {q!s})" for pid, app, mode, relname, state, q in rows
+        f"{printable(str(relname))} held by pid {pid} ({printable(str(app))}, {mode}, {state}: "
+        f"{shown_query(str(q or ''), 120)})" for pid, app, mode, relname, state, q in rows
     )
 
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from console.infra.durations import EARLIEST, RANGE
+
 _WINDOW = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
 _UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
           "w": timedelta(weeks=1)}
@@ -16,7 +18,11 @@ def parse_window(text: str) -> timedelta:
     match = _WINDOW.match(text)
     if not match or int(match.group(1)) <= 0:
         raise ValueError(f"{text!r} is not a window length (use e.g. 1h, 24h, 7d, 30d)")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    length = int(match.group(1)) * _UNITS[match.group(2)]
+    if length >= datetime.now(UTC) - EARLIEST:
+        raise ValueError(f"{text!r} is out of range (it reaches back before {EARLIEST.date().isoformat()}; the "
+                         f"console handles {RANGE})")
+    return length
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from psycopg.rows import class_row
 
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
+from console.infra.fmt import printable
 from console.infra.queries import query
 from console.prices.catalog import Rates
 
@@ -19,6 +20,7 @@ class State:
     """Which tables are there, and the server's UTC date."""
 
     has_table: bool
+    missing_columns: list[str]
     has_cache_columns: bool
     today: date
     has_traces: bool
@@ -44,13 +46,18 @@ class Row:
 
 
 def state(conn: Conn) -> State:
-    """The table's state; ConsoleError (exit 2) when there is no model_pricing."""
+    """The table's state; ConsoleError (exit 2) when there is no model_pricing or it lacks a column the console
+    reads or writes."""
     with conn.cursor(row_factory=class_row(State)) as cur:
         found = cur.execute(query("prices/state")).fetchone()
     assert found is not None
     if not found.has_table:
         raise ConsoleError("model_pricing is missing in this database: apply migration 006 first "
                            "(`obsconsole migrate`); nothing was changed")
+    if found.missing_columns:
+        missing = ", ".join(map(printable, found.missing_columns))
+        raise ConsoleError(f"model_pricing has no column {missing} (renamed or dropped since migration 006? "
+                           "`obsconsole verify` shows how it differs): nothing was read or changed")
     return found
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from console.infra import userfiles
 from console.infra.errors import ConsoleError
 from console.infra.resources import MIGRATIONS_DIR
 
@@ -115,7 +116,7 @@ def from_migration(directory: Path = MIGRATIONS_DIR) -> list[Price]:
     files = sorted(directory.glob("006_*.sql"))
     if not files:
         raise ConsoleError(f"no 006_*.sql in {directory}: cannot read the seed price list")
-    text = files[0].read_text(encoding="utf-8")
+    text = userfiles.read_text(files[0], "migration file", userfiles.SQL_FILE_BYTES)
     insert = text[text.find("INSERT INTO model_pricing"):]
     prices = [
         Price(m["provider"], m["model"], Decimal(m["input"]), Decimal(m["output"]), date.fromisoformat(m["date"]))

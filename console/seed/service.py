@@ -17,6 +17,7 @@ import psycopg
 from psycopg.rows import class_row
 
 from console.actions import audit
+from console.infra import durations
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
@@ -173,6 +174,9 @@ def validate(options: SeedOptions) -> None:
         raise ConsoleError(f"--rate {options.rate:g} over {options.days} days is more than {MAX_SPANS:,} spans")
     if not 1 <= options.workers <= MAX_WORKERS:
         raise ConsoleError(f"--workers must be between 1 and {MAX_WORKERS} (got {options.workers})")
+    if options.end is not None:
+        durations.reach_back(options.end, timedelta(days=options.days + 1), "--end",
+                             f"{options.end.isoformat()} with --days {options.days}")
 
 
 def parse_end(text: str | None) -> datetime | None:
@@ -183,7 +187,7 @@ def parse_end(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ConsoleError(f"--end {text!r} is not an ISO 8601 date or time (e.g. 2026-11-25T00:00Z)") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    return durations.in_range(moment, "--end", text)
 
 
 def target_info(conn: Conn) -> TargetInfo:

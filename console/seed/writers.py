@@ -24,7 +24,7 @@ from typing import Any
 
 from psycopg.copy import QueuedLibpqWriter
 
-from console.infra.db import Conn
+from console.infra.db import Conn, wasm_engine
 from console.infra.queries import query
 from console.seed.generator import (
     LOG_COLUMNS,
@@ -47,15 +47,9 @@ BATCH_MAX_ROWS = 1_000
 
 
 def is_wasm_engine(version: str) -> bool:
-    """True when `version` (SELECT version()) is the tsl engine: PostgreSQL compiled to WebAssembly (PGlite).
-
-    Its version string reads "PostgreSQL 17.5 on aarch64-unknown-linux-gnu, compiled by emcc (Emscripten ...)
-    ..., 32-bit". That engine serves one connection at a time and crashes on COPY FROM STDIN, pipeline mode and
-    client messages over ~64 KiB, so the seeder must use small INSERTs there. A genuine 32-bit native server would
-    also match "32-bit"; it then merely gets the slower INSERT path, which works everywhere.
-    """
-    lowered = version.lower()
-    return "emscripten" in lowered or "wasm" in lowered or "32-bit" in lowered
+    """True when `version` (SELECT version()) is the tsl engine, where the seeder must use small INSERTs (see
+    console.infra.db.wasm_engine)."""
+    return wasm_engine(version)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from console.fleet.probe import FleetMonitor
+from console.infra.fmt import printable
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.context import ConsoleContext, HasContext
@@ -52,6 +54,12 @@ class ObsConsoleApp(App[None], HasContext):
         self.opened: str | None = None  # in the fleet: the database whose dashboard is open
         self.start_mode = start_mode
         self.user_keymap = keymap or {}  # binding id -> keys (console/tui/keymap.py)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast, escaped: its text may hold names from the server (never markup, never a control
+        sequence)."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.user_keymap:

@@ -4,7 +4,6 @@ default (Textual's keymap), e.g. `"dashboard.refresh" = "f5"` or `"app.quit" = "
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.binding import Binding
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import config_dir
+from console.infra.userfiles import load_toml
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
@@ -20,6 +20,7 @@ from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 
 KEYMAP_FILE = "keymap.toml"
+KEYMAP_BYTES = 64 << 10
 _OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen, FleetScreen)
 
 
@@ -49,11 +50,9 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
     screen would share."""
     path = path or default_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = load_toml(path, "keymap", KEYMAP_BYTES, max_depth=2)  # "dashboard.refresh" or [dashboard] refresh
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConsoleError(f"keymap {path}: {printable(str(exc).splitlines()[0])}") from None
     known = binding_ids()
     keymap: dict[str, str] = {}
     for binding_id, keys in _flat(data).items():

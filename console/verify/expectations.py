@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from console.infra.resources import MIGRATIONS_DIR
+from console.infra.userfiles import load_toml
 
 EXPECTED_FILE = "expected.toml"
 
@@ -95,7 +95,7 @@ class Expected:
 def load(directory: Path = MIGRATIONS_DIR) -> Expected:
     """Parse `expected.toml` from the migrations folder (the shipped spec's when the folder has none)."""
     path = directory / EXPECTED_FILE
-    data = tomllib.loads((path if path.exists() else MIGRATIONS_DIR / EXPECTED_FILE).read_text(encoding="utf-8"))
+    data = load_toml(path if path.exists() else MIGRATIONS_DIR / EXPECTED_FILE, "expectations file")
     tables = [
         Table(
             name=name,

@@ -1,7 +1,7 @@
 -- A backend as an operator sees it before cancelling or terminating it: who, what, and the locks involved
 -- (locks on user tables, advisory locks and whatever it waits for; locks on chunks and catalogs only counted).
--- String literals in its query are masked: a password in ALTER ROLE … PASSWORD '…' never reaches the screen or
--- the audit log.
+-- Its query comes whole (up to track_activity_query_size): console.infra.sqltext masks every string literal in it,
+-- in each quoting form, before it is shown or audited.
 WITH l AS (
     SELECT l.mode || ' on ' || coalesce(l.relation::regclass::text, l.locktype)
                || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END AS lock,
@@ -15,8 +15,7 @@ WITH l AS (
     WHERE l.pid = %(pid)s AND l.locktype IN ('relation', 'advisory', 'transactionid')
 )
 SELECT a.pid, a.application_name, a.usename::text AS username, a.state, a.backend_type,
-       left(regexp_replace(regexp_replace(coalesce(a.query, ''), '''(?:[^'']|'''')*''', '''…''', 'g'),
-                 '\s+', ' ', 'g'), 300) AS query,
+       a.query,
        pg_blocking_pids(a.pid) AS blocked_by,
        ARRAY(SELECT b.pid FROM pg_stat_activity b WHERE a.pid = ANY (pg_blocking_pids(b.pid)) ORDER BY b.pid)
            AS blocking,

@@ -1,7 +1,13 @@
--- prices: is model_pricing there, has it migration 007's cache columns, today's date in UTC (the server's), and
+-- prices: is model_pricing there, which of the columns the console reads it lacks (renamed or dropped by hand),
+-- has it migration 007's cache columns, today's date in UTC (the server's), and
 -- may this session write: not a standby, and default_transaction_read_only not set on by the operator for the
 -- database or role (reset_val: the value before this session's own SET, which the console makes anyway).
 SELECT to_regclass('model_pricing') IS NOT NULL                                   AS has_table,
+       ARRAY(SELECT c FROM unnest(ARRAY['provider', 'model', 'input_price_per_1k_usd', 'output_price_per_1k_usd',
+                                        'effective_date']) AS c
+             WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
+                               WHERE attrelid = to_regclass('model_pricing') AND attname = c
+                                 AND NOT attisdropped))                          AS missing_columns,
        EXISTS (SELECT 1 FROM pg_attribute
                WHERE attrelid = to_regclass('model_pricing')
                  AND attname IN ('cache_read_price_per_1k_usd', 'cache_write_price_per_1k_usd')

@@ -5,25 +5,28 @@ from __future__ import annotations
 from rich.console import Console
 
 from console.actions.audit import Entry
-from console.actions.plan import Plan, clean
+from console.actions.plan import Plan
+from console.infra.fmt import printable
 
 
 def print_plan(plan: Plan) -> None:
-    """What will be touched, then the SQL exactly as it will run, then notes; on stdout."""
+    """What will be touched, then the SQL exactly as it will run, then notes; on stdout. Every line is escaped
+    (names from the server may hold control characters)."""
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"action   {plan.action}", markup=False)
+    out.print(f"action   {printable(plan.action)}", markup=False)
     how = "autocommit (outside a transaction)" if plan.autocommit else "one read-write transaction"
     out.print(f"runs as  {how}; statement_timeout {plan.timeouts.statement_ms} ms, lock_timeout "
               f"{plan.timeouts.lock_ms} ms", markup=False)
     if plan.touches:
         out.print("touches:", markup=False)
         for line in plan.touches:
-            out.print(f"  {line}", markup=False)
+            out.print(f"  {printable(line)}", markup=False)
     if plan.statements:
         out.print("SQL:", markup=False)
-        out.print(plan.sql, markup=False, soft_wrap=True)
+        for line in plan.sql.splitlines():
+            out.print(printable(line), markup=False, soft_wrap=True)
     for note in plan.notes:
-        out.print(f"note: {note}", markup=False)
+        out.print(f"note: {printable(note)}", markup=False)
 
 
 def print_audit(entries: list[Entry]) -> None:
@@ -33,6 +36,6 @@ def print_audit(entries: list[Entry]) -> None:
     for e in entries:
         when = e.time.replace("T", " ").replace("+00:00", " UTC")
         took = "" if e.duration_ms is None else f"  {e.duration_ms:.0f} ms"
-        out.print(clean(f"{when}  {e.user}  {e.server}  {e.action}  {e.outcome}{took}"), markup=False)
+        out.print(printable(f"{when}  {e.user}  {e.server}  {e.action}  {e.outcome}{took}"), markup=False)
         for line in e.sql.splitlines():
-            out.print(f"    {clean(line)}", markup=False)
+            out.print(f"    {printable(line)}", markup=False)

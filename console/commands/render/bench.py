@@ -12,12 +12,13 @@ from console.bench.fleet import FleetBenchResult
 from console.bench.scale import DASHBOARD_REFRESH_S, Memory, ScaleResult
 from console.bench.service import BenchResult
 from console.bench.stats import Spread
+from console.infra import userfiles
 from console.infra.json_out import plain
 
 
 def write_json(result: BenchResult | ScaleResult | FleetBenchResult, path: Path) -> None:
     """The whole result as indented JSON in `path`."""
-    path.write_text(json.dumps(plain(result), indent=2) + "\n", encoding="utf-8")
+    userfiles.write_bytes(path, (json.dumps(plain(result), indent=2) + "\n").encode(), "--json-file")
 
 
 def print_result(result: BenchResult) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from console.commands.render.preflight import clean
 from console.drift.model import DriftReport, Kind
+from console.infra import userfiles
+from console.infra.fmt import one_line
 from console.infra.json_out import plain
 
 _STYLE = {Kind.MISSING: "bold red", Kind.EXTRA: "yellow", Kind.CHANGED: "bold red", Kind.RENAMED: "yellow",
@@ -23,18 +24,18 @@ def as_dict(report: DriftReport) -> dict[str, object]:
 
 def print_table(report: DriftReport) -> None:
     out = Console(highlight=False)
-    out.print(clean(f"drift: {len(report.replayed)} migration(s) from the {report.source} replayed on "
+    out.print(one_line(f"drift: {len(report.replayed)} migration(s) from the {report.source} replayed on "
                     f"{report.replay_engine}; database: {report.target}"), markup=False, soft_wrap=True)
     for name in report.not_replayed:
-        out.print(clean(f"  not replayed: {name}"), markup=False)
+        out.print(one_line(f"  not replayed: {name}"), markup=False)
     for f in report.failures:
-        out.print(clean(f"  replay: {f.file} line {f.line} ({f.statement}) failed: {f.message}"), markup=False,
+        out.print(one_line(f"  replay: {f.file} line {f.line} ({f.statement}) failed: {f.message}"), markup=False,
                   soft_wrap=True)
     if report.differences:
         table = Table("difference", "object", "name", "created by", "detail", title="Drift (migrations vs database)")
         for d in report.differences:
-            table.add_row(f"[{_STYLE[d.kind]}]{d.kind.value}[/]", clean(d.section), clean(d.name),
-                          clean(d.file or "-"), clean(d.detail))
+            table.add_row(f"[{_STYLE[d.kind]}]{d.kind.value}[/]", one_line(d.section), one_line(d.name),
+                          one_line(d.file or "-"), one_line(d.detail))
         out.print(table)
     counts = ", ".join(f"{report.count(k)} {k.value}" for k in Kind)
     verdict = "DRIFT" if report.drift else "no drift"
@@ -61,4 +62,4 @@ def add_to_junit(report: DriftReport, path: Path) -> None:
     suite.set("tests", str(int(suite.get("tests", "0")) + max(len(cases), 1)))
     suite.set("failures", str(int(suite.get("failures", "0")) + len(report.drift)))
     suite.set("skipped", str(int(suite.get("skipped", "0")) + report.count(Kind.UNSETTLED)))
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    userfiles.write_bytes(path, ET.tostring(suite, encoding="utf-8", xml_declaration=True), "--junit")

@@ -7,6 +7,7 @@ from rich.text import Text
 
 from console.commands.render.view import print_table
 from console.infra import fmt
+from console.infra.fmt import printable
 from console.infra.json_out import print_json
 from console.migrator.runner import MigrateResult, MigrationStatus
 from console.panes.view import Align, Cell, Column, Style, ViewRow
@@ -44,7 +45,7 @@ def print_result(result: MigrateResult) -> None:
             out.print("dry run: nothing to apply, the database is up to date")
         for p in result.pending:
             needs = f" (needs Community: {', '.join(p.community_features)})" if p.community_features else ""
-            out.print(f"would apply {p.file}{needs}", markup=False)
+            out.print(printable(f"would apply {p.file}{needs}"), markup=False)
         return
     if result.up_to_date:
         out.print("up to date: nothing applied")

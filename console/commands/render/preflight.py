@@ -5,12 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 
 from console.drift.rehearsal import Preflight, Rehearsal
+from console.infra.fmt import one_line
 from console.infra.json_out import plain
-
-
-def clean(text: str) -> str:
-    """`text` with control characters (from files or the server) shown as `?`, never sent to the terminal."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text.replace("\n", " "))
 
 
 def as_dict(checked: Preflight) -> dict[str, object]:
@@ -23,7 +19,7 @@ def print_findings(checked: Preflight) -> None:
     out = Console(highlight=False)
     for f in checked.findings:
         mark = " (blocks migrate; --force overrides)" if f in checked.blocking else ""
-        out.print(clean(f"lint {f.code} {f.level} {f.where}: {f.message}{mark}"), markup=False, soft_wrap=True)
+        out.print(one_line(f"lint {f.code} {f.level} {f.where}: {f.message}{mark}"), markup=False, soft_wrap=True)
 
 
 def print_lock_warnings(checked: Preflight) -> None:
@@ -32,7 +28,7 @@ def print_lock_warnings(checked: Preflight) -> None:
     out = Console(stderr=True, highlight=False)
     for f in checked.findings:
         if f.code == "L005" and f.file in checked.pending:
-            out.print(clean(f"warning: lint {f.code} {f.where}: {f.message}"), markup=False, soft_wrap=True)
+            out.print(one_line(f"warning: lint {f.code} {f.where}: {f.message}"), markup=False, soft_wrap=True)
 
 
 def print_rehearsal(rehearsal: Rehearsal | None) -> None:
@@ -40,15 +36,15 @@ def print_rehearsal(rehearsal: Rehearsal | None) -> None:
     if rehearsal is None:
         return
     if rehearsal.skipped:
-        out.print(clean(f"rehearsal skipped: {rehearsal.skipped}"), markup=False, soft_wrap=True)
+        out.print(one_line(f"rehearsal skipped: {rehearsal.skipped}"), markup=False, soft_wrap=True)
         return
-    out.print(clean(f"rehearsal on a scratch engine ({rehearsal.engine}):"), markup=False)
+    out.print(one_line(f"rehearsal on a scratch engine ({rehearsal.engine}):"), markup=False)
     for f in rehearsal.replay_failures:
-        out.print(clean(f"  replaying applied {f.file} line {f.line} ({f.statement}): {f.message}"), markup=False,
+        out.print(one_line(f"  replaying applied {f.file} line {f.line} ({f.statement}): {f.message}"), markup=False,
                   soft_wrap=True)
     for name in rehearsal.would_apply:
-        out.print(clean(f"  {name}: applies"), markup=False)
+        out.print(one_line(f"  {name}: applies"), markup=False)
     if rehearsal.failure:
-        out.print(clean(f"  WOULD FAIL: {rehearsal.failure}"), markup=False, soft_wrap=True)
+        out.print(one_line(f"  WOULD FAIL: {rehearsal.failure}"), markup=False, soft_wrap=True)
     else:
         out.print("  every pending migration applied on the scratch engine")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from console.commands.render.view import print_table as print_table_view
+from console.infra import userfiles
 from console.infra.fmt import printable
 from console.panes.view import Cell, Column, Style, ViewRow
 from console.verify.model import Status, VerifyReport, as_dict
@@ -65,4 +66,4 @@ def write_junit(report: VerifyReport, path: Path) -> None:
                 ET.SubElement(case, "skipped", message=check.remedy or check.found)
             elif check.status in (Status.WARN, Status.COULD_NOT_CHECK):
                 ET.SubElement(case, "system-out").text = f"{check.status.value}: {check.found} (remedy: {check.remedy})"
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    userfiles.write_bytes(path, ET.tostring(suite, encoding="utf-8", xml_declaration=True), "--junit")

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Static
 from console.actions import gate
 from console.actions.plan import Plan, Request
 from console.infra.errors import ConsoleError
+from console.infra.fmt import printable
 from console.tui.context import HasContext
 
 
@@ -44,13 +45,13 @@ class ActionConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         plan = self.plan
         how = "autocommit (outside a transaction)" if plan.autocommit else "one read-write transaction"
-        parts: list[Text] = [Text(f"Run {plan.action}?", style="bold"),
+        parts: list[Text] = [Text(f"Run {printable(plan.action)}?", style="bold"),
                              Text(f"runs as {how}; statement_timeout {plan.timeouts.statement_ms} ms, "
                                   f"lock_timeout {plan.timeouts.lock_ms} ms", style="dim"),
                              Text("touches:", style="bold")]
-        parts += [Text(f"  {line}") for line in plan.touches]
-        parts += [Text("SQL:", style="bold"), Text(plan.sql, style="cyan")]
-        parts += [Text(f"note: {note}", style="yellow") for note in plan.notes]
+        parts += [Text(f"  {printable(line)}") for line in plan.touches]
+        parts += [Text("SQL:", style="bold"), Text("\n".join(map(printable, plan.sql.splitlines())), style="cyan")]
+        parts += [Text(f"note: {printable(note)}", style="yellow") for note in plan.notes]
         with VerticalScroll(id="action-box"):
             yield Static(Group(*parts), id="action-plan")
             with Horizontal(id="action-buttons"):

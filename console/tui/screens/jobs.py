@@ -75,7 +75,7 @@ class JobsScreen(ConsoleScreen):
         self.app.call_from_thread(self._show, result)
 
     def _summary(self, text: str, style: str = "") -> None:
-        self.query_one("#jobs-summary", Static).update(Text(text, style=style))
+        self.query_one("#jobs-summary", Static).update(Text(fmt.printable(text), style=style))
 
     def _show(self, result: PaneResult[Any, Any]) -> None:
         rows: list[Job] = result.rows
@@ -199,14 +199,14 @@ class JobDetailScreen(ModalScreen[None]):
                         "audit log (TimescaleDB does not count them)" if job.hand_runs else "")),
             ("last error", f"{job.last_error.sqlerrcode}: {job.last_error.message}" if job.last_error else "none"),
         ]:
-            facts.add_row(Text(label, style="bold"), Text(value))
+            facts.add_row(Text(label, style="bold"), Text(fmt.printable(value)))
         runs = Table("started", "finished", "ok", "by", "error", title="Logged runs (newest first)", expand=True)
         for run in self.runs:
             runs.add_row(fmt.when(run.started_at), fmt.when(run.finished_at),
                          {True: "yes", False: "FAILED", None: "?"}[run.succeeded],
                          "obsconsole (audit log)" if run.by_hand else "TimescaleDB log",
-                         Text(f"{run.sqlerrcode or ''} {run.err_message or ''}".strip()))
-        config = Text(json.dumps(job.config, indent=2, default=str) if job.config else "{}")
+                         Text(fmt.one_line(f"{run.sqlerrcode or ''} {run.err_message or ''}")))
+        config = Text(json.dumps(job.config, indent=2, default=str) if job.config else "{}")  # JSON escapes controls
         with VerticalScroll(id="job-detail-box"):
             yield Static(Group(facts, Text(""), Text("config (jsonb)", style="bold"), config, Text(""), runs))
             yield Static("Escape closes.", classes="hint")

@@ -54,9 +54,11 @@ class MigrationsScreen(ConsoleScreen):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[migrations.MigrationStatus]) -> None:
-        cells = [[Text(f"{r.version:03d}"), Text(r.description), Text(r.state, style=_STATE_STYLE.get(r.state, "")),
+        cells = [[Text(f"{r.version:03d}"), Text(fmt.printable(r.description)),
+                  Text(r.state, style=_STATE_STYLE.get(r.state, "")),
                   Text(fmt.when(r.applied_at)), Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""),
-                  Text(f"DRIFTED: {r.drift_cause}", style="bold red") if r.checksum == "DRIFTED" else
+                  Text(f"DRIFTED: {fmt.printable(r.drift_cause or '')}", style="bold red")
+                  if r.checksum == "DRIFTED" else
                   Text(r.checksum, style="green" if r.checksum == "ok" else "")] for r in rows]
         # Each column as wide as its widest value, given up front: a column left to size itself is measured only
         # when the table is next idle, and a frame drawn before that kept its cells cut at the label's width
@@ -74,7 +76,7 @@ class MigrationsScreen(ConsoleScreen):
 
     def _summary(self, text: str, *, error: bool = False) -> None:
         summary = self.query_one("#migrations-summary", Static)
-        summary.update(Text(text, style="bold red" if error else ""))
+        summary.update(Text(fmt.printable(text), style="bold red" if error else ""))
 
     def _log(self, line: str) -> None:
         self.query_one("#migrations-log", Log).write_line(line)

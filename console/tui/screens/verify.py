@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.drift.model import DriftReport
 from console.drift.service import drift_on
-from console.infra import clock
+from console.infra import clock, userfiles
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
@@ -83,7 +83,7 @@ class VerifyScreen(ConsoleScreen):
             report = self.session.call(lambda conn, _info: drift_on(conn, directory=directory))
         except ConsoleError as exc:
             self.app.call_from_thread(self.query_one("#drift-summary", Static).update,
-                                      Text(f"cannot check drift: {exc.message}", style="bold red"))
+                                      Text(printable(f"cannot check drift: {exc.message}"), style="bold red"))
             return
         self.app.call_from_thread(self._show_drift, report)
 
@@ -100,7 +100,7 @@ class VerifyScreen(ConsoleScreen):
             style="bold red" if report.drift else "bold green"))
 
     def _summary(self, text: str, style: str = "") -> None:
-        self.query_one("#verify-summary", Static).update(Text(text, style=style))
+        self.query_one("#verify-summary", Static).update(Text(printable(text), style=style))
 
     def _show(self, report: VerifyReport) -> None:
         self.report = report
@@ -125,8 +125,17 @@ class VerifyScreen(ConsoleScreen):
             self.notify("no report yet", severity="warning")
             return
         path = state_dir() / "exports" / f"verify-{clock.now():%Y%m%d-%H%M%S}Z.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(as_dict(self.report), indent=2))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.notify(f"cannot export the verify report: cannot make {path.parent} ({exc.strerror or exc})",
+                        severity="error", timeout=10)
+            return
+        try:
+            userfiles.write_bytes(path, json.dumps(as_dict(self.report), indent=2).encode(), "the verify report")
+        except ConsoleError as exc:
+            self.notify(exc.message, severity="error", timeout=10)
+            return
         self.notify(f"verify report written to {path}")
 
     def palette_commands(self) -> list[PaletteCommand]:
