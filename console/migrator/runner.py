@@ -21,7 +21,7 @@ import psycopg
 from psycopg import errors as pgerrors
 
 from console.infra import guard
-from console.infra.db import Conn, Timeouts, connect, outside_transaction, writable
+from console.infra.db import IDLE, Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
 from console.infra.queries import query
@@ -55,11 +55,13 @@ class MigrationFailed(ConsoleError):
 
 @dataclass(frozen=True)
 class AppliedMigration:
-    """A migration this run applied and how long it took."""
+    """A migration this run applied and how long it took; `own_commit`: the line of the file's own COMMIT that
+    ended the transaction (the ledger row was then written after it, as sqlx does), or None."""
 
     version: int
     description: str
     seconds: float
+    own_commit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,8 @@ def _migration_lock(conn: Conn, database: str, wait_s: float, progress: Progress
 
 
 def _apply(conn: Conn, migration: MigrationFile, progress: Progress, done: list[AppliedMigration]) -> AppliedMigration:
+    if not migration.no_transaction and migration.transaction_control:
+        return _apply_own_transaction(conn, migration, progress, done)
     mode = "without a transaction" if migration.no_transaction else "in one transaction"
     progress(f"applying {migration.label} ({len(migration.statements)} statements, {mode}) ...")
     started = time.perf_counter_ns()
@@ -301,6 +305,80 @@ def _apply(conn: Conn, migration: MigrationFile, progress: Progress, done: list[
         if invalid:
             progress(f"warning: INVALID indexes after {migration.label}: {', '.join(map(str, invalid))}")
     return AppliedMigration(migration.version, migration.description, elapsed / 1e9)
+
+
+def _apply_own_transaction(conn: Conn, migration: MigrationFile, progress: Progress,
+                           done: list[AppliedMigration]) -> AppliedMigration:
+    """A file carrying its own BEGIN … COMMIT, applied as `sqlx migrate run` applies it: our BEGIN, the file's
+    statements (its BEGIN is a no-op warning inside ours, its COMMIT ends the transaction), then the ledger row
+    (success, execution_time -1: in the transaction when one is still open, else on its own right after the
+    file's COMMIT), then our COMMIT and the execution time. A failure before the file's COMMIT rolls back
+    everything; one after it leaves a `success = false` row, so the ledger never calls a partly committed file
+    pending (the next run would apply it again) nor applied."""
+    words = ", ".join(f"{word} line {statement.line}" for statement, word in migration.transaction_control)
+    progress(f"applying {migration.label} ({len(migration.statements)} statements, in its own transaction: "
+             f"{words}) ...")
+    started = time.perf_counter_ns()
+    own_commit: int | None = None
+    statement: Statement | None = None
+    with outside_transaction(conn):
+        try:
+            conn.execute("BEGIN")
+            for statement in migration.statements:
+                in_transaction = conn.info.transaction_status != IDLE
+                conn.execute(statement.sql)
+                if in_transaction and conn.info.transaction_status == IDLE and own_commit is None:
+                    own_commit = statement.line
+            statement = None
+            ledger.insert(conn, migration.version, migration.description, migration.checksum)
+            if conn.info.transaction_status != IDLE:
+                conn.execute("COMMIT")
+        except psycopg.Error as exc:
+            message = _failure_message(conn, migration, statement, exc)
+            if own_commit is not None and not conn.broken:
+                raise MigrationFailed(_partly_committed(conn, migration, message, own_commit), done) from None
+            raise MigrationFailed(message, done) from None
+    elapsed = time.perf_counter_ns() - started
+    ledger.set_execution_time(conn, migration.version, elapsed)
+    row = ledger.rows(conn).get(migration.version)
+    if row is None or not row.success or bytes(row.checksum) != migration.checksum:
+        raise MigrationFailed(f"{migration.label}: applied, but its ledger row is not there after the file's "
+                              "COMMIT: check _sqlx_migrations before running migrate again", done)
+    if own_commit is None:
+        progress(f"applied  {migration.label} in {elapsed / 1e9:.2f} s (its BEGIN ran inside the runner's "
+                 "transaction; the ledger row is in the same transaction)")
+    else:
+        progress(f"applied  {migration.label} in {elapsed / 1e9:.2f} s: its own COMMIT (line {own_commit}) ended "
+                 "the transaction and the ledger row was written right after it, as sqlx does; ledger and objects "
+                 f"agree (version {migration.version} success = true)")
+    return AppliedMigration(migration.version, migration.description, elapsed / 1e9, own_commit)
+
+
+def _partly_committed(conn: Conn, migration: MigrationFile, message: str, own_commit: int) -> str:
+    """After the file's own COMMIT committed part of it, a later statement failed: say so in the ledger."""
+    head = without_undo(message)
+    if conn.info.transaction_status != IDLE:
+        conn.rollback()
+    try:
+        conn.execute(query("ledger_insert_partial"), {"version": migration.version,
+                                                      "description": migration.description,
+                                                      "checksum": migration.checksum})
+    except psycopg.Error as exc:
+        reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        return (f"{head}; the file's own COMMIT (line {own_commit}) had made its statements up to there permanent, "
+                f"and the ledger row saying so could not be written ({reason}): check the objects and "
+                "_sqlx_migrations by hand before running migrate again")
+    return (f"{head}; the file's own COMMIT (line {own_commit}) had made its statements up to there permanent: the "
+            f"ledger marks {migration.version} as failed (success = false), so neither obsconsole nor sqlx applies it "
+            "again until you check its objects and delete that row")
+
+
+def without_undo(message: str) -> str:
+    """A failure message less its note on what was rolled back."""
+    for note in ("; rolled back: nothing of it remains", "; NOT rolled back"):
+        if note in message:
+            return message[: message.index(note)]
+    return message
 
 
 def _failure_message(conn: Conn, migration: MigrationFile, statement: Statement | None, exc: psycopg.Error) -> str:

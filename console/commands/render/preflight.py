@@ -35,8 +35,10 @@ def print_lock_warnings(checked: Preflight) -> None:
             out.print(clean(f"warning: lint {f.code} {f.where}: {f.message}"), markup=False, soft_wrap=True)
 
 
-def print_rehearsal(rehearsal: Rehearsal | None) -> None:
+def print_rehearsal(checked: Preflight) -> None:
+    """The rehearsal, then what `migrate` would do with and without --force."""
     out = Console(highlight=False)
+    rehearsal = checked.rehearsal
     if rehearsal is None:
         return
     if rehearsal.skipped:
@@ -52,3 +54,8 @@ def print_rehearsal(rehearsal: Rehearsal | None) -> None:
         out.print(clean(f"  WOULD FAIL: {rehearsal.failure}"), markup=False, soft_wrap=True)
     else:
         out.print("  every pending migration applied on the scratch engine")
+    if checked.blocking:
+        codes = ", ".join(sorted({f.code for f in checked.blocking}))
+        then = "would apply them as rehearsed" if rehearsal.ok else "would stop as rehearsed"
+        out.print(clean(f"predicted: `migrate` refuses (lint {codes}) and applies nothing; `migrate --force` {then}"),
+                  markup=False, soft_wrap=True)
