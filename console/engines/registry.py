@@ -57,6 +57,7 @@ def save(engine: RunningEngine) -> None:
         "remove_on_stop": [str(p) for p in engine.remove_on_stop],
         "stop_signal": int(engine.stop_signal),
     }
+    resources.ensure_state_dir()
     path = _path(engine.kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
