@@ -289,7 +289,7 @@ def test_a_file_with_its_own_begin_commit_is_rehearsed_refused_then_forced_like_
     assert f"lint L001 error {own.name}:2: BEGIN" in rehearsed.stdout
     assert f"lint L001 error {own.name}:5: COMMIT" in rehearsed.stdout
     assert "rehearsal on a scratch engine" in rehearsed.stdout
-    assert f"its own COMMIT at line 5 ends the transaction; the ledger row is written right after it" \
+    assert "its own COMMIT at line 5 ends the transaction; the ledger row is written right after it" \
         in rehearsed.stdout
     assert "every pending migration applied on the scratch engine" in rehearsed.stdout
     assert "predicted: `migrate` refuses (lint L001) and applies nothing; `migrate --force` would apply them as " \

@@ -15,11 +15,10 @@ from console.actions.plan import Plan, Request
 from console.infra.db import Conn, outside_transaction, session_timeouts, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
-from console.infra.guard import require_writable
 from console.infra.locks import holders_of, strong_lock_holders
 from console.infra.server import ServerInfo
+from console.infra.write_gate import READ_ONLY_REASON, require
 
-READ_ONLY_REASON = "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)"
 EXIT_INTERRUPTED = 130  # as the CLI exits on Ctrl+C
 
 
@@ -35,7 +34,7 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
     try:
         audit.check_writable()
         if getattr(request, "writes", True):  # a backend signal writes nothing: allowed on a standby too
-            require_writable(conn, request.action)
+            require(conn, request.action)
         return request.plan(conn, info)
     except audit.AuditUnwritable:
         raise

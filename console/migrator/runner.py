@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from psycopg import errors as pgerrors
 
-from console.infra import guard
+from console.infra import write_gate
 from console.infra.db import IDLE, Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
@@ -31,7 +31,7 @@ from console.migrator import files, ledger
 from console.migrator.drift import likely_cause
 from console.migrator.features import community_features
 from console.migrator.files import MigrationFile
-from console.migrator.sqlsplit import Statement
+from console.migrator.sqlsplit import Statement, strip_comments
 
 Progress = Callable[[str], None]
 # Defaults for migrations: long statements are allowed (index builds), lock waits are not.
@@ -117,6 +117,7 @@ def migrate(
     back whole)."""
     local = files.load(directory)
     _check_to(local, to)
+    write_gate.refuse_read_only("migrate", dry_run=dry_run, nothing="applied")
     with connect(target, read_only=dry_run, timeouts=timeouts) as conn:
         return migrate_on(conn, local, to=to, dry_run=dry_run, lock_wait_s=lock_wait_s, progress=progress)
 
@@ -129,13 +130,17 @@ def migrate_on(
     dry_run: bool = False,
     lock_wait_s: float = 300.0,
     progress: Progress = lambda _msg: None,
+    read_only: bool = False,
 ) -> MigrateResult:
-    """`migrate` on an open connection (the TUI's Migrations screen uses its session's connection)."""
+    """`migrate` on an open connection (the TUI's Migrations screen uses its session's connection). The dry run
+    passes the same write gate as the run (console.infra.write_gate): read-only mode (`read_only` for a console
+    opened read-only), standby, pooler, read-only default and the privileges the pending files need."""
     _check_to(local, to)
-    refusal = guard.inspect(conn).refusal()
-    if refusal:
-        raise MigrationRefused(f"migrate{' --dry-run' if dry_run else ''}: migrate is refused here, nothing was "
-                               f"applied: {refusal}")
+    try:
+        write_gate.require(conn, "migrate", _needs(conn, local, to), dry_run=dry_run, read_only=read_only,
+                           nothing="applied")
+    except ConsoleError as exc:
+        raise MigrationRefused(exc.message) from None
     info = server_info(conn)
     _require_extension(info)
     _require_search_path(conn, info)
@@ -152,7 +157,8 @@ def migrate_on(
 def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to: int | None, lock_wait_s: float,
                     progress: Progress) -> MigrateResult:
     with _migration_lock(conn, info.database, lock_wait_s, progress):
-        ledger.create(conn)
+        if not ledger.exists(conn):  # CREATE TABLE IF NOT EXISTS would ask for CREATE on the schema even then
+            ledger.create(conn)
         plan = _plan(local, ledger.rows(conn), info, to, dry_run=False)
         if plan.up_to_date:
             progress("nothing to apply: the database is up to date" + (f" (to {to})" if to else ""))
@@ -162,6 +168,29 @@ def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to
         for item in plan.pending:
             applied.append(_apply(conn, by_version[item.version], progress, applied))
         return MigrateResult(False, applied, plan.pending, False)
+
+
+_LEDGER = "_sqlx_migrations"
+_CREATE_SCHEMA = re.compile(r"^\s*CREATE\s+SCHEMA\b", re.I)
+
+
+def _needs(conn: Conn, local: list[MigrationFile], to: int | None) -> list[write_gate.Need]:
+    """What applying the pending files asks of the role: reading and writing the ledger, CREATE on the schema
+    they create their objects in (and on the ledger's, when it is missing), CREATE on the database for a
+    CREATE SCHEMA. Asked before the ledger is read, so a role that may not read it gets the gate's line."""
+    ledger_needs = [write_gate.Need("SELECT", "table", _LEDGER)]
+    refused = write_gate.missing_privileges(conn, ledger_needs)
+    if refused:
+        return ledger_needs
+    has_ledger = ledger.exists(conn)
+    applied = ledger.rows(conn)
+    pending = [m for m in local if m.version not in applied and (to is None or m.version <= to)]
+    needs = [*ledger_needs, write_gate.Need("INSERT", "table", _LEDGER), write_gate.Need("UPDATE", "table", _LEDGER)]
+    if pending or not has_ledger:
+        needs.append(write_gate.Need("CREATE", "schema"))
+    if any(_CREATE_SCHEMA.match(strip_comments(s.sql)) for m in pending for s in m.statements):
+        needs.append(write_gate.Need("CREATE", "database"))
+    return needs
 
 
 def _check_to(local: list[MigrationFile], to: int | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from console.drift.rehearsal import Preflight, Rehearsal
+from console.drift.rehearsal import Preflight
 from console.infra.json_out import plain
 
 
