@@ -78,13 +78,10 @@ def test_read_only_mode_refuses_every_write_and_its_dry_run(cli: Cli, native_db:
     assert cli("migrate", "--dsn", dsn, "--dir", str(folder)).code == 0
     (folder / "008_gate_probe.sql").write_text(PROBE)
     before = _state(dsn)
-    for how in ({"flag": True}, {"env": True}):
+    for flag, env in ((["--read-only"], {}), ([], {"OBSCONSOLE_READ_ONLY": "1"})):
         for command in WRITES:
             args = [*command, "--dsn", dsn] + (["--dir", str(folder)] if command[0] == "migrate" else [])
-            if "flag" in how:
-                result = cli("--read-only", *args)
-            else:
-                result = cli(*args, extra_env={"OBSCONSOLE_READ_ONLY": "1"})
+            result = cli(*flag, *args, extra_env=env)
             _one_line(result, "refused", "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)")
             assert _state(dsn) == before, command
     # Not read-only: the same commands write (so the refusals above were the gate's, not something else).
