@@ -109,6 +109,10 @@ def test_a_monitoring_role_gets_the_same_refusal_from_the_dry_run_as_from_the_ru
                             "as a role that has it")
         assert cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder)).code == 0
         (folder / "008_gate_probe.sql").write_text(PROBE)
+        # pg_monitor alone may not read the ledger: named by the gate before anything reads it (was a traceback).
+        for dry in ((), ("--dry-run",)):
+            _one_line(cli("migrate", "--dsn", monitor, "--dir", str(folder), *dry), "lacks the SELECT privilege on "
+                      "table _sqlx_migrations: grant it (GRANT SELECT ON TABLE _sqlx_migrations TO gatemon)")
         with psycopg.connect(native_db.dsn, autocommit=True) as admin:  # a monitoring role that reads it all
             admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gatemon")
         before = _state(native_db.dsn)

@@ -62,15 +62,19 @@ def preflight(target: ResolvedDsn, *, directory: Path, to: int | None = None, re
     `rehearse`, rehearse the pending migrations on a scratch engine."""
     local = files.load(directory)
     with connect(target, timeouts=timeouts) as conn:
+        runner.require_gate(conn, local, to, dry_run=rehearse)  # before the ledger is read, as migrate does
         result, applied = _lint(conn, local, to)
     if not rehearse or not result.pending:
         return result
     return Preflight(result.findings, result.pending, rehearsal([m for m in local if m.version in applied], local, to))
 
 
-def lint_pending(conn: Conn, directory: Path, to: int | None = None) -> Preflight:
-    """Lint `directory` on an open connection (the console's): what `migrate` checks before it applies."""
-    return _lint(conn, files.load(directory), to)[0]
+def lint_pending(conn: Conn, directory: Path, to: int | None = None, *, read_only: bool = False) -> Preflight:
+    """Lint `directory` on an open connection (the console's), after the write gate: what `migrate` checks before
+    it applies."""
+    local = files.load(directory)
+    runner.require_gate(conn, local, to, dry_run=False, read_only=read_only)
+    return _lint(conn, local, to)[0]
 
 
 def _lint(conn: Conn, local: list[MigrationFile], to: int | None) -> tuple[Preflight, set[int]]:

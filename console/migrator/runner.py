@@ -136,11 +136,7 @@ def migrate_on(
     passes the same write gate as the run (console.infra.write_gate): read-only mode (`read_only` for a console
     opened read-only), standby, pooler, read-only default and the privileges the pending files need."""
     _check_to(local, to)
-    try:
-        write_gate.require(conn, "migrate", _needs(conn, local, to), dry_run=dry_run, read_only=read_only,
-                           nothing="applied")
-    except ConsoleError as exc:
-        raise MigrationRefused(exc.message) from None
+    require_gate(conn, local, to, dry_run=dry_run, read_only=read_only)
     info = server_info(conn)
     _require_extension(info)
     _require_search_path(conn, info)
@@ -168,6 +164,16 @@ def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to
         for item in plan.pending:
             applied.append(_apply(conn, by_version[item.version], progress, applied))
         return MigrateResult(False, applied, plan.pending, False)
+
+
+def require_gate(conn: Conn, local: list[MigrationFile], to: int | None, *, dry_run: bool,
+                 read_only: bool = False) -> None:
+    """MigrationRefused (exit 2) where the write gate refuses migrate (or its dry run) on `conn`."""
+    try:
+        write_gate.require(conn, "migrate", _needs(conn, local, to), dry_run=dry_run, read_only=read_only,
+                           nothing="applied")
+    except ConsoleError as exc:
+        raise MigrationRefused(exc.message) from None
 
 
 _LEDGER = "_sqlx_migrations"

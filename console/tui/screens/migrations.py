@@ -120,14 +120,14 @@ class MigrationsScreen(ConsoleScreen):
         def progress(message: str) -> None:
             self.app.call_from_thread(self._log, message)
 
-        directory = self.context.migrations_dir
+        directory, read_only = self.context.migrations_dir, self.context.read_only
         try:
-            # As `migrate` does: an error-level lint finding in a pending file refuses before anything runs.
-            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory)).refusal(
-                "`obsconsole migrate --force` applies anyway")
+            # As `migrate` does: the write gate, then an error-level lint finding in a pending file refuses before
+            # anything runs (read-only: the key is not even bound).
+            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory, read_only=read_only)
+                                        ).refusal("`obsconsole migrate --force` applies anyway")
             if refusal:
                 raise ConsoleError(refusal)
-            read_only = self.context.read_only  # the gate inside apply refuses it too: the key is not even bound
             result = self.session.call(
                 lambda conn, _info: migrations.apply(conn, directory, progress, read_only=read_only))
         except ConsoleError as exc:
