@@ -31,6 +31,8 @@ WRITES = [
     ["migrate"],
     ["migrate", "--dry-run"],
     ["seed", "--days", "1", "--no-aftercare"],
+    ["bench", "--spans", "1000", "--yes"],
+    ["bench", "--chunks", "100"],
     ["keys", "create", "--email", "ops@example.com", "--name", "ci"],
     ["keys", "revoke", "obs_00000000", "--yes"],
     ["prices", "sync", "--provider", "openai"],
@@ -56,7 +58,8 @@ def _state(dsn: str) -> tuple[object, ...]:
         row = conn.execute(
             "SELECT (SELECT count(*) FROM _sqlx_migrations), to_regclass('gate_probe') IS NOT NULL,"
             " (SELECT count(*) FROM users), (SELECT count(*) FROM api_keys), (SELECT count(*) FROM model_pricing),"
-            " (SELECT count(*) FROM llm_traces), (SELECT count(*) FROM timescaledb_information.chunks)").fetchone()
+            " (SELECT count(*) FROM llm_traces), (SELECT count(*) FROM timescaledb_information.chunks),"
+            " (SELECT count(*) FROM pg_database)").fetchone()
     assert row is not None
     return tuple(row)
 
