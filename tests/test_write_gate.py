@@ -116,9 +116,17 @@ def test_a_monitoring_role_gets_the_same_refusal_from_the_dry_run_as_from_the_ru
         for dry in ((), ("--dry-run",)):
             _one_line(cli("migrate", "--dsn", monitor, "--dir", str(folder), *dry), "lacks the SELECT privilege on "
                       "table _sqlx_migrations: grant it (GRANT SELECT ON TABLE _sqlx_migrations TO gatemon)")
+        assert cli("seed", "--days", "3", "--rate", "5", "--no-aftercare", "--dsn", native_db.dsn).code == 0
         with psycopg.connect(native_db.dsn, autocommit=True) as admin:  # a monitoring role that reads it all
             admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gatemon")
         before = _state(native_db.dsn)
+        # An operator action only the table's owner may run: its dry run is refused as the run is.
+        drop = ["chunk", "drop", "--table", "llm_logs", "--older-than", "2h", "--dsn", monitor]
+        owner = psycopg.conninfo.conninfo_to_dict(native_db.dsn)["user"]
+        for how in ("--dry-run", "--yes"):
+            _one_line(cli(*drop, how), "chunk drop --table llm_logs --older-than 2 hours refused, nothing was "
+                      f"changed: role 'gatemon' does not own public.llm_logs (its owner is '{owner}') and this "
+                      f"needs its owner: run as '{owner}' or a member of it (GRANT {owner} TO gatemon)")
 
         for command, lacks in (
             (["migrate", "--dir", str(folder)], "lacks the INSERT and UPDATE privilege on table _sqlx_migrations, "

@@ -17,7 +17,7 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.locks import holders_of, strong_lock_holders
 from console.infra.server import ServerInfo
-from console.infra.write_gate import READ_ONLY_REASON, require
+from console.infra.write_gate import READ_ONLY_REASON, missing_privileges, require
 
 EXIT_INTERRUPTED = 130  # as the CLI exits on Ctrl+C
 
@@ -33,9 +33,14 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
     """The plan, read on `conn` (read-only); a refusal (edition, unknown target, bad input) is audited."""
     try:
         audit.check_writable()
-        if getattr(request, "writes", True):  # a backend signal writes nothing: allowed on a standby too
+        writes = getattr(request, "writes", True)  # a backend signal writes nothing: allowed on a standby too
+        if writes:
             require(conn, request.action)
-        return request.plan(conn, info)
+        plan = request.plan(conn, info)
+        missing = missing_privileges(conn, plan.needs) if writes and plan.statements else None
+        if missing:
+            raise ConsoleError(f"{request.action} refused, nothing was changed: {missing}")
+        return plan
     except audit.AuditUnwritable:
         raise
     except ConsoleError as exc:

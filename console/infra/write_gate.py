@@ -23,7 +23,8 @@ _TRUE = {"1", "true", "t", "yes", "y", "on"}  # as click reads a flag from the e
 
 @dataclass(frozen=True)
 class Need:
-    """A privilege a write needs: on a table (its name), a schema or a database ("" = the current one)."""
+    """A privilege a write needs: on a table (its name), a schema or a database ("" = the current one); or, with
+    kind "owner" (privilege "OWNER"), owning the relation `name` (or being a member of its owning role)."""
 
     privilege: str
     kind: str
@@ -62,12 +63,19 @@ def missing_privileges(conn: Conn, needs: Sequence[Need]) -> str | None:
     rows = conn.execute(query("guard/privileges"), {"kinds": [n.kind for n in needs], "names": [n.name for n in needs],
                                                     "privileges": [n.privilege for n in needs]}).fetchall()
     lacking: dict[tuple[str, str], list[str]] = {}
-    for kind, name, privilege, held in rows:
-        if held is False:
+    owners: list[tuple[str, str]] = []
+    for kind, name, privilege, held, owner in rows:
+        if held is False and kind == "owner":
+            owners.append((str(name), str(owner)))
+        elif held is False:
             lacking.setdefault((str(kind), str(name)), []).append(str(privilege))
+    role = conn.info.user
+    if owners:
+        name, owner = owners[0]
+        return (f"role {role!r} does not own {name} (its owner is {owner!r}) and this needs its owner: run as "
+                f"{owner!r} or a member of it (GRANT {owner} TO {role})")
     if not lacking:
         return None
-    role = conn.info.user
     what = ", and ".join(f"the {_and(privileges)} privilege on {kind} {name}"
                          for (kind, name), privileges in lacking.items())
     grants = "; ".join(f"GRANT {', '.join(privileges)} ON {kind.upper()} {name} TO {role}"
