@@ -72,4 +72,4 @@ def test_action_timeout_flags_reach_the_action_and_its_plan(cli: Cli, native_db:
     assert 1 <= len(_chunks(dsn)) < len(before)
     entries = json.loads(cli("audit", "--json").stdout)["entries"]
     assert [e["outcome"].split(":")[0] for e in entries if e["action"].startswith("chunk drop")] == [
-        "dry run", "failed", "failed", "refused", "done"]
+        "dry run", "intent", "failed", "intent", "failed", "refused", "intent", "done"]

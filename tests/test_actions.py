@@ -112,16 +112,18 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
 
     entries = _audit(cli)
     assert [e["outcome"].split(":")[0] for e in entries] == [
-        "dry run", "refused", "refused", "refused", "done", "done", "done", "done", "refused"]
+        "dry run", "refused", "refused", "refused", *["intent", "done"] * 4, "refused"]
     assert entries[1]["outcome"] == "refused: no confirmation (no terminal and no --yes)"
     assert "read-only mode" in entries[2]["outcome"] and entries[2]["sql"] == ""
-    assert entries[4]["sql"] == f"SELECT alter_job({job}, scheduled => false);"
-    assert entries[6]["sql"] == f"SELECT alter_job({job}, schedule_interval => '10 minutes'::interval);"
+    # Each run: its intent (written before it ran) and its outcome, with the same SQL.
+    assert entries[4]["sql"] == entries[5]["sql"] == f"SELECT alter_job({job}, scheduled => false);"
+    assert entries[8]["sql"] == f"SELECT alter_job({job}, schedule_interval => '10 minutes'::interval);"
     password = str(psycopg.conninfo.conninfo_to_dict(dsn).get("password") or "")
     for entry in entries:
         assert entry["time"].endswith("+00:00") and entry["user"]
         assert "***" in entry["server"] and (not password or password not in json.dumps(entry))
-    assert all(e["duration_ms"] is not None and e["duration_ms"] >= 0 for e in entries[4:8])
+    assert all(e["duration_ms"] is None for e in entries[4:12:2])
+    assert all(e["duration_ms"] is not None and e["duration_ms"] >= 0 for e in entries[5:12:2])
     assert (tmp_path / "state" / "obsconsole" / "audit.jsonl").stat().st_mode & 0o777 == 0o600
     listed = cli("audit")
     assert listed.code == 0 and f"job run {refresh}  done" in listed.stdout and "CALL run_job" in listed.stdout

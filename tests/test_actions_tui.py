@@ -109,7 +109,9 @@ def test_jobs_screen_actions_confirm_change_and_audit(cli: Cli, tsl_db: TestDb, 
     asyncio.run(scenario())
     lines = [json.loads(line) for line in audit.path().read_text().splitlines()]
     assert [(e["action"].split()[1], e["outcome"]) for e in lines] == [
-        ("pause", "cancelled"), ("pause", "done"), ("resume", "done"), ("schedule", "done"), ("run", "done")]
+        ("pause", "cancelled"), ("pause", "intent: about to run"), ("pause", "done"),
+        ("resume", "intent: about to run"), ("resume", "done"), ("schedule", "intent: about to run"),
+        ("schedule", "done"), ("run", "intent: about to run"), ("run", "done")]
     assert all(e["server"] == "test" or "***" in e["server"] for e in lines)
 
 
@@ -180,4 +182,4 @@ def test_palette_prompts_drop_chunks_on_native(cli: Cli, native_db: TestDb, tmp_
     gone = sorted(name for name, _ in set(before) - set(after))
     assert gone == sorted(listed) and len(gone) >= 1 and len(after) >= 1
     outcomes = [json.loads(line)["outcome"] for line in audit.path().read_text().splitlines()]
-    assert outcomes == ["done"]
+    assert outcomes == ["intent: about to run", "done"]

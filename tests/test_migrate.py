@@ -256,3 +256,97 @@ def test_applied_row_without_file_and_failed_row_are_refused(cli: Cli, native_db
     dirty = cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder))
     assert dirty.code == 2 and "marks migration 2 (add hypertables) as failed" in dirty.stderr
     assert [r[0] for r in ledger(native_db.dsn)] == [1, 2]
+
+
+# A migration written as the seed project's public ones are: its own transaction control around the change.
+OWN_TRANSACTION = (
+    "-- {version}: carries its own transaction control, as the seed project's public migrations do\n"
+    "BEGIN;\n"
+    "CREATE TABLE IF NOT EXISTS own_tx_items (id BIGINT PRIMARY KEY, note TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS own_tx_items_note ON own_tx_items (note);\n"
+    "COMMIT;\n"
+)
+
+
+def _own_transaction_folder(tmp_path: Path, upto: int) -> tuple[Path, Path]:
+    folder = copy_migrations(tmp_path, upto=upto)
+    own = folder / f"{upto + 1:03d}_own_transaction.sql"
+    own.write_text(OWN_TRANSACTION.format(version=f"{upto + 1:03d}"))
+    return folder, own
+
+
+@pytest.mark.parametrize("engine", ["native", "tsl"])
+def test_a_file_with_its_own_begin_commit_is_rehearsed_refused_then_forced_like_sqlx(
+    cli: Cli, engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    db: TestDb = request.getfixturevalue(f"{engine}_db")
+    upto = 3 if engine == "native" else 7  # the Apache edition stops before 004
+    folder, own = _own_transaction_folder(tmp_path, upto)
+    versions = [*range(1, upto + 2)]
+
+    rehearsed = cli("migrate", "--dsn", db.dsn, "--dir", str(folder), "--dry-run", timeout=300)
+    assert rehearsed.code == 1, rehearsed.output  # an error-level lint finding in a pending file
+    assert "Traceback" not in rehearsed.output and "OutOfOrderTransactionNesting" not in rehearsed.output
+    assert f"lint L001 error {own.name}:2: BEGIN" in rehearsed.stdout
+    assert f"lint L001 error {own.name}:5: COMMIT" in rehearsed.stdout
+    assert "rehearsal on a scratch engine" in rehearsed.stdout
+    assert "its own COMMIT at line 5 ends the transaction; the ledger row is written right after it" \
+        in rehearsed.stdout
+    assert "every pending migration applied on the scratch engine" in rehearsed.stdout
+    assert "predicted: `migrate` refuses (lint L001) and applies nothing; `migrate --force` would apply them as " \
+        "rehearsed" in rehearsed.stdout
+    assert ledger(db.dsn) == [] and not relation_exists(db.dsn, "own_tx_items")
+
+    refused = cli("migrate", "--dsn", db.dsn, "--dir", str(folder))
+    assert refused.code == 2 and "lint L001" in refused.stderr and "nothing was applied" in refused.stderr
+    assert ledger(db.dsn) == [] and not relation_exists(db.dsn, "own_tx_items")
+
+    forced = cli("migrate", "--dsn", db.dsn, "--dir", str(folder), "--force", timeout=300)
+    assert forced.code == 0, forced.output
+    assert "Traceback" not in forced.output
+    assert f"applying {own.name} (4 statements, in its own transaction: BEGIN line 2, COMMIT line 5)" in forced.stderr
+    assert "its own COMMIT (line 5) ended the transaction and the ledger row was written right after it, as sqlx " \
+           f"does; ledger and objects agree (version {upto + 1} success = true)" in forced.stderr
+    rows = ledger(db.dsn)
+    expected = [sqlx_expected_row(p) for p in sorted(folder.glob("*.sql"))]
+    assert [(v, d, c) for v, d, _s, c, _t in rows] == expected  # byte for byte what sqlx writes
+    assert [r[0] for r in rows] == versions and all(r[2] and r[4] > 0 for r in rows)
+    assert relation_exists(db.dsn, "own_tx_items") and relation_exists(db.dsn, "own_tx_items_note")
+
+    again = cli("migrate", "--dsn", db.dsn, "--dir", str(folder), "--force")
+    assert again.code == 0 and "nothing to apply" in again.stderr, again.output
+    assert ledger(db.dsn) == rows
+
+
+def test_own_transaction_failing_before_its_commit_leaves_nothing(
+    cli: Cli, native_db: TestDb, tmp_path: Path
+) -> None:
+    folder = copy_migrations(tmp_path, upto=3)
+    (folder / "004_fails_inside.sql").write_text(
+        "BEGIN;\nCREATE TABLE inside_tx (id int);\nSELECT 1 / 0;\nCOMMIT;\n")
+    result = cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder), "--force")
+    assert result.code == 1, result.output
+    line = result.stderr.strip().splitlines()[-1]
+    assert "004_fails_inside.sql line 3" in line and "division by zero" in line
+    assert "rolled back: nothing of it remains" in line
+    assert [r[0] for r in ledger(native_db.dsn)] == [1, 2, 3]
+    assert not relation_exists(native_db.dsn, "inside_tx")
+
+
+def test_own_transaction_failing_after_its_commit_is_marked_failed_in_the_ledger(
+    cli: Cli, native_db: TestDb, tmp_path: Path
+) -> None:
+    folder = copy_migrations(tmp_path, upto=3)
+    (folder / "004_fails_after.sql").write_text(
+        "BEGIN;\nCREATE TABLE committed_part (id int);\nCOMMIT;\nCREATE TABLE committed_part (id int);\n")
+    result = cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder), "--force")
+    assert result.code == 1, result.output
+    line = result.stderr.strip().splitlines()[-1]
+    assert "004_fails_after.sql line 4" in line and "already exists" in line
+    assert "own COMMIT (line 3) had made its statements up to there permanent" in line
+    assert "the ledger marks 4 as failed (success = false)" in line
+    # The objects the COMMIT kept and the ledger agree: neither "pending" (applied again) nor "applied".
+    assert relation_exists(native_db.dsn, "committed_part")
+    assert [(r[0], r[2]) for r in ledger(native_db.dsn)] == [(1, True), (2, True), (3, True), (4, False)]
+    rerun = cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder), "--force")
+    assert rerun.code == 2 and "marks migration 4 (fails after) as failed" in rerun.stderr

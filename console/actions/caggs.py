@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from console.actions.plan import LONG, Plan, require_community, statement, utc
+from console.actions.plan import LONG, Plan, owner_of, require_community, statement, utc
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
@@ -37,7 +37,8 @@ class CaggRefresh:
         touches = (f"{view} (reads {source}, real-time {'off' if materialized_only else 'on'}): buckets from "
                    f"{utc(self.start)} to {utc(self.end)} are recomputed",)
         return Plan(self.action, (sql,), touches, autocommit=True, timeouts=LONG,
-                    notes=("runs outside a transaction (refresh_continuous_aggregate refuses one)",))
+                    notes=("runs outside a transaction (refresh_continuous_aggregate refuses one)",),
+                    needs=owner_of(str(view)))
 
 
 def _literal(moment: datetime | None) -> str | None:

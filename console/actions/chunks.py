@@ -8,7 +8,7 @@ from datetime import datetime
 
 from psycopg.rows import class_row
 
-from console.actions.plan import LONG, QUICK, Plan, require_community, statement, utc
+from console.actions.plan import LONG, QUICK, Plan, owner_of, require_community, statement, utc
 from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
@@ -90,7 +90,8 @@ class ChunkCompression:
         statements = tuple(statement(conn, text, {"chunk": c.chunk}) for c in todo)
         skipped = [f"{c.chunk} is already {'uncompressed' if want else 'compressed'}: left alone"
                    for c in found if c.is_compressed != want]
-        return Plan(self.action, statements, tuple(c.line() for c in todo), timeouts=LONG, notes=tuple(skipped))
+        return Plan(self.action, statements, tuple(c.line() for c in todo), timeouts=LONG, notes=tuple(skipped),
+                    needs=owner_of(found[0].hypertable) if found else ())
 
 
 @dataclass(frozen=True)
@@ -113,4 +114,5 @@ class ChunkDrop:
         total = sum(c.total_bytes or 0 for c in found)
         sql = statement(conn, query("actions/chunk_drop"), {"hypertable": hypertable, "cutoff": cutoff.isoformat()})
         note = f"{len(found)} chunk(s), {fmt.size(total)} in all, ending before {utc(cutoff)}: their rows are deleted"
-        return Plan(self.action, (sql,), tuple(c.line() for c in found), timeouts=QUICK, notes=(note,))
+        return Plan(self.action, (sql,), tuple(c.line() for c in found), timeouts=QUICK, notes=(note,),
+                    needs=owner_of(hypertable))

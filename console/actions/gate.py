@@ -1,6 +1,7 @@
 """Every action goes through here, from the CLI or the TUI: refused in read-only mode, planned on a read-only
 session, run under the plan's timeouts in its own read-write transaction (or autocommit), and audited whatever
-happens (done, failed, refused, cancelled, dry run)."""
+happens: the intent before it runs (an intent that cannot be written stops it: nothing is run), then the outcome
+(done, failed, interrupted, refused, cancelled, dry run)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,16 @@ from console.actions.plan import Plan, Request
 from console.infra.db import Conn, outside_transaction, session_timeouts, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
-from console.infra.guard import require_writable
 from console.infra.locks import holders_of, strong_lock_holders
 from console.infra.server import ServerInfo
+from console.infra.write_gate import READ_ONLY_REASON, missing_privileges, require
 
-READ_ONLY_REASON = "read-only mode (--read-only or OBSCONSOLE_READ_ONLY=1)"
+EXIT_INTERRUPTED = 130  # as the CLI exits on Ctrl+C
 
 
 def refuse_read_only(target: ResolvedDsn, request: Request) -> ConsoleError:
     """Audit the refusal and return the error to raise (exit 2); nothing was connected to."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(audit.AuditUnwritable):  # nothing runs either way
         audit.record(target, request.action, f"refused: {READ_ONLY_REASON}")
     return ConsoleError(f"{request.action} refused: {READ_ONLY_REASON}")
 
@@ -33,11 +34,18 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
     """The plan, read on `conn` (read-only); a refusal (edition, unknown target, bad input) is audited."""
     try:
         audit.check_writable()
-        if getattr(request, "writes", True):  # a backend signal writes nothing: allowed on a standby too
-            require_writable(conn, request.action)
-        return replace(request.plan(conn, info), server_id=info.server_id)
+        writes = getattr(request, "writes", True)  # a backend signal writes nothing: allowed on a standby too
+        if writes:
+            require(conn, request.action)
+        plan = replace(request.plan(conn, info), server_id=info.server_id)
+        missing = missing_privileges(conn, plan.needs) if writes and plan.statements else None
+        if missing:
+            raise ConsoleError(f"{request.action} refused, nothing was changed: {missing}")
+        return plan
+    except audit.AuditUnwritable:
+        raise
     except ConsoleError as exc:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(audit.AuditUnwritable):
             audit.record(target, request.action, f"refused: {exc.message}")
         raise
     except psycopg.Error as exc:
@@ -46,7 +54,7 @@ def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request)
         reason = _reason(exc)
         if isinstance(exc, psycopg.errors.LockNotAvailable):
             reason += f" ({strong_lock_holders(conn) or 'the holder has gone'})"
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(audit.AuditUnwritable):
             audit.record(target, request.action, f"refused: could not read what it touches: {reason}")
         raise ConsoleError(f"{request.action}: could not read what it touches: {reason}") from None
 
@@ -57,16 +65,25 @@ def not_run(target: ResolvedDsn, plan: Plan, outcome: str) -> None:
 
 
 def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
-    """Run `plan` on `conn` (an autocommit session, read-only by default), audit the result and return it in one
-    line. ConsoleError (exit 1) with the server's reason when a statement fails; nothing is left half-done in a
+    """Run `plan` on `conn` (an autocommit session, read-only by default), audited before (the intent: when it
+    cannot be written, nothing runs, exit 2) and after (the outcome), and return the result in one line.
+    ConsoleError (exit 1) with the server's reason when a statement fails, or when the outcome of a finished
+    action cannot be written; exit 130 on Ctrl+C ("interrupted" in the log). Nothing is left half-done in a
     transaction."""
     if not plan.statements:
         message = f"{plan.action}: nothing to do" + (f" ({plan.notes[0]})" if plan.notes else "")
         audit.record(target, plan.action, "nothing to do", touches=plan.touches, server_id=plan.server_id)
         return message
+    audit.record(target, plan.action, audit.INTENT, sql=plan.sql, touches=plan.touches, server_id=plan.server_id)
     started = time.perf_counter()
     try:
         answer = _run(conn, plan)
+    except KeyboardInterrupt:
+        elapsed = time.perf_counter() - started
+        undone = "rolled back, nothing changed" if not plan.autocommit else \
+            "the running statement was cancelled; statements before it stay"
+        _outcome(target, plan, f"interrupted (Ctrl+C): {undone}", elapsed)
+        raise ConsoleError(f"{plan.action} interrupted after {elapsed:.2f} s: {undone}", EXIT_INTERRUPTED) from None
     except psycopg.Error as exc:
         elapsed = time.perf_counter() - started
         reason = _reason(exc)
@@ -75,20 +92,27 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
             reason += f" after waiting {plan.timeouts.lock_ms} ms for a lock" + (f": {holders}" if holders else "")
         if not plan.autocommit:
             reason += "; rolled back, nothing changed"
-        audit.record(target, plan.action, f"failed: {reason}", sql=plan.sql, touches=plan.touches,
-                     duration_ms=elapsed * 1000, server_id=plan.server_id)
+        _outcome(target, plan, f"failed: {reason}", elapsed)
         raise ConsoleError(f"{plan.action} failed after {elapsed:.2f} s: {reason}", EXIT_FAILED) from None
     elapsed = time.perf_counter() - started
     if plan.expect_true and answer is not True:
-        audit.record(target, plan.action, "failed: the server answered false", sql=plan.sql, touches=plan.touches,
-                     duration_ms=elapsed * 1000, server_id=plan.server_id)
+        _outcome(target, plan, "failed: the server answered false", elapsed)
         raise ConsoleError(f"{plan.action} failed: the server answered false (the backend is gone, or this role "
                            "may not signal it)", EXIT_FAILED)
-    audit.record(target, plan.action, "done", sql=plan.sql, touches=plan.touches, duration_ms=elapsed * 1000,
-                 server_id=plan.server_id)
+    _outcome(target, plan, "done", elapsed)
     count = len(plan.statements)
     statements = f"{count} statements" if count > 1 else "1 statement"
     return f"{plan.action}: done in {elapsed:.2f} s ({statements})"
+
+
+def _outcome(target: ResolvedDsn, plan: Plan, outcome: str, elapsed: float) -> None:
+    """The entry after the action; when it cannot be written the action has already happened: said (exit 1)."""
+    try:
+        audit.record(target, plan.action, outcome, sql=plan.sql, touches=plan.touches, duration_ms=elapsed * 1000,
+                     server_id=plan.server_id)
+    except audit.AuditUnwritable as exc:
+        raise ConsoleError(f"{plan.action} ran ({outcome}) but its outcome is not in the audit log, whose intent "
+                           f"line it has: {exc.message}", EXIT_FAILED) from None
 
 
 def _reason(exc: psycopg.Error) -> str:

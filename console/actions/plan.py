@@ -13,6 +13,7 @@ import psycopg
 from console.infra.db import Conn, Timeouts
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
+from console.infra.write_gate import Need
 
 # A catalog call (alter_job, drop_chunks, a policy) is quick once it has its lock; waiting for a lock is not.
 QUICK = Timeouts(statement_ms=60_000, lock_ms=5_000)
@@ -32,6 +33,7 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     expect_true: bool = False  # the last statement answers a boolean (pg_cancel_backend): false is a failure
     server_id: str | None = None  # the database it was planned on (ServerInfo.server_id), for the audit log
+    needs: tuple[Need, ...] = ()  # what the role must hold to run it (asked by the write gate, dry runs included)
 
     @property
     def sql(self) -> str:
@@ -57,6 +59,11 @@ def statement(conn: Conn, text: str, params: Mapping[str, object]) -> str:
     audit and run."""
     body = "\n".join(line for line in text.strip().splitlines() if not line.lstrip().startswith("--"))
     return psycopg.ClientCursor(conn).mogrify(body, params)
+
+
+def owner_of(relation: str) -> tuple[Need, ...]:
+    """The write gate's need for an action only the owner of `relation` may run."""
+    return (Need("OWNER", "owner", relation),)
 
 
 def require_community(info: ServerInfo, action: str) -> None:

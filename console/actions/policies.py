@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.actions.plan import QUICK, Plan, require_community, statement
+from console.actions.plan import QUICK, Plan, owner_of, require_community, statement
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import for_version, query
@@ -49,4 +49,4 @@ class PolicyChange:
         if self.after:
             statements.append(statement(conn, for_version(f"actions/{self.kind}_add", version), params))
         notes = () if statements else (f"{relation} has no {self.kind} policy: nothing to remove",)
-        return Plan(self.action, tuple(statements), touches, timeouts=QUICK, notes=notes)
+        return Plan(self.action, tuple(statements), touches, timeouts=QUICK, notes=notes, needs=owner_of(relation))

@@ -18,6 +18,7 @@ from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from console.infra import write_gate
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
@@ -81,7 +82,9 @@ def _scalar(conn: Conn, name: str, params: dict[str, object] | None = None) -> o
 def scratch(target: ResolvedDsn, progress: Progress = lambda _m: None) -> Iterator[Scratch]:
     """Create the scratch place, migrate it, yield it, and drop it on every path (nothing left behind)."""
     name = f"obsconsole_bench_{secrets.token_hex(4)}"
+    write_gate.refuse_read_only("bench --chunks", nothing="done")
     with connect(target, read_only=False, timeouts=SCRATCH_TIMEOUTS) as admin:
+        write_gate.require(admin, "bench --chunks", nothing="done")
         if _scalar(admin, "bench/scratch_can_create") is not True:
             raise ConsoleError("bench --chunks needs a role that may create a database (CREATEDB) for its scratch "
                                "database; this one may not: nothing was done")

@@ -26,10 +26,10 @@ from console.bench.psql import find_psql, psql_command
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
-from console.infra.guard import require_writable
 from console.infra.prepared import prepare_when_direct
 from console.infra.queries import query
 from console.infra.server import server_info
+from console.infra.write_gate import Need, require
 from console.panes import PaneOptions, refresh_all
 from console.panes.cache import PaneCache
 from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
@@ -135,7 +135,7 @@ def bench(target: ResolvedDsn, options: BenchOptions, first_paint: startup.First
     report = reporter or SilentReporter()
     started_at = datetime.now(UTC)
     with connect(target, read_only=False, timeouts=BENCH_TIMEOUTS) as conn:
-        require_writable(conn, "bench")
+        require(conn, "bench", [Need("TRUNCATE", "table", "llm_traces"), Need("INSERT", "table", "llm_traces")])
         info = target_info(conn)
         if not info.has_traces:
             raise ConsoleError("llm_traces missing in this database: run `obsconsole migrate` first; nothing was done")

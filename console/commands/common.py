@@ -76,18 +76,17 @@ def root(
 ) -> None:
     """Operator console for the LLM Observatory TimescaleDB storage layer. With no command: open the console
     (dashboard, migrations, verify, jobs) on the database."""
+    import os
+
     from console.infra import dsn as dsn_mod
 
     dsn_mod.set_global_flag(dsn)
+    if read_only:  # one switch for every layer: the write gate reads it (console.infra.write_gate)
+        os.environ["OBSCONSOLE_READ_ONLY"] = "1"
     if ctx.invoked_subcommand is None:
         from console.tui.run import run_console
 
         run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only)
-
-
-def read_only_mode(ctx: typer.Context) -> bool:
-    """Whether the root `--read-only` flag (or OBSCONSOLE_READ_ONLY=1) is set."""
-    return bool(ctx.find_root().params.get("read_only"))
 
 
 def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:
@@ -104,11 +103,12 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     from console.infra.errors import ConsoleError
     from console.infra.fmt import printable
     from console.infra.server import server_info
+    from console.infra.write_gate import read_only_mode
 
     lock_ms = parse_ms(flags.lock_timeout, "--lock-timeout") if flags.lock_timeout else None
     statement_ms = parse_ms(flags.statement_timeout, "--statement-timeout") if flags.statement_timeout else None
     target = dsn_mod.resolve(dsn)
-    if read_only_mode(ctx):
+    if read_only_mode():
         raise gate.refuse_read_only(target, request)
     reading = Timeouts(DEFAULT_TIMEOUTS.statement_ms, lock_ms or DEFAULT_TIMEOUTS.lock_ms)
     with connect(target, timeouts=reading) as conn:

@@ -24,15 +24,16 @@ def keys_create(
 ) -> None:
     """Create a key and print it once on stdout; only its SHA-256 digest is stored."""
     from console.infra import dsn as dsn_mod
+    from console.infra import write_gate
     from console.infra.db import connect
     from console.infra.fmt import printable
-    from console.infra.guard import require_writable
     from console.keys import service as api_keys
 
     parsed = api_keys.parse_scopes(scopes)
     api_keys.check_create_args(email=email, name=name, rate_limit=rate_limit, expires_in_days=expires_in_days)
+    write_gate.refuse_read_only("keys create")
     with connect(dsn_mod.resolve(dsn), read_only=False) as conn:
-        require_writable(conn, "keys create")
+        write_gate.require(conn, "keys create", api_keys.CREATE_NEEDS)
         created = api_keys.create(conn, email=email, name=name, scopes=parsed, rate_limit=rate_limit,
                                   expires_in_days=expires_in_days)
     if created.user_created:
@@ -78,18 +79,19 @@ def keys_revoke(
 ) -> None:
     """Revoke a key now (it stops working immediately). Asks for confirmation unless --yes."""
     from console.infra import dsn as dsn_mod
+    from console.infra import write_gate
     from console.infra.db import connect
     from console.infra.errors import ConsoleError
     from console.infra.fmt import printable
-    from console.infra.guard import require_writable
     from console.keys import service as api_keys
 
+    write_gate.refuse_read_only("keys revoke")
     if not yes:
         if not sys.stdin.isatty():
             raise ConsoleError("revoking a key needs confirmation: pass --yes when not on a terminal")
         typer.confirm(f"Revoke key {printable(ref)}? It stops working immediately", default=False, abort=True)
     with connect(dsn_mod.resolve(dsn), read_only=False) as conn:
-        require_writable(conn, "keys revoke")
+        write_gate.require(conn, "keys revoke", api_keys.REVOKE_NEEDS)
         revoked = api_keys.revoke(conn, ref)
     if not revoked:
         raise ConsoleError(f"no active key with id or prefix {printable(ref)!r}", exit_code=1)

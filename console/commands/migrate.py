@@ -67,7 +67,7 @@ def migrate(
         render.print_result(result)
         if dry_run and checked:
             render_pre.print_findings(checked)
-            render_pre.print_rehearsal(checked.rehearsal)
+            render_pre.print_rehearsal(checked)
     if dry_run and checked and (checked.blocking or (checked.rehearsal and not checked.rehearsal.ok)):
         raise typer.Exit(1)
 

@@ -35,11 +35,15 @@ def prices_sync(
     from console.infra import dsn as dsn_mod
     from console.infra.db import connect
     from console.infra.json_out import print_json
+    from console.infra.write_gate import refuse_read_only
     from console.prices import sync
 
+    refuse_read_only("prices sync", dry_run=dry_run)
     with connect(dsn_mod.resolve(dsn)) as conn:
         result = sync.plan(conn, provider=provider, models_seen=models_seen, dry_run=dry_run)
-        if not dry_run:
+        if dry_run:
+            sync.check(conn, result, dry_run=True)
+        else:
             sync.apply(conn, result)
     if as_json:
         print_json(result)

@@ -62,15 +62,19 @@ def preflight(target: ResolvedDsn, *, directory: Path, to: int | None = None, re
     `rehearse`, rehearse the pending migrations on a scratch engine."""
     local = files.load(directory)
     with connect(target, timeouts=timeouts) as conn:
+        runner.require_gate(conn, local, to, dry_run=rehearse)  # before the ledger is read, as migrate does
         result, applied = _lint(conn, local, to)
     if not rehearse or not result.pending:
         return result
     return Preflight(result.findings, result.pending, rehearsal([m for m in local if m.version in applied], local, to))
 
 
-def lint_pending(conn: Conn, directory: Path, to: int | None = None) -> Preflight:
-    """Lint `directory` on an open connection (the console's): what `migrate` checks before it applies."""
-    return _lint(conn, files.load(directory), to)[0]
+def lint_pending(conn: Conn, directory: Path, to: int | None = None, *, read_only: bool = False) -> Preflight:
+    """Lint `directory` on an open connection (the console's), after the write gate: what `migrate` checks before
+    it applies."""
+    local = files.load(directory)
+    runner.require_gate(conn, local, to, dry_run=False, read_only=read_only)
+    return _lint(conn, local, to)[0]
 
 
 def _lint(conn: Conn, local: list[MigrationFile], to: int | None) -> tuple[Preflight, set[int]]:
@@ -101,16 +105,21 @@ def rehearsal(applied: list[MigrationFile], local: list[MigrationFile], to: int 
             try:
                 done = runner.migrate_on(conn, local, to=to, lock_wait_s=5.0)
             except (runner.MigrationFailed, runner.MigrationRefused) as exc:
-                applied_ok = [f"{a.version:03d} {a.description}" for a in getattr(exc, "applied", [])]
-                return Rehearsal(engine, "", replay_failures, applied_ok, _without_undo(exc.message))
-            return Rehearsal(engine, "", replay_failures, [f"{a.version:03d} {a.description}" for a in done.applied])
+                applied_ok = [_applies(a) for a in getattr(exc, "applied", [])]
+                return Rehearsal(engine, "", replay_failures, applied_ok, runner.without_undo(exc.message))
+            except psycopg.Error as exc:  # whatever the runner did not foresee: said, never a crash
+                message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+                return Rehearsal(engine, "", replay_failures, [], f"the runner stopped: {message}")
+            return Rehearsal(engine, "", replay_failures, [_applies(a) for a in done.applied])
     except ConsoleError as exc:
         return Rehearsal(skipped=f"{exc.message}; the plan alone follows")
 
 
-def _without_undo(message: str) -> str:
-    """The runner's failure message less its note on what was rolled back (the scratch engine is thrown away)."""
-    for note in ("; rolled back: nothing of it remains", "; NOT rolled back"):
-        if note in message:
-            return message[: message.index(note)]
-    return message
+
+def _applies(done: runner.AppliedMigration) -> str:
+    """'008 name', and how a file's own COMMIT shapes its ledger row."""
+    name = f"{done.version:03d} {done.description}"
+    if done.own_commit is None:
+        return name
+    return (f"{name} (its own COMMIT at line {done.own_commit} ends the transaction; the ledger row is written "
+            "right after it, as sqlx does)")

@@ -97,6 +97,7 @@ def save(engine: RunningEngine) -> None:
         "start_time": started.start_time,
         "cmdline": list(started.cmdline),
     }
+    resources.ensure_state_dir()
     path = _path(engine.kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)

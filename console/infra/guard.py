@@ -1,13 +1,12 @@
 """Before anything is written: is there a pooler between us and the server, a hot standby, or a read-only
-default? Writing commands (migrate, seed, bench, keys create/revoke, running a job) refuse in all three cases
-with one line naming the cause; `doctor` reports the same facts."""
+default? The write gate (console.infra.write_gate) refuses every write in all three cases with one line naming
+the cause; `doctor` reports the same facts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from console.infra.db import Conn
-from console.infra.errors import ConsoleError
 from console.infra.queries import query
 
 # Where a setting's value came from (pg_settings.source) in words.
@@ -65,13 +64,6 @@ def inspect(conn: Conn) -> WriteGuard:
     row = conn.execute(query("guard/writable")).fetchone()
     assert row is not None
     return WriteGuard(found, bool(row[0]), bool(row[1]), str(row[2]))
-
-
-def require_writable(conn: Conn, action: str) -> None:
-    """ConsoleError (exit 2) before `action` writes anything where writing is refused."""
-    why = inspect(conn).refusal()
-    if why:
-        raise ConsoleError(f"{action} refused, nothing was changed: {why}")
 
 
 def _pid(conn: Conn) -> int:

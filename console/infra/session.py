@@ -12,10 +12,9 @@ from typing import TypeVar
 import psycopg
 
 from console.infra import clock
-from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect, writable
+from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
-from console.infra.guard import require_writable
 from console.infra.prepared import prepare_when_direct
 from console.infra.server import ServerInfo, server_info
 
@@ -68,15 +67,6 @@ class Session:
                     self._lost(str(exc))
                     raise Disconnected(f"connection lost: {self._last_error}") from None
                 raise
-
-    def call_writable(self, fn: Callable[[Conn, ServerInfo], T], action: str = "this action") -> T:
-        """Run `fn` with writes allowed for its duration only (the user asked to change something); refused
-        (ConsoleError) through a pooler, on a hot standby or where transactions are read-only by default."""
-        def guarded(conn: Conn, info: ServerInfo) -> T:
-            require_writable(conn, action)
-            with writable(conn):
-                return fn(conn, info)
-        return self.call(guarded)
 
     def close(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ from console.infra.db import Conn
 from console.infra.errors import ConsoleError, privilege_problem
 from console.infra.fmt import has_control, printable
 from console.infra.queries import query
+from console.infra.write_gate import Need
 
 KEY_PREFIX = "obs_"
 MAX_RATE_LIMIT = 1_000_000
@@ -52,6 +53,12 @@ class KeyRow:
     last_used_at: datetime | None
     revoked_at: datetime | None
     state: str
+
+
+# What `keys create` and `keys revoke` write (console.infra.write_gate asks for them before anything is written).
+CREATE_NEEDS = [Need("INSERT", "table", "users"), Need("UPDATE", "table", "users"), Need("SELECT", "table", "users"),
+                Need("INSERT", "table", "api_keys")]
+REVOKE_NEEDS = [Need("UPDATE", "table", "api_keys"), Need("SELECT", "table", "api_keys")]
 
 
 def digest(key: str) -> bytes:

@@ -5,16 +5,26 @@ the file's text, `-- no-transaction` as the first bytes means "run outside a tra
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from console.infra import userfiles
 from console.infra.errors import ConsoleError
-from console.migrator.sqlsplit import Statement, has_sql, split_statements
+from console.migrator.sqlsplit import Statement, has_sql, split_statements, strip_comments
 
 NO_TRANSACTION = "-- no-transaction"
 BOM = b"\xef\xbb\xbf"
+# A statement that opens, ends or abandons a transaction (not ROLLBACK TO a savepoint).
+TX_CONTROL = re.compile(r"^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(?!\s+TO\b)", re.I)
+
+
+def transaction_word(statement: Statement) -> str | None:
+    """BEGIN, COMMIT, ROLLBACK, … when `statement` is transaction control, else None."""
+    code = " ".join(strip_comments(statement.sql).split())
+    match = TX_CONTROL.match(code)
+    return " ".join(match.group(1).upper().split()) if match else None
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,12 @@ class MigrationFile:
     @cached_property
     def statements(self) -> list[Statement]:
         return split_statements(self.sql)
+
+    @cached_property
+    def transaction_control(self) -> list[tuple[Statement, str]]:
+        """The file's own transaction control statements (BEGIN … COMMIT), with their words."""
+        found = [(statement, transaction_word(statement)) for statement in self.statements]
+        return [(statement, word) for statement, word in found if word]
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from console.migrator.files import MigrationFile
+from console.migrator.files import TX_CONTROL, MigrationFile
 from console.migrator.sqlsplit import Statement, strip_comments
 
 ERROR = "error"
@@ -28,7 +28,6 @@ RULES: dict[str, tuple[str, str]] = {
 }
 
 _NAME = r'(?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?'
-_TX_CONTROL = re.compile(r"^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(?!\s+TO\b)", re.I)
 _CAGG = re.compile(r"^CREATE\s+MATERIALIZED\s+VIEW\b.*timescaledb\.continuous\b", re.I | re.S)
 _NO_DATA = re.compile(r"\bWITH\s+NO\s+DATA\s*;?\s*$", re.I)
 _REFRESH = re.compile(r"\brefresh_continuous_aggregate\s*\(", re.I)
@@ -111,7 +110,7 @@ def _check(migration: MigrationFile, statement: Statement, code: str, created: s
         return Finding(rule, RULES[rule][0], migration.label, statement.line, message)
 
     in_tx = not migration.no_transaction
-    if in_tx and _TX_CONTROL.match(code):
+    if in_tx and TX_CONTROL.match(code):
         word = code.split()[0].rstrip(";").upper()
         yield finding("L001", f"{word} in a file the runner wraps in a transaction: it ends the "
                               "runner's transaction early, so the ledger row is no longer atomic with the change; "

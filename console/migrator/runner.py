@@ -20,8 +20,8 @@ from pathlib import Path
 import psycopg
 from psycopg import errors as pgerrors
 
-from console.infra import guard
-from console.infra.db import Conn, Timeouts, connect, outside_transaction, writable
+from console.infra import write_gate
+from console.infra.db import IDLE, Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
 from console.infra.fmt import printable
@@ -33,7 +33,7 @@ from console.migrator import files, ledger
 from console.migrator.drift import likely_cause
 from console.migrator.features import community_features
 from console.migrator.files import MigrationFile
-from console.migrator.sqlsplit import Statement
+from console.migrator.sqlsplit import Statement, strip_comments
 
 Progress = Callable[[str], None]
 # Defaults for migrations: long statements are allowed (index builds), lock waits are not.
@@ -57,11 +57,13 @@ class MigrationFailed(ConsoleError):
 
 @dataclass(frozen=True)
 class AppliedMigration:
-    """A migration this run applied and how long it took."""
+    """A migration this run applied and how long it took; `own_commit`: the line of the file's own COMMIT that
+    ended the transaction (the ledger row was then written after it, as sqlx does), or None."""
 
     version: int
     description: str
     seconds: float
+    own_commit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def migrate(
     back whole)."""
     local = files.load(directory)
     _check_to(local, to)
+    write_gate.refuse_read_only("migrate", dry_run=dry_run, nothing="applied")
     with connect(target, read_only=dry_run, timeouts=timeouts) as conn:
         return migrate_on(conn, local, to=to, dry_run=dry_run, lock_wait_s=lock_wait_s, progress=progress)
 
@@ -129,13 +132,13 @@ def migrate_on(
     dry_run: bool = False,
     lock_wait_s: float = 300.0,
     progress: Progress = lambda _msg: None,
+    read_only: bool = False,
 ) -> MigrateResult:
-    """`migrate` on an open connection (the TUI's Migrations screen uses its session's connection)."""
+    """`migrate` on an open connection (the TUI's Migrations screen uses its session's connection). The dry run
+    passes the same write gate as the run (console.infra.write_gate): read-only mode (`read_only` for a console
+    opened read-only), standby, pooler, read-only default and the privileges the pending files need."""
     _check_to(local, to)
-    refusal = guard.inspect(conn).refusal()
-    if refusal:
-        raise MigrationRefused(f"migrate{' --dry-run' if dry_run else ''}: migrate is refused here, nothing was "
-                               f"applied: {refusal}")
+    require_gate(conn, local, to, dry_run=dry_run, read_only=read_only)
     info = server_info(conn)
     _require_extension(info)
     _require_search_path(conn, info)
@@ -152,7 +155,8 @@ def migrate_on(
 def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to: int | None, lock_wait_s: float,
                     progress: Progress) -> MigrateResult:
     with _migration_lock(conn, info.database, lock_wait_s, progress):
-        ledger.create(conn)
+        if not ledger.exists(conn):  # CREATE TABLE IF NOT EXISTS would ask for CREATE on the schema even then
+            ledger.create(conn)
         plan = _plan(local, ledger.rows(conn), info, to, dry_run=False)
         if plan.up_to_date:
             progress("nothing to apply: the database is up to date" + (f" (to {to})" if to else ""))
@@ -162,6 +166,39 @@ def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to
         for item in plan.pending:
             applied.append(_apply(conn, by_version[item.version], progress, applied))
         return MigrateResult(False, applied, plan.pending, False)
+
+
+def require_gate(conn: Conn, local: list[MigrationFile], to: int | None, *, dry_run: bool,
+                 read_only: bool = False) -> None:
+    """MigrationRefused (exit 2) where the write gate refuses migrate (or its dry run) on `conn`."""
+    try:
+        write_gate.require(conn, "migrate", _needs(conn, local, to), dry_run=dry_run, read_only=read_only,
+                           nothing="applied")
+    except ConsoleError as exc:
+        raise MigrationRefused(exc.message) from None
+
+
+_LEDGER = "_sqlx_migrations"
+_CREATE_SCHEMA = re.compile(r"^\s*CREATE\s+SCHEMA\b", re.I)
+
+
+def _needs(conn: Conn, local: list[MigrationFile], to: int | None) -> list[write_gate.Need]:
+    """What applying the pending files asks of the role: reading and writing the ledger, CREATE on the schema
+    they create their objects in (and on the ledger's, when it is missing), CREATE on the database for a
+    CREATE SCHEMA. Asked before the ledger is read, so a role that may not read it gets the gate's line."""
+    ledger_needs = [write_gate.Need("SELECT", "table", _LEDGER)]
+    refused = write_gate.missing_privileges(conn, ledger_needs)
+    if refused:
+        return ledger_needs
+    has_ledger = ledger.exists(conn)
+    applied = ledger.rows(conn)
+    pending = [m for m in local if m.version not in applied and (to is None or m.version <= to)]
+    needs = [*ledger_needs, write_gate.Need("INSERT", "table", _LEDGER), write_gate.Need("UPDATE", "table", _LEDGER)]
+    if pending or not has_ledger:
+        needs.append(write_gate.Need("CREATE", "schema"))
+    if any(_CREATE_SCHEMA.match(strip_comments(s.sql)) for m in pending for s in m.statements):
+        needs.append(write_gate.Need("CREATE", "database"))
+    return needs
 
 
 def _check_to(local: list[MigrationFile], to: int | None) -> None:
@@ -276,6 +313,8 @@ def _migration_lock(conn: Conn, database: str, wait_s: float, progress: Progress
 
 
 def _apply(conn: Conn, migration: MigrationFile, progress: Progress, done: list[AppliedMigration]) -> AppliedMigration:
+    if not migration.no_transaction and migration.transaction_control:
+        return _apply_own_transaction(conn, migration, progress, done)
     mode = "without a transaction" if migration.no_transaction else "in one transaction"
     progress(f"applying {migration.label} ({len(migration.statements)} statements, {mode}) ...")
     started = time.perf_counter_ns()
@@ -303,6 +342,80 @@ def _apply(conn: Conn, migration: MigrationFile, progress: Progress, done: list[
         if invalid:
             progress(f"warning: INVALID indexes after {migration.label}: {', '.join(map(str, invalid))}")
     return AppliedMigration(migration.version, migration.description, elapsed / 1e9)
+
+
+def _apply_own_transaction(conn: Conn, migration: MigrationFile, progress: Progress,
+                           done: list[AppliedMigration]) -> AppliedMigration:
+    """A file carrying its own BEGIN … COMMIT, applied as `sqlx migrate run` applies it: our BEGIN, the file's
+    statements (its BEGIN is a no-op warning inside ours, its COMMIT ends the transaction), then the ledger row
+    (success, execution_time -1: in the transaction when one is still open, else on its own right after the
+    file's COMMIT), then our COMMIT and the execution time. A failure before the file's COMMIT rolls back
+    everything; one after it leaves a `success = false` row, so the ledger never calls a partly committed file
+    pending (the next run would apply it again) nor applied."""
+    words = ", ".join(f"{word} line {statement.line}" for statement, word in migration.transaction_control)
+    progress(f"applying {migration.label} ({len(migration.statements)} statements, in its own transaction: "
+             f"{words}) ...")
+    started = time.perf_counter_ns()
+    own_commit: int | None = None
+    statement: Statement | None = None
+    with outside_transaction(conn):
+        try:
+            conn.execute("BEGIN")
+            for statement in migration.statements:
+                in_transaction = conn.info.transaction_status != IDLE
+                conn.execute(statement.sql)
+                if in_transaction and conn.info.transaction_status == IDLE and own_commit is None:
+                    own_commit = statement.line
+            statement = None
+            ledger.insert(conn, migration.version, migration.description, migration.checksum)
+            if conn.info.transaction_status != IDLE:
+                conn.execute("COMMIT")
+        except psycopg.Error as exc:
+            message = _failure_message(conn, migration, statement, exc)
+            if own_commit is not None and not conn.broken:
+                raise MigrationFailed(_partly_committed(conn, migration, message, own_commit), done) from None
+            raise MigrationFailed(message, done) from None
+    elapsed = time.perf_counter_ns() - started
+    ledger.set_execution_time(conn, migration.version, elapsed)
+    row = ledger.rows(conn).get(migration.version)
+    if row is None or not row.success or bytes(row.checksum) != migration.checksum:
+        raise MigrationFailed(f"{migration.label}: applied, but its ledger row is not there after the file's "
+                              "COMMIT: check _sqlx_migrations before running migrate again", done)
+    if own_commit is None:
+        progress(f"applied  {migration.label} in {elapsed / 1e9:.2f} s (its BEGIN ran inside the runner's "
+                 "transaction; the ledger row is in the same transaction)")
+    else:
+        progress(f"applied  {migration.label} in {elapsed / 1e9:.2f} s: its own COMMIT (line {own_commit}) ended "
+                 "the transaction and the ledger row was written right after it, as sqlx does; ledger and objects "
+                 f"agree (version {migration.version} success = true)")
+    return AppliedMigration(migration.version, migration.description, elapsed / 1e9, own_commit)
+
+
+def _partly_committed(conn: Conn, migration: MigrationFile, message: str, own_commit: int) -> str:
+    """After the file's own COMMIT committed part of it, a later statement failed: say so in the ledger."""
+    head = without_undo(message)
+    if conn.info.transaction_status != IDLE:
+        conn.rollback()
+    try:
+        conn.execute(query("ledger_insert_partial"), {"version": migration.version,
+                                                      "description": migration.description,
+                                                      "checksum": migration.checksum})
+    except psycopg.Error as exc:
+        reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        return (f"{head}; the file's own COMMIT (line {own_commit}) had made its statements up to there permanent, "
+                f"and the ledger row saying so could not be written ({reason}): check the objects and "
+                "_sqlx_migrations by hand before running migrate again")
+    return (f"{head}; the file's own COMMIT (line {own_commit}) had made its statements up to there permanent: the "
+            f"ledger marks {migration.version} as failed (success = false), so neither obsconsole nor sqlx applies it "
+            "again until you check its objects and delete that row")
+
+
+def without_undo(message: str) -> str:
+    """A failure message less its note on what was rolled back."""
+    for note in ("; rolled back: nothing of it remains", "; NOT rolled back"):
+        if note in message:
+            return message[: message.index(note)]
+    return message
 
 
 def _failure_message(conn: Conn, migration: MigrationFile, statement: Statement | None, exc: psycopg.Error) -> str:

@@ -18,13 +18,14 @@ def status(conn: Conn, directory: Path) -> list[MigrationStatus]:
     return status_on(conn, files.load(directory))
 
 
-def plan(conn: Conn, directory: Path) -> MigrateResult:
-    """What `migrate` would apply, after every preflight refusal it would make (ConsoleError)."""
-    return migrate_on(conn, files.load(directory), dry_run=True)
+def plan(conn: Conn, directory: Path, *, read_only: bool = False) -> MigrateResult:
+    """What `migrate` would apply, after every refusal it would make (ConsoleError): the write gate's too."""
+    return migrate_on(conn, files.load(directory), dry_run=True, read_only=read_only)
 
 
-def apply(conn: Conn, directory: Path, progress: Callable[[str], None]) -> MigrateResult:
-    """Apply the pending migrations under migrate's lock and statement timeouts, reporting progress."""
+def apply(conn: Conn, directory: Path, progress: Callable[[str], None], *, read_only: bool = False) -> MigrateResult:
+    """Apply the pending migrations (after the write gate) under migrate's lock and statement timeouts, reporting
+    progress."""
     local = files.load(directory)
     with session_timeouts(conn, MIGRATION_TIMEOUTS):
-        return migrate_on(conn, local, progress=progress)
+        return migrate_on(conn, local, progress=progress, read_only=read_only)

@@ -24,8 +24,6 @@ class State:
     has_cache_columns: bool
     today: date
     has_traces: bool
-    in_recovery: bool
-    fenced: bool  # default_transaction_read_only on for the database or role
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from datetime import date
 
 import psycopg
 
+from console.infra import write_gate
 from console.infra.db import Conn, writable
 from console.infra.errors import EXIT_FAILED, ConsoleError
-from console.infra.guard import require_writable
 from console.infra.queries import query
 from console.prices import catalog, store
 from console.prices.catalog import CatalogModel, Rates
@@ -92,20 +92,25 @@ def plan(conn: Conn, *, provider: str | None = None, models_seen: bool = False, 
     return result
 
 
+def check(conn: Conn, result: SyncPlan, *, dry_run: bool = False) -> None:
+    """Every refusal the sync would make, asked by its dry run too (so a dry run that passes means the sync
+    would): the write gate (read-only mode, standby, pooler, read-only default, INSERT on model_pricing), then
+    migration 007's columns. Nothing to insert: nothing to refuse."""
+    if not result.changes:
+        return
+    write_gate.require(conn, "prices sync", [write_gate.Need("INSERT", "table", "model_pricing")], dry_run=dry_run)
+    if not store.state(conn).has_cache_columns:
+        raise ConsoleError(f"prices sync{' --dry-run' if dry_run else ''} refused: model_pricing has no cache price "
+                           "columns: apply migration 007 first (`obsconsole migrate`, or its plain SQL on the Apache "
+                           "edition); nothing was changed")
+
+
 def apply(conn: Conn, result: SyncPlan) -> SyncPlan:
-    """Insert the planned rows in one read-write transaction (the session stays read-only otherwise)."""
+    """Insert the planned rows in one read-write transaction (the session stays read-only otherwise), after the
+    same checks as the dry run."""
+    check(conn, result)
     if not result.changes:
         return result
-    state = store.state(conn)
-    if state.in_recovery:
-        raise ConsoleError("this server is a standby (read-only): run prices sync on the primary; nothing was changed")
-    if state.fenced:
-        raise ConsoleError("default_transaction_read_only is on for this database or role: it is fenced off from "
-                           "writes, and prices sync leaves it so; nothing was changed")
-    if not state.has_cache_columns:
-        raise ConsoleError("model_pricing has no cache price columns: apply migration 007 first (`obsconsole "
-                           "migrate`, or its plain SQL on the Apache edition); nothing was changed")
-    require_writable(conn, "prices sync")  # a pooler too, as every writing command
     try:
         with writable(conn), conn.transaction():
             for change in result.changes:

@@ -18,10 +18,10 @@ from psycopg.rows import class_row
 
 from console.actions import audit
 from console.infra import durations
+from console.infra import write_gate
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
-from console.infra.guard import require_writable
 from console.infra.queries import query
 from console.infra.server import server_info
 from console.seed import aftercare, pricing
@@ -198,6 +198,11 @@ def target_info(conn: Conn) -> TargetInfo:
     return row
 
 
+# What the seeder writes: spans, logs, metrics and the synthetic price change (a missing table is its own line).
+SEED_NEEDS = [write_gate.Need("INSERT", "table", name)
+              for name in ("llm_traces", "llm_logs", "llm_metrics", "model_pricing")]
+
+
 def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = None) -> SeedResult:
     """Seed [end - days, end) of spans, logs and metrics; on Community refresh the caggs and run the policy jobs."""
     validate(options)
@@ -205,8 +210,9 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
     end = options.end or datetime.now(UTC)
     start, hours = window(end, options.days)
     end = start + timedelta(hours=hours)
+    write_gate.refuse_read_only("seed")
     with connect(target, read_only=False, timeouts=SEED_TIMEOUTS) as conn:
-        require_writable(conn, "seed")
+        write_gate.require(conn, "seed", SEED_NEEDS)
         info = target_info(conn)
         missing = [t for t, ok in (("llm_traces", info.has_traces), ("llm_logs", info.has_logs),
                                    ("llm_metrics", info.has_metrics)) if not ok]

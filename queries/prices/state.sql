@@ -1,7 +1,6 @@
 -- prices: is model_pricing there, which of the columns the console reads it lacks (renamed or dropped by hand),
--- has it migration 007's cache columns, today's date in UTC (the server's), and
--- may this session write: not a standby, and default_transaction_read_only not set on by the operator for the
--- database or role (reset_val: the value before this session's own SET, which the console makes anyway).
+-- has it migration 007's cache columns, today's date in UTC (the server's)
+-- (whether this session may write is the write gate's question: console/infra/write_gate.py).
 SELECT to_regclass('model_pricing') IS NOT NULL                                   AS has_table,
        ARRAY(SELECT c FROM unnest(ARRAY['provider', 'model', 'input_price_per_1k_usd', 'output_price_per_1k_usd',
                                         'effective_date']) AS c
@@ -14,6 +13,4 @@ SELECT to_regclass('model_pricing') IS NOT NULL                                 
                  AND NOT attisdropped
                HAVING count(*) = 2)                                              AS has_cache_columns,
        (now() AT TIME ZONE 'UTC')::date                                          AS today,
-       to_regclass('llm_traces') IS NOT NULL                                     AS has_traces,
-       pg_is_in_recovery()                                                       AS in_recovery,
-       (SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only') = 'on' AS fenced
+       to_regclass('llm_traces') IS NOT NULL                                     AS has_traces

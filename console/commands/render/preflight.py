@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from console.drift.rehearsal import Preflight, Rehearsal
+from console.drift.rehearsal import Preflight
 from console.infra.fmt import one_line
 from console.infra.json_out import plain
 
@@ -31,8 +31,10 @@ def print_lock_warnings(checked: Preflight) -> None:
             out.print(one_line(f"warning: lint {f.code} {f.where}: {f.message}"), markup=False, soft_wrap=True)
 
 
-def print_rehearsal(rehearsal: Rehearsal | None) -> None:
+def print_rehearsal(checked: Preflight) -> None:
+    """The rehearsal, then what `migrate` would do with and without --force."""
     out = Console(highlight=False)
+    rehearsal = checked.rehearsal
     if rehearsal is None:
         return
     if rehearsal.skipped:
@@ -48,3 +50,8 @@ def print_rehearsal(rehearsal: Rehearsal | None) -> None:
         out.print(one_line(f"  WOULD FAIL: {rehearsal.failure}"), markup=False, soft_wrap=True)
     else:
         out.print("  every pending migration applied on the scratch engine")
+    if checked.blocking:
+        codes = ", ".join(sorted({f.code for f in checked.blocking}))
+        then = "would apply them as rehearsed" if rehearsal.ok else "would stop as rehearsed"
+        out.print(one_line(f"predicted: `migrate` refuses (lint {codes}) and applies nothing; `migrate --force` {then}"),
+                  markup=False, soft_wrap=True)

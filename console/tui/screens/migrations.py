@@ -72,7 +72,8 @@ class MigrationsScreen(ConsoleScreen):
         applied = sum(1 for r in rows if r.state == "applied")
         pending = sum(1 for r in rows if r.state == "pending")
         self.pending = [f"{r.version:03d} {r.description}" for r in rows if r.state == "pending"]
-        self._summary(f"{applied} applied, {pending} pending — p: dry-run plan, a: apply pending")
+        keys = "p: dry-run plan" if self.context.read_only else "p: dry-run plan, a: apply pending"
+        self._summary(f"{applied} applied, {pending} pending — {keys}")
 
     def _summary(self, text: str, *, error: bool = False) -> None:
         summary = self.query_one("#migrations-summary", Static)
@@ -88,7 +89,8 @@ class MigrationsScreen(ConsoleScreen):
     def _plan(self) -> None:
         try:
             directory = self.context.migrations_dir
-            plan = self.session.call(lambda conn, _info: migrations.plan(conn, directory))
+            read_only = self.context.read_only
+            plan = self.session.call(lambda conn, _info: migrations.plan(conn, directory, read_only=read_only))
         except ConsoleError as exc:
             self.app.call_from_thread(self._log, f"refused: {exc.message}")
             return
@@ -120,19 +122,25 @@ class MigrationsScreen(ConsoleScreen):
         def progress(message: str) -> None:
             self.app.call_from_thread(self._log, message)
 
-        directory = self.context.migrations_dir
+        directory, read_only = self.context.migrations_dir, self.context.read_only
         try:
-            # As `migrate` does: an error-level lint finding in a pending file refuses before anything runs.
-            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory)).refusal(
-                "`obsconsole migrate --force` applies anyway")
+            # As `migrate` does: the write gate, then an error-level lint finding in a pending file refuses before
+            # anything runs (read-only: the key is not even bound).
+            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory, read_only=read_only)
+                                        ).refusal("`obsconsole migrate --force` applies anyway")
             if refusal:
                 raise ConsoleError(refusal)
-            result = self.session.call_writable(lambda conn, _info: migrations.apply(conn, directory, progress))
+            result = self.session.call(
+                lambda conn, _info: migrations.apply(conn, directory, progress, read_only=read_only))
         except ConsoleError as exc:
             progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
         else:
             progress(f"applied {len(result.applied)} migration(s)" if result.applied else "nothing to apply")
         self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A console opened read-only binds no key that writes: `a` (apply) is neither shown nor run."""
+        return not (action == "apply" and self.context.read_only)
 
     def palette_commands(self) -> list[PaletteCommand]:
         """The Migrations screen's own keys, for the command palette."""
