@@ -46,7 +46,7 @@ def samples(text: str) -> dict[str, list[Sample]]:
     """Every sample by its name, as prometheus_client's OpenMetrics parser reads the text (it raises on any
     deviation from the format, # EOF included)."""
     found: dict[str, list[Sample]] = {}
-    for family in text_string_to_metric_families(text):
+    for family in text_string_to_metric_families(text):  # type: ignore[no-untyped-call]
         for sample in family.samples:
             found.setdefault(sample.name, []).append(sample)
     return found
@@ -193,7 +193,7 @@ def test_standby_pgbouncer_and_outage(native_engine: RunningEngine, migrated: st
                               "application_name = 'obsconsole'", (name,))
                 again = {d.name: d for d in monitor.refresh().databases}
                 assert again["primary"].reachable, again["primary"]  # re-opened at once
-                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')  # type: ignore[arg-type]
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND "
                               "backend_type = 'client backend' AND pid <> pg_backend_pid()", (name,))
                 down = {d.name: d for d in monitor.refresh().databases}
@@ -201,7 +201,7 @@ def test_standby_pgbouncer_and_outage(native_engine: RunningEngine, migrated: st
                 assert down["primary"].worst.level is Level.UNREACHABLE
                 still = {d.name: d for d in monitor.refresh().databases}["primary"]
                 assert still.unreachable_since == down["primary"].unreachable_since  # since when, kept
-                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')  # type: ignore[arg-type]
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
                 back = {d.name: d for d in monitor.refresh().databases}["primary"]
                 assert back.reachable and back.unreachable_since is None
         with psycopg.connect(native_engine.dsn, autocommit=True) as admin:

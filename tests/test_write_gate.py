@@ -133,10 +133,10 @@ def test_a_monitoring_role_gets_the_same_refusal_from_the_dry_run_as_from_the_ru
                                                 "and the CREATE privilege on schema public"),
             (["prices", "sync", "--provider", "openai"], "lacks the INSERT privilege on table model_pricing"),
         ):
-            run = _one_line(cli(*command, "--dsn", monitor), lacks)
-            dry = _one_line(cli(*command, "--dry-run", "--dsn", monitor), lacks)
+            refused = _one_line(cli(*command, "--dsn", monitor), lacks)
+            refused_dry = _one_line(cli(*command, "--dry-run", "--dsn", monitor), lacks)
             name = " ".join(command[:2]) if command[0] == "prices" else "migrate"
-            assert dry == run.replace(f"{name} refused", f"{name} --dry-run refused"), (run, dry)
+            assert refused_dry == refused.replace(f"{name} refused", f"{name} --dry-run refused"), refused_dry
         _one_line(cli("seed", "--days", "1", "--no-aftercare", "--dsn", monitor),
                   "seed refused", "lacks the INSERT privilege on table llm_traces")
         _one_line(cli("keys", "create", "--email", "ops@example.com", "--name", "ci", "--dsn", monitor),
@@ -148,8 +148,8 @@ def test_a_monitoring_role_gets_the_same_refusal_from_the_dry_run_as_from_the_ru
         # Granted what the gate named, the dry run and the run pass alike.
         with psycopg.connect(native_db.dsn, autocommit=True) as admin:
             admin.execute("GRANT INSERT ON model_pricing TO gatemon")
-        dry = cli("prices", "sync", "--provider", "openai", "--dry-run", "--dsn", monitor)
-        assert dry.code == 0, dry.output
+        priced_dry = cli("prices", "sync", "--provider", "openai", "--dry-run", "--dsn", monitor)
+        assert priced_dry.code == 0, priced_dry.output
         synced = cli("prices", "sync", "--provider", "openai", "--dsn", monitor)
         assert synced.code == 0, synced.output
     finally:

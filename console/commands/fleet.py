@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from console.commands.common import DsnOption, app, read_only_mode
+from console.commands.common import DsnOption, app
 
 if TYPE_CHECKING:
     from console.fleet.probe import FleetMonitor
@@ -72,9 +72,10 @@ def fleet(
             report = monitor.refresh()
             print_json(report)
             raise typer.Exit(report.exit_code)
+        from console.infra.write_gate import read_only_mode
         from console.tui.run import run_fleet
 
-        run_fleet(monitor, refresh_s=refresh, read_only=read_only_mode(ctx))
+        run_fleet(monitor, refresh_s=refresh, read_only=read_only_mode())
 
 
 @app.command()

@@ -17,8 +17,7 @@ import psycopg
 from psycopg.rows import class_row
 
 from console.actions import audit
-from console.infra import durations
-from console.infra import write_gate
+from console.infra import durations, write_gate
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError

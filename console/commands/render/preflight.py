@@ -53,5 +53,5 @@ def print_rehearsal(checked: Preflight) -> None:
     if checked.blocking:
         codes = ", ".join(sorted({f.code for f in checked.blocking}))
         then = "would apply them as rehearsed" if rehearsal.ok else "would stop as rehearsed"
-        out.print(one_line(f"predicted: `migrate` refuses (lint {codes}) and applies nothing; `migrate --force` {then}"),
-                  markup=False, soft_wrap=True)
+        predicted = f"predicted: `migrate` refuses (lint {codes}) and applies nothing; `migrate --force` {then}"
+        out.print(one_line(predicted), markup=False, soft_wrap=True)
