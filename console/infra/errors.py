@@ -17,6 +17,7 @@ class ConsoleError(Exception):
 
 
 _DENIED = re.compile(r"permission denied for (\w+) (\S+)")
+_SETTING = re.compile(r'have privileges of (\w+) to examine "([^"]+)"')
 _OWNER = re.compile(r"must be owner of (\w+) (\S+)")
 _FIRST_WORD = re.compile(r"\A(?:\s+|--[^\n]*\n?|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
 _WRITES = re.compile(r"\b(insert|update|delete)\b", re.IGNORECASE)
@@ -31,6 +32,11 @@ def privilege_problem(server_message: str, statement: str, role: str) -> str:
     if owner:
         return (f"role {role!r} does not own {owner.group(1)} {owner.group(2)}, and the statement needs its owner "
                 f"(server: {message}): run it as the owner or a member of the owning role")
+    setting = _SETTING.search(message)
+    if setting:
+        grant, name = setting.groups()
+        return (f"role {role!r} may not read the setting {name} (server: {message}): grant it, e.g. "
+                f"GRANT {grant} TO {role} (pg_monitor includes it), or run as a role that has it")
     denied = _DENIED.search(message)
     if not denied:
         return f"role {role!r} lacks a privilege (server: {message})"
