@@ -8,6 +8,7 @@ connection."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -87,10 +88,8 @@ def describe(exc: BaseException, command: str = "") -> ConsoleError:
     from console.infra import dsn as dsn_mod
     from console.infra.fmt import printable
 
-    try:
+    with contextlib.suppress(ConsoleError):
         text = dsn_mod.scrub(text, dsn_mod.resolve(None).dsn)
-    except ConsoleError:
-        pass
     return ConsoleError(printable(f"{where}{text}{tail}"), EXIT_FAILED if changed else EXIT_CANNOT_RUN)
 
 

@@ -63,3 +63,17 @@ def _privilege(kind: str, verb: str) -> str:
     if kind == "sequence":
         return "USAGE"
     return _VERB_PRIVILEGE.get(verb, "required")
+
+
+def cannot_read(server_message: str, role: str) -> str:
+    """A refused read in a pane's words: "cannot read <object> (GRANT …)"."""
+    message = server_message.strip().splitlines()[0] if server_message.strip() else "permission denied"
+    setting = _SETTING.search(message)
+    if setting:
+        return f"cannot read the setting {setting.group(2)} (GRANT {setting.group(1)} TO {role})"
+    denied = _DENIED.search(message)
+    if denied:
+        kind, name = denied.groups()
+        privilege = _privilege(kind, "select")
+        return f"cannot read {kind} {name} (GRANT {privilege} ON {kind.upper()} {name} TO {role})"
+    return f"cannot read it: {privilege_problem(message, '', role)}"

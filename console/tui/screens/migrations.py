@@ -72,6 +72,10 @@ class MigrationsScreen(ConsoleScreen):
         self.pending = [f"{r.version:03d} {r.description}" for r in rows if r.state == "pending"]
         self._summary(f"{applied} applied, {pending} pending — p: dry-run plan, a: apply pending")
 
+    def show_error(self, group: str, message: str) -> None:
+        self._summary(message, error=True)
+        self._log(message)
+
     def _summary(self, text: str, *, error: bool = False) -> None:
         summary = self.query_one("#migrations-summary", Static)
         summary.update(Text(text, style="bold red" if error else ""))
