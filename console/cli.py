@@ -41,7 +41,7 @@ def main() -> None:
             import traceback
 
             traceback.print_exc()
-        failure = boundary.describe(exc, command_named(sys.argv[1:]))
+        failure = boundary.describe(exc, command_named(sys.argv[1:]), boundary.done())
         typer.echo(f"obsconsole: {failure.message}", err=True)
         sys.exit(failure.exit_code)
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
@@ -17,6 +18,7 @@ from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, pri
 DEBUG_ENV = "OBSCONSOLE_DEBUG"  # =1: the boundary lets the traceback through as well
 
 _ATTR = "_obsconsole_context"
+_KEEP = 50
 _done: list[str] = []  # what the running command has changed so far (note_done), for exit 1 and its words
 
 
@@ -52,8 +54,9 @@ def circumstances(exc: BaseException) -> Circumstances:
 
 def note_done(what: str) -> None:
     """Record that the running command changed something (`what`, e.g. "applied 002_indexes.sql"): an error
-    after it exits 1 and says so, instead of 2 (nothing was done)."""
+    after it exits 1 and says so, instead of 2 (nothing was done). A long-running console keeps the last few."""
     _done.append(what)
+    del _done[:-_KEEP]
 
 
 def reset() -> None:
@@ -73,15 +76,15 @@ def handles(exc: BaseException) -> bool:
     return isinstance(exc, psycopg.Error | sqlalchemy.exc.SQLAlchemyError | OSError)
 
 
-def describe(exc: BaseException, command: str = "") -> ConsoleError:
-    """`exc` as one line `<command>: <condition on object>: <remedy>; <what was done>` and its exit code."""
+def describe(exc: BaseException, command: str = "", changed: Sequence[str] = ()) -> ConsoleError:
+    """`exc` as one line `<command>: <condition on object>: <remedy>; <what was done>` and its exit code. `changed`
+    is what the command did before it (the CLI passes `done()`; a console worker that wrote says it itself)."""
     import sqlalchemy.exc
 
     if isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.orig is not None:
         attach(exc.orig, statement=str(exc.statement or ""))
         exc = exc.orig
     where = f"{command}: " if command else ""
-    changed = done()
     tail = (f"; done before it: {', '.join(changed)} (the rest was not done)" if changed
             else "; nothing was done")
     text = _condition(exc).replace("\n", " ")
