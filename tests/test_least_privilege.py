@@ -118,7 +118,8 @@ def test_a_role_without_grants_degrades_and_doctor_makes_it_whole(cli: Cli, owne
         assert doctor.code == 0 and "Traceback" not in doctor.output, doctor.output
         flat = " ".join(doctor.stdout.split())
         for grant in (f"GRANT pg_read_all_settings TO {role}", f"GRANT pg_read_all_stats TO {role}",
-                      f"GRANT SELECT ON public._sqlx_migrations TO {role}", f"GRANT SELECT ON public.llm_traces TO {role}"):
+                      f"GRANT SELECT ON public._sqlx_migrations TO {role}",
+                      f"GRANT SELECT ON public.llm_traces TO {role}"):
             assert grant in flat, flat
         fix = [line.strip() for line in doctor.stdout.split("to fix", 1)[1].splitlines()[1:]
                if line.strip().startswith("GRANT")]
