@@ -164,3 +164,39 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
     for record in state.glob("*.json") if state.exists() else []:
         subprocess.run([OBSCONSOLE, "engine", "stop", "--kind", record.stem], env=env, check=False)
 
+
+
+# --- production shapes, one of each per test session (tests/test_production.py, tests/test_condition_matrix.py) ---
+
+@pytest.fixture(scope="session")
+def pgbouncer(native_engine: RunningEngine) -> Iterator[RunningEngine]:
+    """pgbouncer (pool_mode=transaction, POOL_SIZE server sessions) in front of the native engine."""
+    from tests.pooler import start_pgbouncer
+    from tests.test_production import _started, _stop
+
+    pooled = _started(lambda: start_pgbouncer(native_engine), "pgbouncer")
+    yield pooled
+    _stop(pooled)
+
+
+@pytest.fixture(scope="session")
+def standby(native_engine: RunningEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(primary DSN, standby DSN) of a database holding TimescaleDB and migrations 001-003 + 006, streamed to a
+    hot standby of the native cluster."""
+    from console.infra.dsn import ResolvedDsn
+    from console.migrator import runner
+    from tests.pooler import start_standby
+    from tests.test_production import _started, _stop, keys_folder
+
+    name = f"replica{os.getpid()}"
+    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    primary = _with_database(native_engine.dsn, name)
+    with psycopg.connect(primary, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION timescaledb")
+    runner.migrate(ResolvedDsn(primary, "test"), directory=keys_folder(tmp_path_factory.mktemp("standby")))
+    replica = _started(lambda: start_standby(native_engine), "hot standby")
+    yield primary, _with_database(replica.dsn, name)
+    _stop(replica)
+    with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
