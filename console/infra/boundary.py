@@ -108,7 +108,7 @@ def _condition(exc: BaseException) -> str:
     server = _first_line(exc.diag.message_primary or str(exc))
     obj = _object(exc)
     if isinstance(exc, pgerrors.InsufficientPrivilege):
-        return privilege_problem(server, known.statement, known.role or "the current role")
+        return privilege_problem(server, known.statement, known.role)
     if isinstance(exc, pgerrors.ReadOnlySqlTransaction):
         return (f"the server refused a write{obj} in a read-only transaction (server: {server}): this is a hot "
                 "standby or the database/role is read-only by default; run it on the primary, on a writable "

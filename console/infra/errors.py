@@ -28,21 +28,22 @@ _VERB_PRIVILEGE = {"create": "CREATE", "insert": "INSERT", "update": "UPDATE", "
 def privilege_problem(server_message: str, statement: str, role: str) -> str:
     """A refused privilege in words: which privilege on which object `role` lacks for `statement`."""
     message = server_message.strip().splitlines()[0] if server_message.strip() else "permission denied"
+    who, role = (f"role {role!r}", role) if role else ("the connected role", "<role>")
     owner = _OWNER.search(message)
     if owner:
-        return (f"role {role!r} does not own {owner.group(1)} {owner.group(2)}, and the statement needs its owner "
+        return (f"{who} does not own {owner.group(1)} {owner.group(2)}, and the statement needs its owner "
                 f"(server: {message}): run it as the owner or a member of the owning role")
     setting = _SETTING.search(message)
     if setting:
         grant, name = setting.groups()
-        return (f"role {role!r} may not read the setting {name} (server: {message}): grant it, e.g. "
+        return (f"{who} may not read the setting {name} (server: {message}): grant it, e.g. "
                 f"GRANT {grant} TO {role} (pg_monitor includes it), or run as a role that has it")
     denied = _DENIED.search(message)
     if not denied:
-        return f"role {role!r} lacks a privilege (server: {message})"
+        return f"{who} lacks a privilege (server: {message})"
     kind, name = denied.groups()
     privilege = _privilege(kind, _verb(statement))
-    return (f"role {role!r} lacks the {privilege} privilege on {kind} {name} (server: {message}): grant it, "
+    return (f"{who} lacks the {privilege} privilege on {kind} {name} (server: {message}): grant it, "
             f"e.g. GRANT {privilege} ON {kind.upper()} {name} TO {role}, or run as a role that has it")
 
 
