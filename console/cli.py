@@ -4,18 +4,22 @@ shown with its password masked."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 from typer._click import exceptions as usage  # typer's own copy of click: its usage errors
 
 from console.commands import app
+from console.infra import boundary
 from console.infra.errors import ConsoleError
 
 
 def main() -> None:
     """Run the CLI; a ConsoleError prints `obsconsole: <message>` on stderr and exits with its code, and so does a
-    usage error (an unknown flag or command, a bad value: exit 2)."""
+    usage error (an unknown flag or command, a bad value: exit 2). The error boundary: any database, SQLAlchemy
+    or OS error that reaches here becomes one such line (console.infra.boundary), naming the command; the
+    traceback too only with OBSCONSOLE_DEBUG=1."""
     try:
         code = app(standalone_mode=False)
     except usage.NoArgsIsHelpError as exc:  # `obsconsole job`: its help, as typer shows it
@@ -32,6 +36,16 @@ def main() -> None:
     except ConsoleError as exc:
         _error(exc.message)
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if not boundary.handles(exc):
+            raise
+        if os.environ.get(boundary.DEBUG_ENV) == "1":
+            import traceback
+
+            traceback.print_exc()
+        failure = boundary.describe(exc, command_named(sys.argv[1:]), boundary.done())
+        _error(failure.message)
+        sys.exit(failure.exit_code)
     except KeyboardInterrupt:
         typer.echo("obsconsole: interrupted", err=True)
         sys.exit(130)
@@ -47,3 +61,18 @@ def _error(message: str) -> None:
     for argument in sys.argv[1:]:
         message = scrub(message.replace(argument, mask(argument)), argument)
     typer.echo("\n".join(printable(line) for line in f"obsconsole: {message}".splitlines()), err=True)
+
+
+def command_named(args: list[str]) -> str:
+    """The command path the arguments name ("job pause", "status"), walking the app's own groups."""
+    node: object = typer.main.get_command(app)
+    path: list[str] = []
+    for arg in args:
+        commands = getattr(node, "commands", None)  # a group (typer's TyperGroup)
+        if not isinstance(commands, dict):
+            break
+        sub = commands.get(arg)
+        if sub is not None:
+            path.append(arg)
+            node = sub
+    return " ".join(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.infra.access import Access, access
 from console.infra.db import connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
@@ -20,6 +21,7 @@ class DoctorReport:
     info: ServerInfo
     capabilities: list[Capability]
     guard: WriteGuard
+    access: Access
 
     def findings(self) -> list[str]:
         """What an operator must know before writing here: standby, read-only default, pooler, preload."""
@@ -43,7 +45,7 @@ class DoctorReport:
     def preload_missing(self) -> bool:
         """Installed in the database but not loaded by the server (its license setting is then undefined)."""
         info = self.info
-        return (info.timescaledb_installed is not None and info.license is None
+        return (info.timescaledb_installed is not None and info.license is None and info.settings_readable
                 and "timescaledb" not in (info.preload_libraries or ""))
 
     def problem(self) -> str | None:
@@ -58,7 +60,7 @@ class DoctorReport:
             )
         preload = info.preload_libraries or ""
         fix = f"run CREATE EXTENSION timescaledb; in database {info.database!r}"
-        if "timescaledb" not in preload:
+        if "timescaledb" not in preload and info.settings_readable:
             fix = "add timescaledb to shared_preload_libraries, restart the server, then " + fix
         return (
             f"TimescaleDB is not installed in database {info.database!r} "
@@ -71,7 +73,8 @@ def diagnose(target: ResolvedDsn) -> DoctorReport:
     with connect(target) as conn:
         info = server_info(conn)
         guard = inspect(conn)
-    return DoctorReport(target.masked, target.source, info, capabilities(info), guard)
+        readable = access(conn)
+    return DoctorReport(target.masked, target.source, info, capabilities(info), guard, readable)
 
 
 def require_timescaledb(report: DoctorReport) -> None:

@@ -339,3 +339,50 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
     state = tmp_path / "state" / "obsconsole" / "engines"
     for record in state.glob("*.json") if state.exists() else []:
         subprocess.run([OBSCONSOLE, "engine", "stop", "--kind", record.stem], env=env, check=False)
+
+
+# --- production shapes, one of each per test session (tests/test_production.py, tests/test_condition_matrix.py) ---
+
+@pytest.fixture(scope="session")
+def pgbouncer(native_engine: RunningEngine) -> Iterator[RunningEngine]:
+    """pgbouncer (pool_mode=transaction, POOL_SIZE server sessions) in front of the native engine."""
+    from tests.pooler import start_pgbouncer
+    from tests.test_production import _started, _stop
+
+    pooled = _started(lambda: start_pgbouncer(native_engine), "pgbouncer")
+    yield pooled
+    _stop(pooled)
+
+
+@pytest.fixture(scope="session")
+def standby_primary() -> Iterator[RunningEngine]:
+    """A small native cluster of its own for the hot standbys to copy (pg_basebackup of the session cluster copied
+    every test database made before it: 115 s); it holds the `standby` fixture's database only."""
+    from console.engines import native
+    from tests.test_production import _started, _stop
+
+    engine = _started(native.start, "native engine (the standby's primary)")
+    register_dsn_password(engine.dsn)
+    yield engine
+    _stop(engine)
+
+
+@pytest.fixture(scope="session")
+def standby(standby_primary: RunningEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(primary DSN, standby DSN) of a database holding TimescaleDB and migrations 001-003 + 006, streamed to a
+    hot standby of the primary's cluster (`standby_primary`)."""
+    from console.infra.dsn import ResolvedDsn
+    from console.migrator import runner
+    from tests.pooler import start_standby
+    from tests.test_production import _started, _stop, keys_folder
+
+    name = f"replica{os.getpid()}"
+    with psycopg.connect(standby_primary.dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    primary = _with_database(standby_primary.dsn, name)
+    with psycopg.connect(primary, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION timescaledb")
+    runner.migrate(ResolvedDsn(primary, "test"), directory=keys_folder(tmp_path_factory.mktemp("standby")))
+    replica = _started(lambda: start_standby(standby_primary), "hot standby")
+    yield primary, _with_database(replica.dsn, name)
+    _stop(replica)

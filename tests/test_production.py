@@ -4,9 +4,8 @@ Each case checks the database afterwards: nothing applied, no lock held, no sett
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,8 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.panes import PaneOptions, refresh_all
 from console.panes.cache import PaneCache
-from tests.conftest import IN_CI, SECRETS, CliResult, TestDb, register_dsn_password
-from tests.pooler import POOL_SIZE, start_pgbouncer, start_standby
+from tests.conftest import IN_CI, SECRETS, CliResult, TestDb
+from tests.pooler import POOL_SIZE, start_standby
 
 Cli = Callable[..., CliResult]
 ROLE_PASSWORD = "Least-Priv-Pw-4821"  # the test roles' password (in SECRETS: never printed)
@@ -60,14 +59,6 @@ def _stop(engine: RunningEngine) -> None:
     engine.stop()
     assert not engine.alive(), f"{engine.kind} left a process behind"
     assert not any(path.exists() for path in engine.remove_on_stop), f"{engine.kind} left files behind"
-
-
-@pytest.fixture(scope="session")
-def pgbouncer(native_engine: RunningEngine) -> Iterator[RunningEngine]:
-    """pgbouncer (pool_mode=transaction, POOL_SIZE server sessions) in front of the native engine."""
-    pooled = _started(lambda: start_pgbouncer(native_engine), "pgbouncer")
-    yield pooled
-    _stop(pooled)
 
 
 def via(pooler: RunningEngine, dsn: str) -> str:
@@ -215,38 +206,6 @@ def test_a_job_run_refuses_a_transaction_pooler(cli: Cli, native_db: TestDb, pgb
 
 
 # --- 2. a hot standby, read-only defaults -----------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def standby_primary() -> Iterator[RunningEngine]:
-    """A small native cluster of its own for the hot standbys to copy (pg_basebackup of the session cluster copied
-    every test database made before it: 115 s); it holds the `standby` fixture's database only."""
-    from console.engines import native
-
-    engine = _started(native.start, "native engine (the standby's primary)")
-    register_dsn_password(engine.dsn)
-    yield engine
-    _stop(engine)
-
-
-@pytest.fixture(scope="session")
-def standby(standby_primary: RunningEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(primary DSN, standby DSN) of a database holding TimescaleDB and migrations 001-003 + 006, streamed to a
-    hot standby of the primary's cluster (`standby_primary`)."""
-    from console.infra.dsn import ResolvedDsn
-    from console.migrator import runner
-    from tests.conftest import _with_database
-
-    name = f"replica{os.getpid()}"
-    with psycopg.connect(standby_primary.dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-    primary = _with_database(standby_primary.dsn, name)
-    with psycopg.connect(primary, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION timescaledb")
-    runner.migrate(ResolvedDsn(primary, "test"), directory=keys_folder(tmp_path_factory.mktemp("standby")))
-    replica = _started(lambda: start_standby(standby_primary), "hot standby")
-    yield primary, _with_database(replica.dsn, name)
-    _stop(replica)
-
 
 @pytest.mark.xdist_group("standby")
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)

@@ -22,9 +22,11 @@ from typing import Any, Self, TypeVar
 import psycopg
 import psycopg.sql
 from psycopg import errors as pgerrors
+from psycopg import sql
 from psycopg.abc import Params, Query
 from psycopg.copy import Copy, Writer
 
+from console.infra import boundary
 from console.infra.dsn import ResolvedDsn, scrub
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
@@ -72,16 +74,24 @@ class ConsoleCursor(psycopg.Cursor[Row]):
     def execute(self, query: Query, params: Params | None = None, *, prepare: bool | None = None,
                 binary: bool | None = None) -> Self:
         _check_size(self.connection, query, params)
-        with _own_transaction(self.connection):
-            return super().execute(query, params, prepare=prepare, binary=binary)  # type: ignore[arg-type,misc]
+        try:
+            with _own_transaction(self.connection):
+                return super().execute(query, params, prepare=prepare, binary=binary)  # type: ignore[arg-type,misc]
+        except psycopg.Error as exc:
+            _remember(exc, self.connection, query)
+            raise
 
     def executemany(self, query: Query, params_seq: Iterable[Params], *, returning: bool = False) -> None:
         if isinstance(self.connection, ConsoleConnection) and self.connection.message_limit is not None:
             params_seq = list(params_seq)
             for params in params_seq:
                 _check_size(self.connection, query, params)
-        with _own_transaction(self.connection):
-            super().executemany(query, params_seq, returning=returning)
+        try:
+            with _own_transaction(self.connection):
+                super().executemany(query, params_seq, returning=returning)
+        except psycopg.Error as exc:
+            _remember(exc, self.connection, query)
+            raise
 
     @contextlib.contextmanager
     def copy(self, statement: Query, params: Params | None = None, *,
@@ -122,6 +132,14 @@ def _size(value: object) -> int:
     if isinstance(value, (list, tuple)):
         return sum(_size(v) for v in value)
     return 8
+def _remember(exc: psycopg.Error, conn: psycopg.Connection[Any], statement: Query) -> None:
+    """Keep the failed statement and the role with the error, for the error boundary's words."""
+    text = statement.decode(errors="replace") if isinstance(statement, bytes) else (
+        statement if isinstance(statement, str) else "")
+    if not text and isinstance(statement, sql.Composable) and not conn.closed and not conn.broken:
+        with contextlib.suppress(psycopg.Error):
+            text = statement.as_string(conn)
+    boundary.attach(exc, statement=text, role=conn.info.user if not conn.closed else None)
 
 
 @contextlib.contextmanager
@@ -172,6 +190,8 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
         self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None
     ) -> None:
         lost = self.broken
+        if isinstance(exc_val, pgerrors.LockNotAvailable | pgerrors.QueryCanceled) and not lost and not self.closed:
+            self._name_holders(exc_val)
         # libpq keeps the server's last word (e.g. "terminating connection due to administrator command") even
         # when the exception that reached us is a later "the connection is closed" or none at all.
         said = self.pgconn.error_message.decode(errors="replace").strip().splitlines() if lost else []
@@ -187,6 +207,19 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
                        "(shared_preload_libraries lacks timescaledb, e.g. a replica set up unlike its primary): add "
                        "timescaledb to shared_preload_libraries and restart the server")
         raise ConsoleError(scrub(message, self.target.dsn if self.target else "")) from None
+
+
+    def _name_holders(self, exc: psycopg.Error) -> None:
+        """Who holds the locks the failed statement waited for, kept with the error (the boundary says it)."""
+        from console.infra.locks import holders_of, strong_lock_holders
+
+        if self.info.transaction_status != IDLE:
+            with contextlib.suppress(psycopg.Error):
+                self.rollback()
+        statement = boundary.circumstances(exc).statement
+        with contextlib.suppress(psycopg.Error):
+            boundary.attach(exc, holders=(holders_of(self, statement) if statement else None)
+                            or strong_lock_holders(self))
 
 
 def connect(

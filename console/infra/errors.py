@@ -17,6 +17,7 @@ class ConsoleError(Exception):
 
 
 _DENIED = re.compile(r"permission denied for (\w+) (\S+)")
+_SETTING = re.compile(r'have privileges of (\w+) to examine "([^"]+)"')
 _OWNER = re.compile(r"must be owner of (\w+) (\S+)")
 _FIRST_WORD = re.compile(r"\A(?:\s+|--[^\n]*\n?|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
 _WRITES = re.compile(r"\b(insert|update|delete)\b", re.IGNORECASE)
@@ -27,16 +28,22 @@ _VERB_PRIVILEGE = {"create": "CREATE", "insert": "INSERT", "update": "UPDATE", "
 def privilege_problem(server_message: str, statement: str, role: str) -> str:
     """A refused privilege in words: which privilege on which object `role` lacks for `statement`."""
     message = server_message.strip().splitlines()[0] if server_message.strip() else "permission denied"
+    who, role = (f"role {role!r}", role) if role else ("the connected role", "<role>")
     owner = _OWNER.search(message)
     if owner:
-        return (f"role {role!r} does not own {owner.group(1)} {owner.group(2)}, and the statement needs its owner "
+        return (f"{who} does not own {owner.group(1)} {owner.group(2)}, and the statement needs its owner "
                 f"(server: {message}): run it as the owner or a member of the owning role")
+    setting = _SETTING.search(message)
+    if setting:
+        grant, name = setting.groups()
+        return (f"{who} may not read the setting {name} (server: {message}): grant it, e.g. "
+                f"GRANT {grant} TO {role} (pg_monitor includes it), or run as a role that has it")
     denied = _DENIED.search(message)
     if not denied:
-        return f"role {role!r} lacks a privilege (server: {message})"
+        return f"{who} lacks a privilege (server: {message})"
     kind, name = denied.groups()
     privilege = _privilege(kind, _verb(statement))
-    return (f"role {role!r} lacks the {privilege} privilege on {kind} {name} (server: {message}): grant it, "
+    return (f"{who} lacks the {privilege} privilege on {kind} {name} (server: {message}): grant it, "
             f"e.g. GRANT {privilege} ON {kind.upper()} {name} TO {role}, or run as a role that has it")
 
 
@@ -57,3 +64,17 @@ def _privilege(kind: str, verb: str) -> str:
     if kind == "sequence":
         return "USAGE"
     return _VERB_PRIVILEGE.get(verb, "required")
+
+
+def cannot_read(server_message: str, role: str) -> str:
+    """A refused read in a pane's words: "cannot read <object> (GRANT …)"."""
+    message = server_message.strip().splitlines()[0] if server_message.strip() else "permission denied"
+    setting = _SETTING.search(message)
+    if setting:
+        return f"cannot read the setting {setting.group(2)} (GRANT {setting.group(1)} TO {role})"
+    denied = _DENIED.search(message)
+    if denied:
+        kind, name = denied.groups()
+        privilege = _privilege(kind, "select")
+        return f"cannot read {kind} {name} (GRANT {privilege} ON {kind.upper()} {name} TO {role})"
+    return f"cannot read it: {privilege_problem(message, '', role)}"

@@ -7,9 +7,10 @@ import re
 
 import psycopg
 
-from console.infra.db import Conn
 from console.infra.fmt import printable
 from console.infra.queries import query
+
+Conn = psycopg.Connection[tuple[object, ...]]  # as console.infra.db's (which asks here after a lock wait)
 
 
 def strong_lock_holders(conn: Conn) -> str | None:

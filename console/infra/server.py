@@ -23,7 +23,8 @@ class ServerInfo:
     timescaledb_installed: str | None
     timescaledb_available: str | None
     license: str | None
-    preload_libraries: str | None
+    preload_libraries: str | None  # None also when the role may not read it (settings_readable)
+    settings_readable: bool = True  # superuser or pg_read_all_settings: shared_preload_libraries can be read
     server_id: str | None = None  # "<system identifier>/<database oid>": this database on this cluster, or None
 
     @property

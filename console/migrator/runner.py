@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from psycopg import errors as pgerrors
 
-from console.infra import write_gate
+from console.infra import boundary, write_gate
 from console.infra.db import IDLE, Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
@@ -165,6 +165,7 @@ def _migrate_locked(conn: Conn, local: list[MigrationFile], info: ServerInfo, to
         applied: list[AppliedMigration] = []
         for item in plan.pending:
             applied.append(_apply(conn, by_version[item.version], progress, applied))
+            boundary.note_done(f"applied {by_version[item.version].label}")  # an error after it: exit 1, says so
         return MigrateResult(False, applied, plan.pending, False)
 
 

@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 
 from console.infra import clock
 from console.infra.db import Conn
+from console.infra.errors import cannot_read
 from console.infra.locks import strong_lock_holders
 from console.infra.queries import query
 from console.infra.server import ServerInfo
@@ -193,6 +194,10 @@ def run_pane(
                                                    f"{holders}")
         what = "statement" if isinstance(exc, pgerrors.QueryCanceled) else "lock"
         return done(PaneStatus.TIMEOUT, reason=f"{title}: the query exceeded its {what} timeout of {timeout_ms} ms")
+    except pgerrors.InsufficientPrivilege as exc:  # least privilege is a mode: say what to grant
+        role = conn.info.user if not conn.closed else "the role"
+        said = cannot_read(exc.diag.message_primary or str(exc), role)
+        return done(PaneStatus.UNAVAILABLE, reason=f"{title}: {said}")
     except _UNAVAILABLE as exc:
         return done(PaneStatus.UNAVAILABLE, reason=f"{title}: {_first_line(exc)}")
     if not data.rows:

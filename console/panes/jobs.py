@@ -115,6 +115,7 @@ class JobSummary:
     grace: timedelta
     measured_at: datetime
     not_scheduled: str | None = None  # why no job of this database will run by itself (no scheduler), or None
+    scheduler_unknown: str | None = None  # the role cannot see whether the scheduler runs: the grant it needs
 
 
 def jobs(
@@ -144,6 +145,9 @@ def jobs(
             grace=grace,
             measured_at=first.get("db_now") or clock.now().astimezone(),
             not_scheduled=_not_scheduled(scheduler, info) if found else None,
+            scheduler_unknown=None if scheduler["stats_readable"] or scheduler["wasm"] or scheduler[
+                "scheduler_running"] else ("cannot read whether TimescaleDB's scheduler runs (other sessions in "
+                                           f"pg_stat_activity): GRANT pg_read_all_stats TO {scheduler['role']}"),
         )
         return PaneData(found, summary, "no background jobs")
 
@@ -153,6 +157,8 @@ def jobs(
 def _not_scheduled(row: Row, info: ServerInfo) -> str | None:
     """Why jobs will not run by themselves here, or None when TimescaleDB's scheduler runs for this database."""
     if row["scheduler_running"]:
+        return None
+    if not row["stats_readable"] and not row["wasm"]:  # the scheduler's row is hidden from this role
         return None
     if row["wasm"]:
         cause = "this engine has no background workers (WASM)"
@@ -338,7 +344,8 @@ def view(result: PaneResult[Job, JobSummary]) -> PaneView:
     if summary is None or not result.rows:
         return status_view(result, COLUMNS)
     rows = tuple(ViewRow(str(j.job_id), job_cells(j)) for j in result.rows)
-    warning = Cell.of(summary.not_scheduled, Style.BAD) if summary.not_scheduled else None
+    warning = (Cell.of(summary.not_scheduled, Style.BAD) if summary.not_scheduled else
+               Cell.of(summary.scheduler_unknown, Style.WARN) if summary.scheduler_unknown else None)
     notes = tuple(Cell.of(f"job {j.job_id} latest error ({fmt.when(j.last_error.at)}): "
                           f"{j.last_error.sqlerrcode or ''} {j.last_error.message or ''}".rstrip(), Style.BAD)
                   for j in result.rows if j.last_error is not None)

@@ -17,7 +17,7 @@ import psycopg
 from psycopg.rows import class_row
 
 from console.actions import audit
-from console.infra import durations, write_gate
+from console.infra import boundary, durations, write_gate
 from console.infra.db import Conn, Timeouts, connect, outside_transaction
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
@@ -240,6 +240,7 @@ def seed(target: ResolvedDsn, options: SeedOptions, reporter: Reporter | None = 
             outcome = write(conn, target, spec, wasm=info.wasm, workers=workers, on_spans=report.advance)
         finally:
             report.end()
+        boundary.note_done(f"seeded {outcome.stats.spans:,} spans")  # an aftercare error after it: exit 1
         care: aftercare.AftercareReport | None = None
         if not info.community:
             care_note = (f"skipped: the {info.license or 'unknown'} edition has no continuous aggregates, compression "

@@ -60,6 +60,13 @@ def check_jobs(ctx: Context, timeout_ms: int) -> CheckResult:
     summary = result.summary
     if summary is not None and summary.not_scheduled:
         findings.insert(0, summary.not_scheduled)
+    unknown = summary.scheduler_unknown if summary is not None else None
+    if unknown and not findings:
+        what, _, grant = unknown.partition(": ")
+        return CheckResult("H01", name, Status.COULD_NOT_CHECK, expected,
+                           f"could not check: {len(rows)} jobs, none failing, but the role {what}", grant)
+    if unknown:
+        findings.append(unknown)
     if findings:
         return CheckResult("H01", name, Status.WARN, expected, "; ".join(findings),
                            "overdue or not scheduled: check that timescaledb is in shared_preload_libraries and "

@@ -8,9 +8,11 @@ from pathlib import Path
 import psycopg
 import sqlalchemy.exc
 
-from console.infra import clock
+from console.infra import boundary, clock
+from console.infra.access import LEDGER, access
 from console.infra.db import Conn, Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
+from console.infra.errors import privilege_problem
 from console.infra.locks import strong_lock_holders
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import server_info
@@ -34,7 +36,11 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
     local = files.load(directory)
     expected = expectations.load(directory)
     info = server_info(conn)  # the facts every check needs, under the connection's own timeouts
-    applied = ledger.rows(conn)
+    readable = access(conn)
+    # Without SELECT on the ledger, every expected object is looked for; one that is missing cannot be told from a
+    # pending migration's, so its check is COULD NOT CHECK naming the grant (_without_ledger), not FAIL.
+    ledger_grant = None if readable.readable(LEDGER) else readable.grant_for(LEDGER)
+    applied = ledger.rows(conn) if ledger_grant is None else {}
     ctx = Context(probe=Probe(conn, info), expected=expected,
                   scope=scope.build(local, set(applied) if applied else None, info), local=local)
     ctx.probe.inspector  # noqa: B018  # SQLAlchemy's first connect (dialect set-up) here: if a check's timeout
@@ -47,7 +53,18 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
         if info.timescaledb_installed is not None:
             health = [_timed(conn, check_id, name, lambda c=check: c(ctx, check_timeout_ms),  # type: ignore[misc]
                              check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
+    if ledger_grant is not None:
+        results = [_without_ledger(result, ledger_grant) for result in results]
     return VerifyReport(schema=results, health=health, elapsed_ms=clock.elapsed_ms(started))
+
+
+def _without_ledger(result: CheckResult, grant: str) -> CheckResult:
+    if result.status is not Status.FAIL:
+        return result
+    return CheckResult(result.id, result.name, Status.COULD_NOT_CHECK, result.expected,
+                       f"could not check: {result.found}, but the role cannot read the migration ledger to tell a "
+                       "pending migration from a missing object", f"{grant} (then verify again)", result.problems,
+                       result.elapsed_ms)
 
 
 def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult], timeout_ms: int) -> CheckResult:
@@ -58,7 +75,10 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         try:
             result = run()
         except sqlalchemy.exc.DBAPIError as wrapped:  # the inspector's queries: unwrap the driver error
-            raise (wrapped.orig if isinstance(wrapped.orig, psycopg.Error) else wrapped) from None
+            if isinstance(wrapped.orig, psycopg.Error):
+                boundary.attach(wrapped.orig, statement=str(wrapped.statement or ""))
+                raise wrapped.orig from None
+            raise
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
         # Out of time says nothing about the schema: not a failure (--strict counts it).
         holders = strong_lock_holders(conn)
@@ -70,6 +90,11 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
             result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer",
                                  f"could not check: the catalog query took longer than {timeout_ms} ms",
                                  longer_timeout(timeout_ms))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        known = boundary.circumstances(exc)
+        said = privilege_problem(exc.diag.message_primary or str(exc), known.statement, known.role or conn.info.user)
+        result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer", f"could not check: {said}",
+                             _grant_in(said))
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
@@ -77,3 +102,9 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
     elapsed = clock.elapsed_ms(started)
     return CheckResult(result.id, result.name, result.status, result.expected, result.found, result.remedy,
                        result.problems, elapsed)
+
+
+def _grant_in(said: str) -> str:
+    """The GRANT a privilege_problem() sentence names, as the remedy; the sentence itself otherwise."""
+    start = said.find("GRANT ")
+    return said[start:].split(", or run as", 1)[0] if start >= 0 else said

@@ -1,8 +1,11 @@
 -- Jobs pane: is TimescaleDB's scheduler running for this database? Native servers show one "TimescaleDB
 -- Background Worker Scheduler" backend per database with the extension (and one launcher per cluster) in
--- pg_stat_activity; backend_type and datname are visible to every role. The tsl (WASM) engine has no background
+-- pg_stat_activity; backend_type and datname of other users' sessions are visible only with pg_read_all_stats
+-- (measured on PG 15: NULL otherwise), so stats_readable says whether "no scheduler" can be told at all. The tsl (WASM) engine has no background
 -- workers at all (its version() names emscripten). Also: how many scheduled jobs are past their next start and never ran.
 SELECT version() ~* 'emscripten|wasm'                                  AS wasm,
+       pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')              AS stats_readable,
+       quote_ident(current_user)                                            AS role,
        EXISTS (SELECT 1 FROM pg_stat_activity
                WHERE backend_type = 'TimescaleDB Background Worker Scheduler'
                  AND datname = current_database())                          AS scheduler_running,

@@ -8,6 +8,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from console.infra import boundary
+from console.infra.fmt import printable
 from console.infra.session import Session
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.widgets.server_header import ServerHeader
@@ -41,10 +43,21 @@ class ConsoleScreen(Screen[None]):
         yield from ()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that failed unexpectedly is reported, not swallowed; the screen keeps running."""
+        """The console's error boundary for its workers: a database, SQLAlchemy or OS error that reached a worker
+        becomes one line (console.infra.boundary) shown where it belongs (`show_error`); anything else is
+        reported as unexpected, not swallowed. The screen keeps running either way."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=15)
+            if boundary.handles(error):
+                message = boundary.describe(error, f"{self.SCREEN_TITLE or 'console'} ({event.worker.group})").message
+                self.show_error(event.worker.group, message)
+            else:
+                self.notify(printable(f"{type(error).__name__}: {error}"), title="unexpected error",
+                            severity="error", timeout=15, markup=False)
+
+    def show_error(self, group: str, message: str) -> None:
+        """Show a failed worker's one line (`group` names the worker); screens put it in the part it belongs to."""
+        self.notify(message, title="error", severity="error", timeout=15, markup=False)
 
     @property
     def header(self) -> ServerHeader:

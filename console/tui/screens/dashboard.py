@@ -136,6 +136,15 @@ class DashboardScreen(ConsoleScreen):
         parts.append(f"cost {self.window}")
         self.header.note_refresh(" · ".join(parts))
 
+    def show_error(self, group: str, message: str) -> None:
+        if group != "dashboard":
+            super().show_error(group, message)
+            return
+        for pane in self.query(PaneBox):  # the refresh failed as a whole: every pane keeps its data, marked
+            pane.mark_stale(message)
+        self.notify(message, title="refresh failed", severity="error", timeout=10, markup=False)
+        self._schedule_next(min(self.interval, 5.0))
+
     def _disconnected(self) -> None:
         for pane in self.query(PaneBox):
             pane.mark_stale("last data shown · disconnected")

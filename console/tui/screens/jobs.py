@@ -74,6 +74,12 @@ class JobsScreen(ConsoleScreen):
             return
         self.app.call_from_thread(self._show, result)
 
+    def show_error(self, group: str, message: str) -> None:
+        if group == "jobs":
+            self._summary(message, "bold red")
+        else:
+            super().show_error(group, message)
+
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#jobs-summary", Static).update(Text(fmt.printable(text), style=style))
 

@@ -75,6 +75,10 @@ class MigrationsScreen(ConsoleScreen):
         keys = "p: dry-run plan" if self.context.read_only else "p: dry-run plan, a: apply pending"
         self._summary(f"{applied} applied, {pending} pending — {keys}")
 
+    def show_error(self, group: str, message: str) -> None:
+        self._summary(message, error=True)
+        self._log(message)
+
     def _summary(self, text: str, *, error: bool = False) -> None:
         summary = self.query_one("#migrations-summary", Static)
         summary.update(Text(fmt.printable(text), style="bold red" if error else ""))

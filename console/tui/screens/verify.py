@@ -71,6 +71,12 @@ class VerifyScreen(ConsoleScreen):
             return
         self.app.call_from_thread(self._show, report)
 
+    def show_error(self, group: str, message: str) -> None:
+        if group == "drift":
+            self.query_one("#drift-summary", Static).update(Text(message, style="bold red"))
+        else:
+            self._summary(message, "bold red")
+
     def action_drift(self) -> None:
         self.query_one("#verify-tabs", TabbedContent).active = "drift-tab"
         self.query_one("#drift-summary", Static).update("replaying the migrations into a scratch engine…")
