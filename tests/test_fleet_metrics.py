@@ -100,3 +100,18 @@ def test_metrics_listen_scraped_and_stopped(migrated: str, tmp_path: Path) -> No
     except (urllib.error.URLError, ConnectionError):
         refused = True
     assert refused, "the port still answers after the stop"
+
+
+def test_no_control_sequence_from_a_name_reaches_the_terminal(cli: Cli, tmp_path: Path) -> None:
+    """A target named with an escape sequence (a fleet.toml is data too): escaped in JSON, made printable in the
+    metrics and in the one-line problems."""
+    fleet_file = tmp_path / "fleet.toml"
+    dead = f"postgresql://u@127.0.0.1:{free_port()}/x?sslmode=disable"
+    fleet_file.write_text(f'[[database]]\nname = "evil\\u001b[2J"\ndsn = "{dead}"\n'
+                          f'[[database]]\nname = "evil\\u001b[2J"\ndsn = "{dead}"\n')
+    for command in (("fleet", "--json"), ("metrics",)):
+        result = cli(*command, "--fleet-file", str(fleet_file))
+        assert result.code == 1, result.output
+        assert "\x1b" not in result.stdout and "\x1b" not in result.stderr, result.output
+        assert "duplicate name 'evil\\x1b[2J'" in result.stderr
+    assert value(samples(result.stdout), "obsconsole_up", "evil\\x1b[2J") == 0

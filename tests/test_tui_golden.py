@@ -3,7 +3,8 @@ by pytest-textual-snapshot. On a seeded tsl engine, each at 80x24, 120x36 and 16
 screen, the Jobs screen with a job selected and that job's detail (Enter), the Verify screen after its run, the `?`
 overlay on the dashboard, and the command palette (Ctrl+P) opened and with "ver" typed. With NO_COLOR at 80x24:
 the dashboard and the Verify screen (asserted colourless too). On the native Apache edition at 80x24: the
-dashboard, top and scrolled to the compression pane. Two engines serve them all (module-scoped fixtures).
+dashboard, top and scrolled to the compression pane. The fleet screen at 80x24 over both engines and an
+unreachable port, then filtered by tag. Two engines serve them all (module-scoped fixtures).
 
 What moves between runs is pinned, nothing is masked:
 - the data: `obsconsole seed --seed 7 --end 2026-01-10T12:00Z` (deterministic rows) with its aftercare;
@@ -44,7 +45,7 @@ from rich.terminal_theme import SVG_EXPORT_THEME
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from console.engines import native, tsl
 from console.engines.process import RunningEngine
@@ -384,6 +385,7 @@ def test_fleet_screen(snap_compare: SnapCompare, golden_tsl: str, golden_native:
         table = screen.query_one("#fleet-table", DataTable)
         await wait_for(pilot, lambda: screen.report is not None and table.row_count == 3, timeout=60)
         if typed:
+            screen.query_one("#fleet-filter", Input).cursor_blink = False  # a blink's phase is the moment's
             await pilot.press("slash", *typed)
             await wait_for(pilot, lambda: table.row_count == 2)
         await pilot.pause(0.3)

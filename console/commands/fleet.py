@@ -58,7 +58,7 @@ def fleet(
     as_json: Annotated[bool, typer.Option("--json", help="Print one refresh as JSON and exit.")] = False,
     concurrency: ConcurrencyOption = 16,
     timeout: TimeoutOption = 3.0,
-    refresh: Annotated[float, typer.Option("--refresh", min=1, max=600, help="Screen refresh (s).")] = 10.0,
+    refresh: Annotated[float, typer.Option("--refresh", min=1, max=60, help="Screen refresh (s).")] = 10.0,
 ) -> None:
     """Every database on one screen, worst first (Enter: its dashboard; Escape: back; /: filter by name or tag).
 

@@ -3,7 +3,7 @@ them (H01 jobs, H02 aggregates, H03 compression, H04 retention), and the databas
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
@@ -96,7 +96,6 @@ class FleetReport:
     elapsed_ms: float
     refreshed_at: datetime
     concurrency: int = 0
-    per_database: list[float] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

@@ -115,8 +115,7 @@ class FleetMonitor:
 
         statuses = await asyncio.gather(*(one(t) for t in self.targets))
         elapsed = (clock.counter() - started) * 1000
-        return FleetReport(worst_first(list(statuses)), list(self.problems), elapsed, clock.now(), self.concurrency,
-                           [s.elapsed_ms for s in statuses])
+        return FleetReport(worst_first(list(statuses)), list(self.problems), elapsed, clock.now(), self.concurrency)
 
     async def _read(self, target: Target) -> DatabaseStatus:
         slot = self._slots[target.name]

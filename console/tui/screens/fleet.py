@@ -203,8 +203,9 @@ def row_cells(d: DatabaseStatus) -> list[Text]:
     if d.reachable:
         state = Text("up", style="green")
     else:
-        since = d.unreachable_since or clock.now()
-        state = Text(f"DOWN since {since:%H:%M}", style="bold red")
+        since, now = d.unreachable_since or clock.now(), clock.now()
+        when = f"{since:%H:%M}" if since.date() == now.date() else f"{since:%Y-%m-%d %H:%M}"
+        state = Text(f"DOWN since {when}", style="bold red")
     role = "-" if d.role is None else d.role if d.role == "primary" else f"standby {_duration(d.replay_lag_seconds)}"
     jobs = "-" if d.failing_jobs is None else f"{d.failing_jobs}/{d.overdue_jobs or 0}"
     return [
