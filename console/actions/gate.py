@@ -60,8 +60,8 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
     line. ConsoleError (exit 1) with the server's reason when a statement fails; nothing is left half-done in a
     transaction."""
     if not plan.statements:
-        message = f"{plan.action}: nothing to do" + (f" ({plan.notes[0]})" if plan.notes else "")
-        audit.record(target, plan.action, "nothing to do", touches=plan.touches)
+        message = f"{plan.action}: {plan.nothing}" + (f" ({plan.notes[0]})" if plan.notes else "")
+        audit.record(target, plan.action, plan.nothing, touches=plan.touches)
         return message
     started = time.perf_counter()
     try:

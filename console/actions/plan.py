@@ -32,6 +32,7 @@ class Plan:
     timeouts: Timeouts = QUICK
     notes: tuple[str, ...] = field(default=())
     expect_true: bool = False  # the last statement answers a boolean (pg_cancel_backend): false is a failure
+    nothing: str = "nothing to do"  # what a plan without statements says (it asks nothing): "nothing to drop"
 
     @property
     def sql(self) -> str:

@@ -30,6 +30,7 @@ from console.panes.view import Cell, Style
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
+from console.tui.widgets.server_header import ServerHeader
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 
@@ -52,6 +53,7 @@ class JobsScreen(ConsoleScreen):
         super().__init__()
         self.jobs: dict[str, Job] = {}
         self.manual_runs: dict[int, datetime] = {}  # job id -> when a run from this console succeeded
+        self.loaded: tuple[datetime, float] | None = None  # when the list shown was read: clock.now(), counter()
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
@@ -63,7 +65,15 @@ class JobsScreen(ConsoleScreen):
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        """Re-entered: read again when the list is older than the refresh interval."""
+        if self.loaded is None or clock.counter() - self.loaded[1] >= self.context.refresh_s:
+            self.action_reload()
+
+    def on_server_header_connection_changed(self, event: ServerHeader.ConnectionChanged) -> None:
+        if event.connected:
+            self.action_reload()
+        elif self.loaded is not None:
+            self._summary(f"last data shown · disconnected · ran at {fmt.clock(self.loaded[0])}", "bold red")
 
     def action_reload(self) -> None:
         self._load()
@@ -73,25 +83,28 @@ class JobsScreen(ConsoleScreen):
         try:
             result = self.session.call(lambda conn, info: jobs(conn, info))
         except ConsoleError as exc:
-            self.app.call_from_thread(self._summary, f"cannot list jobs: {exc.message}", "bold red")
+            shown = f" (last data shown: ran at {fmt.clock(self.loaded[0])})" if self.loaded else ""
+            self.app.call_from_thread(self._summary, f"cannot list jobs: {exc.message}{shown}", "bold red")
             return
-        self.app.call_from_thread(self._show, result)
+        self.app.call_from_thread(self._show, result, (clock.now(), clock.counter()))
 
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#jobs-summary", Static).update(Text(text, style=style))
 
-    def _show(self, result: PaneResult[Any, Any]) -> None:
+    def _show(self, result: PaneResult[Any, Any], loaded: tuple[datetime, float]) -> None:
+        self.loaded = loaded
+        ran = f"ran at {fmt.clock(loaded[0])}"
         rows: list[Job] = result.rows
         self.jobs = {str(job.job_id): job for job in rows}
         sync_rows(self.query_one("#jobs-table", DataTable),
                   [(str(j.job_id), [cell_text(c) for c in self._cells(j)]) for j in rows])
         if result.status is not PaneStatus.OK:
-            self._summary(result.reason or result.status.value, "yellow")
+            self._summary(f"{result.reason or result.status.value} · {ran}", "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
             keys = "Enter: details, r: reload" if read_only(self) else \
                 "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
-            self._summary(f"{len(rows)} jobs, {failing} failing — {keys}")
+            self._summary(f"{len(rows)} jobs, {failing} failing · {ran} — {keys}")
 
     def _cells(self, job: Job) -> list[Cell]:
         """The job's cells; a run by hand from this console shows in "last run" until the job's own statistics
