@@ -33,8 +33,8 @@ def print_table(report: VerifyReport, *, wide: bool = False) -> None:
     rows = [ViewRow(c.id, (Cell.of(c.id), Cell.of(c.status_text, _VIEW_STYLE[c.status]), Cell.of(c.name),
                            Cell.of(c.found))) for c in report.checks]
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
-    ran = f" · ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
-    out.print(Text(f"obsconsole verify: {counts} in {report.elapsed_ms:.0f} ms{ran}", style="bold"))
+    ran = f", ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
+    out.print(Text(f"obsconsole verify{ran}: {counts} in {report.elapsed_ms:.0f} ms", style="bold"))
     print_table_view(out, COLUMNS, rows, wide=wide)
     for check in report.findings:  # FAIL, WARN, COULD NOT CHECK, SKIP
         out.print()

@@ -220,7 +220,23 @@ class DashboardScreen(ConsoleScreen):
         if table.row_count:
             key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         row = row_actions.target(self.last_snapshot, box.pane, key)
-        return row_actions.offered(row) if row is not None else {}
+        return row_actions.offered(row, community=self._community()) if row is not None else {}
+
+    def _community(self) -> bool:
+        """Whether the server runs TimescaleDB Community (unknown before the first connection: offered)."""
+        info = self.session.state.info
+        return info is None or info.community
+
+    def withheld_actions(self) -> list[tuple[str, str, str]]:
+        """The row actions this server's edition would only refuse: not offered (the footer, the palette), said
+        in `?`."""
+        info = self.session.state.info
+        if info is None or info.community or read_only(self):
+            return []
+        why = f"the {info.edition} edition refuses it: TimescaleDB Community only"
+        return [(self.keys_of(f"row('{verb}')"), action, why) for verb, action in (
+            ("compress", "Compress chunks"), ("decompress", "Decompress chunks"), ("policy", "Set a policy"),
+            ("refresh", "Refresh an aggregate"))]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions are shown only where they apply to the row under the cursor (never in read-only mode)."""

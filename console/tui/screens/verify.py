@@ -38,7 +38,7 @@ class VerifyScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.report: VerifyReport | None = None
-        self._ran: float | None = None  # clock.counter() when the report shown started
+        self.ran: float | None = None  # clock.counter() when the report shown started
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="verify-tabs"):
@@ -61,8 +61,8 @@ class VerifyScreen(ConsoleScreen):
 
     def on_screen_resume(self) -> None:
         """Re-entered: run again when the report shown is older than the refresh interval."""
-        if self.report is not None and self._ran is not None and \
-                clock.counter() - self._ran >= self.context.refresh_s:
+        if self.report is not None and self.ran is not None and \
+                clock.counter() - self.ran >= self.context.refresh_s:
             self.action_rerun()
 
     def action_rerun(self) -> None:
@@ -111,7 +111,7 @@ class VerifyScreen(ConsoleScreen):
         self.query_one("#verify-summary", Static).update(Text(text, style=style))
 
     def _show(self, report: VerifyReport, started: float) -> None:
-        self.report, self._ran = report, started
+        self.report, self.ran = report, started
         table = self.query_one("#verify-table", DataTable)
         table.clear()
         for check in report.checks:
