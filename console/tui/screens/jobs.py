@@ -95,6 +95,8 @@ class JobsScreen(ConsoleScreen):
         self.loaded = loaded
         ran = f"ran at {fmt.clock(loaded[0])}"
         rows: list[Job] = result.rows
+        if not self.jobs:
+            self.refresh_bindings()  # the first list: the server's edition is known now (its actions, or none)
         self.jobs = {str(job.job_id): job for job in rows}
         sync_rows(self.query_one("#jobs-table", DataTable),
                   [(str(j.job_id), [cell_text(c) for c in self._cells(j)]) for j in rows])
@@ -102,7 +104,7 @@ class JobsScreen(ConsoleScreen):
             self._summary(f"{result.reason or result.status.value} · {ran}", "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
-            keys = "Enter: details, r: reload" if read_only(self) else \
+            keys = "Enter: details, r: reload" if read_only(self) or self._refused_edition() else \
                 "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
             self._summary(f"{len(rows)} jobs, {failing} failing · {ran} — {keys}")
 
@@ -136,8 +138,24 @@ class JobsScreen(ConsoleScreen):
         open_job_details(self, job)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Action keys are hidden (and refused) in read-only mode."""
-        return not (action in self.ACTIONS and read_only(self))
+        """Action keys are hidden (and refused) in read-only mode, and where the server's edition would only
+        refuse them (alter_job and run_job need TimescaleDB Community)."""
+        return not (action in self.ACTIONS and (read_only(self) or self._refused_edition()))
+
+    def _refused_edition(self) -> str:
+        """The edition that refuses the job actions ('' where they run, or before the first connection)."""
+        info = self.session.state.info
+        return "" if info is None or info.community else info.edition
+
+    def withheld_actions(self) -> list[tuple[str, str, str]]:
+        """The job actions this server's edition would only refuse: not offered, said in `?`."""
+        edition = self._refused_edition()
+        if not edition or read_only(self):
+            return []
+        why = f"the {edition} edition refuses it: TimescaleDB Community only"
+        return [(self.keys_of(action), title, why) for action, title in (
+            ("job('run')", "Run now"), ("job('pause')", "Pause"), ("job('resume')", "Resume"),
+            ("schedule", "Schedule"))]
 
     def action_job(self, verb: str) -> None:
         job = self._selected()
@@ -171,7 +189,7 @@ class JobsScreen(ConsoleScreen):
     def palette_actions(self) -> list[PaletteCommand]:
         """The selected job's actions, for the command palette."""
         job = self._selected()
-        if job is None:
+        if job is None or self._refused_edition():
             return []
         what = f"job {job.job_id} ({job.kind} on {job.target_name or '-'})"
         return [PaletteCommand(f"Run {what} now", partial(self.action_job, "run"), "CALL run_job, after confirmation"),
