@@ -99,6 +99,15 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
     assert _one(dsn, "SELECT schedule_interval FROM timescaledb_information.jobs WHERE job_id = %s", job) == \
         timedelta(minutes=10)
     _one_line_refusal(cli("job", "schedule", str(job), "soon", "--yes", "--dsn", dsn), 2, "not an interval")
+    # Issue 24: the app's own words ("every 12 hours", "5 minutes") are taken as typed.
+    assert cli("job", "schedule", str(job), "5 minutes", "--yes", "--dsn", dsn).code == 0
+    assert _one(dsn, "SELECT schedule_interval FROM timescaledb_information.jobs WHERE job_id = %s", job) == \
+        timedelta(minutes=5)
+    assert cli("job", "schedule", str(job), "12 hours", "--yes", "--dsn", dsn).code == 0
+    assert _one(dsn, "SELECT schedule_interval FROM timescaledb_information.jobs WHERE job_id = %s", job) == \
+        timedelta(hours=12)
+    _one_line_refusal(cli("job", "schedule", str(job), "5 fortnights", "--yes", "--dsn", dsn), 2,
+                      "INTERVAL '5 fortnights': not an interval")
 
     # Run now: the cost aggregate's refresh job fills the (empty, seeded without aftercare) aggregate.
     refresh = _one(dsn, JOB, "policy_refresh_continuous_aggregate", "cost_analysis_hourly")
@@ -112,11 +121,12 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
 
     entries = _audit(cli)
     assert [e["outcome"].split(":")[0] for e in entries] == [
-        "dry run", "refused", "refused", "refused", "done", "done", "done", "done", "refused"]
+        "dry run", "refused", "refused", "refused", "done", "done", "done", "done", "done", "done", "refused"]
     assert entries[1]["outcome"] == "refused: no confirmation (no terminal and no --yes)"
     assert "read-only mode" in entries[2]["outcome"] and entries[2]["sql"] == ""
     assert entries[4]["sql"] == f"SELECT alter_job({job}, scheduled => false);"
     assert entries[6]["sql"] == f"SELECT alter_job({job}, schedule_interval => '10 minutes'::interval);"
+    assert entries[7]["sql"] == f"SELECT alter_job({job}, schedule_interval => '5 minutes'::interval);"
     password = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
     for entry in entries:
         assert entry["time"].endswith("+00:00") and entry["user"]
