@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -41,7 +43,8 @@ def _ordered(statuses: list[str]) -> bool:
 
 
 @pytest.mark.native
-def test_cli_verify_dates_orders_and_says_what_a_pass_skipped_at_80_columns(cli: Cli, native_db: TestDb) -> None:
+def test_cli_verify_dates_orders_and_says_what_a_pass_skipped_at_80_columns(cli: Cli, native_db: TestDb,
+                                                                          tmp_path: Path) -> None:
     _apache_with_a_failure(cli, native_db.dsn)
     table = cli("verify", "--dsn", native_db.dsn, extra_env={"COLUMNS": "80"})
     assert table.code == 1, table.output
@@ -57,10 +60,14 @@ def test_cli_verify_dates_orders_and_says_what_a_pass_skipped_at_80_columns(cli:
     assert {"FAIL", "SKIP"} <= set(statuses) and _ordered(statuses), findings
     assert [cid for cid, status in findings if status == "FAIL"] == ["S05", "S14"]
 
-    as_json = json.loads(cli("verify", "--dsn", native_db.dsn, "--json").stdout)
+    junit = tmp_path / "verify.xml"
+    as_json = json.loads(cli("verify", "--dsn", native_db.dsn, "--json", "--junit", str(junit)).stdout)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+\+00:00", as_json["summary"]["ran_at"])
     s02_json = next(c for c in as_json["checks"] if c["id"] == "S02")
     assert s02_json["status"] == "PASS" and s02_json["skipped"] == "4 of 7 skipped: Apache"
+    case = next(c for c in ET.parse(junit).getroot().iter("testcase") if str(c.get("name")).startswith("S02 "))
+    assert case.find("failure") is None and case.find("skipped") is None  # a pass ...
+    assert str(case.findtext("system-out")).startswith("PASS (4 of 7 skipped: Apache): ")  # ... saying so
 
 
 @pytest.mark.native
