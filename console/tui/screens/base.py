@@ -33,7 +33,7 @@ class ConsoleScreen(Screen[None]):
         return self.context.session
 
     def compose(self) -> ComposeResult:
-        yield ServerHeader(self.session, self.SCREEN_TITLE, check_every=lambda: self.context.refresh_s)
+        yield ServerHeader(self.session, self.SCREEN_TITLE)
         yield from self.compose_body()
         yield Footer()
 

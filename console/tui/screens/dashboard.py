@@ -26,7 +26,7 @@ from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
 from console.tui.screens.row_actions import RowAction
 from console.tui.widgets.pane_box import PaneBox
-from console.tui.widgets.server_header import RETRY_S, ServerHeader
+from console.tui.widgets.server_header import CHECK_S, ServerHeader
 
 WINDOWS = ("1h", "24h", "7d", "30d")
 INTERVAL_STEPS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -183,8 +183,8 @@ class DashboardScreen(ConsoleScreen):
             self._start_timer(max(0.0, self._wait() - (clock.counter() - self._waiting_since)))
 
     def _wait(self) -> float:
-        """How long to wait for the next refresh: the interval, at most RETRY_S while disconnected."""
-        return self.interval if self.session.state.connected else min(self.interval, RETRY_S)
+        """How long to wait for the next refresh: the interval, at most CHECK_S while disconnected."""
+        return self.interval if self.session.state.connected else min(self.interval, CHECK_S)
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]

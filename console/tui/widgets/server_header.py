@@ -3,8 +3,6 @@ it checks the connection itself and retries it after a loss (the dashboard's ref
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
@@ -13,12 +11,13 @@ from console.infra import clock, fmt
 from console.infra.fmt import printable
 from console.infra.session import Session
 
-RETRY_S = 5.0  # after a loss, a reconnect is tried at least this often
+CHECK_S = 5.0  # the server is pinged when it has not answered for this long; after a loss, a reconnect as often
 
 
 class ServerHeader(Static):
-    """Redraws itself from the session's state every second; every `check_every()` seconds without an answer
-    from the server (at most RETRY_S while disconnected) it pings, off the UI thread."""
+    """Redraws itself from the session's state every second; when the server has not answered anything for
+    CHECK_S seconds (a screen that does not poll, a loss) it pings, reconnecting first after a loss, off the UI
+    thread."""
 
     DEFAULT_CLASSES = "server-header"
 
@@ -29,12 +28,11 @@ class ServerHeader(Static):
             super().__init__()
             self.connected = connected
 
-    def __init__(self, session: Session, title: str, check_every: Callable[[], float] = lambda: RETRY_S) -> None:
+    def __init__(self, session: Session, title: str) -> None:
         super().__init__()
         self.session = session
         self.title_text = title
         self.refresh_note = ""
-        self.check_every = check_every
         self._last_check = clock.counter()
         self._was_connected: bool | None = None
 
@@ -49,11 +47,9 @@ class ServerHeader(Static):
 
     def _tick(self) -> None:
         self.update_state()
-        connected = self.session.state.connected
-        every = self.check_every() if connected else min(self.check_every(), RETRY_S)
-        if clock.counter() - self._last_check >= every:
+        if clock.counter() - self._last_check >= CHECK_S:
             self._last_check = clock.counter()
-            self.run_worker(lambda: self._check(every), thread=True, exclusive=True, group="connection-check",
+            self.run_worker(lambda: self._check(CHECK_S), thread=True, exclusive=True, group="connection-check",
                             exit_on_error=False)
 
     def _check(self, fresh_s: float) -> None:
