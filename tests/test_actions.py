@@ -99,6 +99,15 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
     assert _one(dsn, "SELECT schedule_interval FROM timescaledb_information.jobs WHERE job_id = %s", job) == \
         timedelta(minutes=10)
     _one_line_refusal(cli("job", "schedule", str(job), "soon", "--yes", "--dsn", dsn), 2, "not an interval")
+    # Issue 24: the app's own words ("every 12 hours", "5 minutes") are taken as typed.
+    assert cli("job", "schedule", str(job), "5 minutes", "--yes", "--dsn", dsn).code == 0
+    assert _one(dsn, "SELECT schedule_interval FROM timescaledb_information.jobs WHERE job_id = %s", job) == \
+        timedelta(minutes=5)
+    assert cli("job", "schedule", str(job), "12 hours", "--yes", "--dsn", dsn).code == 0
+    assert _one(dsn, "SELECT schedule_interval FROM timescaledb_information.jobs WHERE job_id = %s", job) == \
+        timedelta(hours=12)
+    _one_line_refusal(cli("job", "schedule", str(job), "5 fortnights", "--yes", "--dsn", dsn), 2,
+                      "INTERVAL '5 fortnights': not an interval")
 
     # Run now: the cost aggregate's refresh job fills the (empty, seeded without aftercare) aggregate.
     refresh = _one(dsn, JOB, "policy_refresh_continuous_aggregate", "cost_analysis_hourly")
@@ -112,12 +121,15 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
 
     entries = _audit(cli)
     assert [e["outcome"].split(":")[0] for e in entries] == [
-        "dry run", "refused", "refused", "refused", *["intent", "done"] * 4, "refused"]
+        "dry run", "refused", "refused", "refused", *["intent", "done"] * 6, "refused"]
     assert entries[1]["outcome"] == "refused: no confirmation (no terminal and no --yes)"
     assert "read-only mode" in entries[2]["outcome"] and entries[2]["sql"] == ""
     # Each run: its intent (written before it ran) and its outcome, with the same SQL.
     assert entries[4]["sql"] == entries[5]["sql"] == f"SELECT alter_job({job}, scheduled => false);"
-    assert entries[8]["sql"] == f"SELECT alter_job({job}, schedule_interval => '10 minutes'::interval);"
+    assert entries[8]["sql"] == entries[9]["sql"] == \
+        f"SELECT alter_job({job}, schedule_interval => '10 minutes'::interval);"
+    assert entries[10]["sql"] == entries[11]["sql"] == \
+        f"SELECT alter_job({job}, schedule_interval => '5 minutes'::interval);"
     password = str(psycopg.conninfo.conninfo_to_dict(dsn).get("password") or "")
     for entry in entries:
         assert entry["time"].endswith("+00:00") and entry["user"]
@@ -185,8 +197,20 @@ def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path
     # Policies: change retention, remove then re-add compression.
     policy = ("SELECT config->>%s FROM timescaledb_information.jobs WHERE proc_name = %s"
               " AND hypertable_name = 'llm_logs'")
+    # Issue 24: a retention change lists the chunks its next run drops (range, size) and sums them up, as a drop
+    # does; the age in the app's own words.
+    preview = cli("policy", "retention", "llm_logs", "--after", "2 days", "--dry-run", "--dsn", dsn)
+    assert preview.code == 0, preview.output
+    drops = [line for line in preview.stdout.splitlines() if line.startswith("  drops ")]
+    doomed = _column(dsn, "SELECT format('%%I.%%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks"
+                          " WHERE hypertable_name = %s AND range_end <= now() - interval '2 days' ORDER BY range_start",
+                     "llm_logs")
+    assert [line.split()[1] for line in drops] == doomed and len(doomed) >= 5, preview.stdout
+    assert all(" of public.llm_logs: " in line and " UTC → " in line and "iB, " in line for line in drops)
+    assert f"note: its next run drops {len(doomed)} chunk(s), " in preview.stdout
     changed = cli("policy", "retention", "llm_logs", "--after", "30d", "--yes", "--dsn", dsn)
     assert changed.code == 0, changed.output
+    assert "note: its next run drops no chunk: none of public.llm_logs ends before " in changed.stdout
     assert "remove_retention_policy" in changed.stdout and '"drop_after": "37 days"' in changed.stdout
     assert _column(dsn, policy, "drop_after", "policy_retention") == ["30 days"]
     assert cli("policy", "compression", "llm_logs", "--remove", "--yes", "--dsn", dsn).code == 0
@@ -240,8 +264,13 @@ def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db:
     dropped = cli("chunk", "drop", "--table", "llm_logs", "--older-than", "8d", "--yes", "--dsn", dsn)
     assert dropped.code == 0, dropped.output
     assert sorted(set(before) - set(_column(dsn, CHUNKS, "llm_logs"))) == _listed_chunks(dropped.stdout) == listed
-    again = cli("chunk", "drop", "--table", "llm_logs", "--older-than", "8d", "--yes", "--dsn", dsn)
-    assert again.code == 0 and "nothing to do" in again.stdout
+    # Nothing left to drop: said so, nothing asked (without --yes and without a terminal a question would refuse);
+    # the age in the app's own words (issue 24).
+    again = cli("chunk", "drop", "--table", "llm_logs", "--older-than", "8 days", "--dsn", dsn)
+    assert again.code == 0, again.output
+    assert "chunk drop --table llm_logs --older-than 8 days: nothing to drop (no chunk of public.llm_logs ends " \
+        "before " in again.stdout
+    assert "touches:" not in again.stdout and "SQL:" not in again.stdout and "confirmation" not in again.output
     _one_line_refusal(cli("chunk", "drop", "--table", "nope", "--older-than", "8d", "--yes", "--dsn", dsn), 2,
                       "no hypertable 'nope'")
     hostile = "llm_logs'; DROP TABLE llm_traces; --"

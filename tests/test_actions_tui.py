@@ -22,6 +22,7 @@ from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.palette import ConsoleCommands
 from console.tui.screens.action_confirm import ActionConfirmScreen, AskScreen
+from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobsScreen
 from tests.conftest import CliResult, TestDb
 from tests.tui_helpers import wait_for
@@ -82,12 +83,13 @@ def test_jobs_screen_actions_confirm_change_and_audit(cli: Cli, tsl_db: TestDb, 
             _select(app, job)
             await pilot.press("s")
             await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
-            await pilot.press(*"10min", "enter")
+            assert isinstance(app.screen, AskScreen) and "(now every " in app.screen.question
+            await pilot.press(*"5 minutes", "enter")  # issue 24: the app's own words for an interval
             await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
             assert isinstance(app.screen, ActionConfirmScreen)
-            assert "schedule_interval => '10 minutes'::interval" in app.screen.plan.sql
+            assert "schedule_interval => '5 minutes'::interval" in app.screen.plan.sql
             await pilot.press("y")
-            await wait_for(pilot, lambda: _db(session, STATE, job)[1] == timedelta(minutes=10))
+            await wait_for(pilot, lambda: _db(session, STATE, job)[1] == timedelta(minutes=5))
 
             # From the command palette: run the cost aggregate's refresh job now.
             assert _db(session, "SELECT count(*) FROM cost_analysis_hourly")[0] == 0
@@ -139,6 +141,41 @@ def test_read_only_console_hides_the_job_actions(cli: Cli, tsl_db: TestDb, tmp_p
             names = [hit.text async for hit in provider.discover()]
             assert "Go to Jobs" in names
             assert not any(str(n).startswith(("Run job", "Pause job", "Drop chunks", "Terminate")) for n in names)
+
+    asyncio.run(scenario())
+    assert not audit.path().exists(), "nothing was attempted"
+
+
+@pytest.mark.native
+def test_jobs_screen_does_not_offer_what_apache_refuses(cli: Cli, native_db: TestDb, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 24: alter_job and run_job are refused on Apache: the keys are not offered (footer, palette), `?` says
+    # why; Enter still opens a job's detail.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
+    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="jobs")
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, JobsScreen)
+            table = screen.query_one("#jobs-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count >= 1)
+            await pilot.pause()
+            assert {"r", "enter"} <= set(screen.active_bindings)
+            assert not {"n", "p", "u", "s"} & set(screen.active_bindings)
+            await pilot.press("n", "p", "u", "s")
+            await pilot.pause()
+            assert isinstance(app.screen, JobsScreen)
+            names = [str(hit.text) async for hit in ConsoleCommands(screen).discover()]
+            assert not any(n.startswith(("Run job", "Pause job", "Resume job", "Reschedule job")) for n in names)
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            assert isinstance(app.screen, HelpScreen)
+            assert [(k, a) for k, a, _why in app.screen.withheld] == [
+                ("n", "Run now"), ("p", "Pause"), ("u", "Resume"), ("s", "Schedule")]
+            assert all(why == "the apache edition refuses it: TimescaleDB Community only"
+                       for _k, _a, why in app.screen.withheld)
 
     asyncio.run(scenario())
     assert not audit.path().exists(), "nothing was attempted"

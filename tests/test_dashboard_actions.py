@@ -1,7 +1,7 @@
 """Operator actions on the dashboard's rows, with Pilot against the real engines: the keys each row offers (footer,
 `?`, palette), the one-line prompt, the confirmation with the exact SQL, the database afterwards and the panes
-refreshed; on native drop_chunks works and the Community-only actions are refused in one line; read-only mode
-hides them all."""
+refreshed; on native drop_chunks works, a drop with nothing to drop says so and asks nothing, and the
+Community-only actions are not offered (`?` says why); read-only mode hides them all."""
 
 from __future__ import annotations
 
@@ -140,7 +140,21 @@ def test_dashboard_row_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path: Path,
             await wait_for(pilot, lambda: bool(_said(app, "age 'soon': not an interval")))
             assert isinstance(app.screen, DashboardScreen)
 
+            # Issue 24: a retention change lists the chunks its next run drops (range, size), as a drop does; the
+            # age in the app's own words.
+            confirm = await _answer(pilot, "e", "2 days")
+            assert "drop_after => '2 days'::interval" in confirm.plan.sql
+            dropped = [line for line in confirm.plan.touches if line.startswith("drops ")]
+            expected = _db(session, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = "
+                                    "'llm_logs' AND range_end <= now() - interval '2 days'")
+            assert len(dropped) == expected > 0, confirm.plan.touches
+            assert all(" of public.llm_logs: " in line and " → " in line and "iB, " in line for line in dropped)
+            assert any(note.startswith(f"its next run drops {expected} chunk(s), ") for note in confirm.plan.notes)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+
             confirm = await _answer(pilot, "e", "45d")
+            assert any(note.startswith("its next run drops no chunk") for note in confirm.plan.notes)
             assert "add_retention_policy('public.llm_logs'::regclass, drop_after => '45 days'::interval)" in \
                 confirm.plan.sql
             await pilot.press("y")
@@ -161,13 +175,16 @@ def test_dashboard_row_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path: Path,
     asyncio.run(scenario())
     lines = [json.loads(line) for line in audit.path().read_text().splitlines()]
     assert [(e["action"].split()[:2], e["outcome"]) for e in lines] == [
-        step for action in (["chunk", "compress"], ["chunk", "decompress"], ["cagg", "refresh"],
-                            ["policy", "retention"], ["policy", "retention"], ["policy", "compression"])
-        for step in ((action, "intent: about to run"), (action, "done"))]
+        step for action, outcome in (
+            (["chunk", "compress"], "done"), (["chunk", "decompress"], "done"), (["cagg", "refresh"], "done"),
+            (["policy", "retention"], "cancelled"), (["policy", "retention"], "done"),
+            (["policy", "retention"], "done"), (["policy", "compression"], "done"))
+        for step in (((action, "intent: about to run"), (action, outcome)) if outcome == "done"
+                     else ((action, outcome),))]
 
 
 @pytest.mark.native
-def test_dashboard_drops_chunks_and_says_the_apache_refusal_on_native(cli: Cli, native_db: TestDb, tmp_path: Path,
+def test_dashboard_drops_chunks_and_withholds_what_apache_refuses_on_native(cli: Cli, native_db: TestDb, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
     dsn = native_db.dsn
@@ -182,7 +199,8 @@ def test_dashboard_drops_chunks_and_says_the_apache_refusal_on_native(cli: Cli, 
             chunks = _pane(app, "chunks")
             await wait_for(pilot, lambda: chunks.table.row_count >= 3, 60)
             assert _cell(chunks, "public.llm_logs", "chunks") == str(len(before))
-            assert await _on_row(pilot, chunks, "public.llm_logs") == {"z", "u", "x"}
+            # Issue 24: compress and decompress are refused on Apache: not offered (footer, palette), said in `?`.
+            assert await _on_row(pilot, chunks, "public.llm_logs") == {"x"}
             # The command palette offers the row's actions by name; Escape on the prompt does nothing.
             await pilot.press("ctrl+p")
             await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
@@ -203,15 +221,32 @@ def test_dashboard_drops_chunks_and_says_the_apache_refusal_on_native(cli: Cli, 
             await wait_for(pilot, lambda: _cell(chunks, "public.llm_logs", "chunks") == str(len(before) - len(listed)))
             assert _said(app, "chunk drop --table public.llm_logs --older-than 8 days: done")
 
-            # Community-only: refused with the edition as the reason, in one line, before anything runs.
-            await _on_row(pilot, chunks, "public.llm_logs")
-            await pilot.press("z")
+            # Nothing left to drop: said at once ("nothing to drop"), nothing asked.
+            await pilot.press("x")
             await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
-            await pilot.press(*"1d", "enter")
-            await wait_for(pilot, lambda: bool(_said(app, "needs TimescaleDB Community", "apache edition")))
-            refusal = _said(app, "needs TimescaleDB Community")[0]
-            assert refusal.startswith("chunk compress --table public.llm_logs") and "\n" not in refusal
+            await pilot.press(*"8 days", "enter")  # the app's own words for an age
+            await wait_for(pilot, lambda: bool(_said(app, "--older-than 8 days: nothing to drop")))
             assert isinstance(app.screen, DashboardScreen)
+            assert "no chunk of public.llm_logs ends before" in _said(app, "nothing to drop")[0]
+
+            # Community-only: not offered. `z` does nothing, the palette does not list it, `?` says why.
+            await _on_row(pilot, chunks, "public.llm_logs")
+            await pilot.press("z", "u")
+            await pilot.pause()
+            assert isinstance(app.screen, DashboardScreen) and not _said(app, "refused")
+            names = [str(hit.text) async for hit in ConsoleCommands(app.screen).discover()]
+            assert "Drop chunks of public.llm_logs older than…" in names and "Drop chunks…" in names
+            assert not any(n.startswith(("Compress", "Decompress", "Set or remove", "Refresh a")) for n in names)
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            assert isinstance(app.screen, HelpScreen)
+            withheld = {keys: (action, why) for keys, action, why in app.screen.withheld}
+            assert withheld["z"] == ("Compress chunks", "the apache edition refuses it: TimescaleDB Community only")
+            assert {"u", "e", "a"} <= set(withheld)
+            assert app.screen.query_one("#help-withheld").display  # drawn below the keys in force
+            in_force = {description for _keys, description in app.screen.keys}
+            assert "Drop chunks…" in in_force and not in_force & {"Compress…", "Decompress…", "Policy…"}
+            await pilot.press("escape")
             assert not _said(app, "Traceback") and not _said(app, "Error:")
             return listed
 
@@ -222,7 +257,7 @@ def test_dashboard_drops_chunks_and_says_the_apache_refusal_on_native(cli: Cli, 
     assert sorted(set(before) - set(after)) == sorted(listed) and len(listed) >= 1 and after
     outcomes = [(e["action"].split()[1], e["outcome"].split(":")[0])
                 for e in map(json.loads, audit.path().read_text().splitlines())]
-    assert outcomes == [("drop", "intent"), ("drop", "done"), ("compress", "refused")]
+    assert outcomes == [("drop", "intent"), ("drop", "done"), ("drop", "nothing to drop")]
 
 
 @pytest.mark.native

@@ -1,4 +1,5 @@
-"""Property-based tests (hypothesis) of the parsers: migration file names, durations, DSN masking."""
+"""Property-based tests (hypothesis) of the parsers: migration file names, durations, intervals in the app's own
+words, DSN masking."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from console.infra import fmt
 from console.infra.dsn import mask, scrub
-from console.infra.durations import parse_ms
+from console.infra.durations import parse_interval, parse_ms
 from console.infra.errors import ConsoleError
 from console.migrator.files import parse_name
 
@@ -85,6 +87,20 @@ def test_durations_parse_to_milliseconds(value: int, unit: str) -> None:
             parse_ms(f"{value}{unit}", "--x")
     else:
         assert parse_ms(f"{value}{unit}", "--x") == expected
+
+
+_CLOCK_TEXT = {"seconds": "00:00:{:02d}", "minutes": "00:{:02d}:00", "hours": "{:02d}:00:00"}
+
+
+@given(value=st.integers(min_value=1, max_value=59), unit=st.sampled_from(["seconds", "minutes", "hours", "days"]))
+def test_intervals_the_app_prints_are_taken_back(value: int, unit: str) -> None:
+    # Issue 24: what the app prints for an interval (a job's schedule, a policy's age) is accepted as typed.
+    postgres = _CLOCK_TEXT[unit].format(value) if unit in _CLOCK_TEXT else f"{value} {'day' if value == 1 else unit}"
+    printed = fmt.interval_words(postgres)
+    assert printed is not None
+    assert parse_interval(printed, "INTERVAL") == f"{value} {unit}"
+    assert parse_interval(printed.upper(), "INTERVAL") == f"{value} {unit}"
+    assert parse_interval(f"{value}{unit[0] if unit != 'minutes' else 'min'}", "INTERVAL") == f"{value} {unit}"
 
 
 @given(text=st.one_of(st.just("0"), st.just("0s"), st.just("-5s"), st.just("-1"), st.text(max_size=10)))

@@ -18,6 +18,7 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
+from console.tui.palette import ConsoleCommands
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.verify import VerifyScreen
@@ -113,12 +114,33 @@ def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_db: T
         assert conn.execute("SELECT max(version) FROM _sqlx_migrations").fetchone() == (7,)
 
 
-def test_migrations_screen_shows_the_apache_refusal(native_db: TestDb) -> None:
+def test_migrations_screen_does_not_offer_what_apache_refuses(native_db: TestDb) -> None:
+    # Issue 24: `a` would only be refused on Apache (004 needs Community): not offered (footer, palette), the
+    # reason on the screen and in `?`; the dry-run plan still shows the refusal.
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="migrations")
         async with app.run_test(size=(120, 40)) as pilot:
-            table, refusal = await _refused_apply(app, pilot, rows=7)
+            table = app.screen.query_one("#migrations-table", DataTable)
+            await wait_for(pilot, lambda: table.row_count == 7)
+            summary = str(app.screen.query_one("#migrations-summary").render())
+            assert "apply not offered: 004_continuous_aggregates.sql needs TimescaleDB Community" in summary
+            assert "this server runs the apache edition" in summary, summary
+            assert "a" not in app.screen.active_bindings and "p" in app.screen.active_bindings
+            await pilot.press("a")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+            names = [str(hit.text) async for hit in ConsoleCommands(app.screen).discover()]
+            assert "Dry-run plan of the pending migrations" in names and "Apply pending migrations" not in names
+            await pilot.press("p")
+            log = app.screen.query_one("#migrations-log", Log)
+            await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
+            refusal = next(line for line in log.lines if line.startswith("refused:"))
             assert "004_continuous_aggregates.sql" in refusal and "apache edition" in refusal
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            assert isinstance(app.screen, HelpScreen)
+            [(keys, action, why)] = app.screen.withheld
+            assert (keys, action) == ("a", "Apply pending") and "apache edition" in why
             assert set(_cells(table, 2)) == {"pending"}
 
     asyncio.run(scenario())

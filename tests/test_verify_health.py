@@ -30,6 +30,10 @@ def test_native_reports_the_failing_builtin_job_with_its_error_and_skew(cli: Cli
     assert jobs["status"] == "WARN"
     assert "policy_job_stat_history_retention" in jobs["found"]
     assert 'not supported under the current "apache" license' in jobs["found"]
+    # Issue 24: the remedy names the cause (the licence) and the edition that runs the job, not the scheduler.
+    assert jobs["found"].startswith("licence refusal: job ")
+    assert jobs["remedy"].startswith("a licence refusal, not a fault: job ")
+    assert "runs only on the TimescaleDB Community edition" in jobs["remedy"]
     assert checks["H05"]["status"] == "WARN" and "llm_logs" in checks["H05"]["found"]
     assert checks["H02"]["status"] == checks["H03"]["status"] == "SKIP"
     assert "apache" in checks["H02"]["remedy"].lower() and "apache" in checks["H03"]["remedy"].lower()

@@ -53,6 +53,13 @@ def _cutoff(conn: Conn, older_than: str) -> datetime:
     return row[0]
 
 
+def ending_before(conn: Conn, hypertable: str, older_than: str) -> tuple[datetime, list[Chunk]]:
+    """The server's cutoff (now() - `older_than`) and the chunks of `hypertable` whose whole range ends before it:
+    what drop_chunks, or a retention policy's run, drops."""
+    cutoff = _cutoff(conn, older_than)
+    return cutoff, _chunks(conn, hypertable=hypertable, cutoff=cutoff)
+
+
 @dataclass(frozen=True)
 class ChunkCompression:
     """Compress or decompress (`verb`) one chunk by name, or every chunk of `table` older than `older_than`."""
@@ -110,7 +117,8 @@ class ChunkDrop:
         cutoff = _cutoff(conn, self.older_than)
         found = _chunks(conn, hypertable=hypertable, cutoff=cutoff)
         if not found:
-            return Plan(self.action, (), (), notes=(f"no chunk of {hypertable} ends before {utc(cutoff)}",))
+            return Plan(self.action, (), (), notes=(f"no chunk of {hypertable} ends before {utc(cutoff)}",),
+                        nothing="nothing to drop")
         total = sum(c.total_bytes or 0 for c in found)
         sql = statement(conn, query("actions/chunk_drop"), {"hypertable": hypertable, "cutoff": cutoff.isoformat()})
         note = f"{len(found)} chunk(s), {fmt.size(total)} in all, ending before {utc(cutoff)}: their rows are deleted"

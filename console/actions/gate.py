@@ -71,8 +71,8 @@ def execute(conn: Conn, target: ResolvedDsn, plan: Plan) -> str:
     action cannot be written; exit 130 on Ctrl+C ("interrupted" in the log). Nothing is left half-done in a
     transaction."""
     if not plan.statements:
-        message = f"{plan.action}: nothing to do" + (f" ({plan.notes[0]})" if plan.notes else "")
-        audit.record(target, plan.action, "nothing to do", touches=plan.touches, server_id=plan.server_id)
+        message = f"{plan.action}: {plan.nothing}" + (f" ({plan.notes[0]})" if plan.notes else "")
+        audit.record(target, plan.action, plan.nothing, touches=plan.touches, server_id=plan.server_id)
         return message
     audit.record(target, plan.action, audit.INTENT, sql=plan.sql, touches=plan.touches, server_id=plan.server_id)
     started = time.perf_counter()

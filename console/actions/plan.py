@@ -34,6 +34,7 @@ class Plan:
     expect_true: bool = False  # the last statement answers a boolean (pg_cancel_backend): false is a failure
     server_id: str | None = None  # the database it was planned on (ServerInfo.server_id), for the audit log
     needs: tuple[Need, ...] = ()  # what the role must hold to run it (asked by the write gate, dry runs included)
+    nothing: str = "nothing to do"  # what a plan without statements says (it asks nothing): "nothing to drop"
 
     @property
     def sql(self) -> str:

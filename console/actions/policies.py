@@ -1,10 +1,13 @@
-"""Adding, changing or removing a retention or compression policy on a hypertable or continuous aggregate."""
+"""Adding, changing or removing a retention or compression policy on a hypertable or continuous aggregate; a
+retention change lists the chunks its next run drops (range, size), as a chunk drop does."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.actions.plan import QUICK, Plan, owner_of, require_community, statement
+from console.actions.chunks import ending_before
+from console.actions.plan import QUICK, Plan, owner_of, require_community, statement, utc
+from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import for_version, query
@@ -40,7 +43,7 @@ class PolicyChange:
         current = conn.execute(query("actions/policy_target"),
                                {"proc": POLICY_KINDS[self.kind], "relation": relation}).fetchall()
         now = "; ".join(f"job {job_id} {config}" for job_id, config in current) or "none"
-        touches = (f"{relation} ({kind}): {self.kind} policy now: {now}",)
+        touches: tuple[str, ...] = (f"{relation} ({kind}): {self.kind} policy now: {now}",)
         version = info.tsdb_version_tuple
         params = {"relation": relation, "after": self.after}
         statements: list[str] = []
@@ -48,5 +51,23 @@ class PolicyChange:
             statements.append(statement(conn, for_version(f"actions/{self.kind}_remove", version), params))
         if self.after:
             statements.append(statement(conn, for_version(f"actions/{self.kind}_add", version), params))
-        notes = () if statements else (f"{relation} has no {self.kind} policy: nothing to remove",)
+        notes: tuple[str, ...] = () if statements else (f"{relation} has no {self.kind} policy: nothing to remove",)
+        if self.kind == "retention" and self.after:
+            dropped, note = self._next_run_drops(conn, relation)
+            touches += dropped
+            notes += (note,)
         return Plan(self.action, tuple(statements), touches, timeouts=QUICK, notes=notes, needs=owner_of(relation))
+
+    def _next_run_drops(self, conn: Conn, relation: str) -> tuple[tuple[str, ...], str]:
+        """The chunks the new retention's next run drops (range, size each; counted as of now, as the drop
+        preview does) and a note that sums them up."""
+        assert self.after is not None
+        row = conn.execute(query("actions/retention_hypertable"), {"relation": relation}).fetchone()
+        hypertable = str(row[0]) if row is not None else relation
+        cutoff, found = ending_before(conn, hypertable, self.after)
+        if not found:
+            return (), f"its next run drops no chunk: none of {hypertable} ends before {utc(cutoff)} (as of now)"
+        total = sum(c.total_bytes or 0 for c in found)
+        return (tuple(f"drops {c.line()}" for c in found),
+                f"its next run drops {len(found)} chunk(s), {fmt.size(total)} in all, ending before {utc(cutoff)} "
+                "(as of now): their rows are deleted")

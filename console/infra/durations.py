@@ -58,18 +58,27 @@ def reach_back(moment: datetime, amount: timedelta, flag: str, text: str) -> dat
 
 _INTERVAL_UNITS = {"s": "seconds", "sec": "seconds", "min": "minutes", "m": "minutes", "h": "hours", "d": "days",
                    "w": "weeks"}
-_INTERVAL = re.compile(r"^\s*(\d{1,6})\s*(s|sec|min|m|h|d|w)\s*$")
+# The unit words the app itself prints ("every 12 hours", "9 days", "5 minutes") and their usual short forms.
+_UNIT_WORDS = {"second": "s", "seconds": "s", "secs": "s", "minute": "min", "minutes": "min", "mins": "min",
+               "hour": "h", "hours": "h", "hr": "h", "hrs": "h", "day": "d", "days": "d", "week": "w", "weeks": "w"}
+_INTERVAL = re.compile(r"^\s*(\d{1,6})\s*(s|sec|min|m|h|d|w|" + "|".join(_UNIT_WORDS) + r")\s*$", re.IGNORECASE)
+
+
+def _unit(word: str) -> str:
+    """The short unit for a unit as typed: 'Days' -> 'd', 'min' -> 'min'."""
+    word = word.lower()
+    return _UNIT_WORDS.get(word, word)
 
 
 def parse_interval(text: str, flag: str) -> str:
-    """A PostgreSQL interval ('7 days') for an age or period flag such as 7d, 12h, 10min, 2w; ConsoleError (exit 2)
-    naming the flag otherwise."""
+    """A PostgreSQL interval ('7 days') for an age or period flag such as 7d, 12h, 10min, 2w, or as the app prints
+    them: '9 days', '12 hours', '5 minutes', '1 day'; ConsoleError (exit 2) naming the flag otherwise."""
     match = _INTERVAL.match(text)
     if not match:
-        raise ConsoleError(f"{flag} {text!r}: not an interval (use e.g. 10min, 12h, 7d, 2w)")
+        raise ConsoleError(f"{flag} {text!r}: not an interval (use e.g. 10min, 12h, 7d, 2w, '5 minutes', '9 days')")
     if int(match.group(1)) <= 0:
         raise ConsoleError(f"{flag} {text!r}: must be greater than zero")
-    unit = _INTERVAL_UNITS[match.group(2)]
+    unit = _INTERVAL_UNITS[_unit(match.group(2))]
     reach_back(datetime.now(UTC), timedelta(**{unit: int(match.group(1))}), flag, text)
     return f"{int(match.group(1))} {unit}"
 
@@ -81,7 +90,7 @@ def parse_moment(text: str | None, flag: str) -> datetime | None:
         return None
     match = _INTERVAL.match(text)
     if match:
-        unit = _INTERVAL_UNITS[match.group(2)]
+        unit = _INTERVAL_UNITS[_unit(match.group(2))]
         return reach_back(datetime.now(UTC), timedelta(**{unit: int(match.group(1))}), flag, text)
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))

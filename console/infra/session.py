@@ -16,6 +16,7 @@ from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.prepared import prepare_when_direct
+from console.infra.queries import query
 from console.infra.server import ServerInfo, server_info
 
 T = TypeVar("T")
@@ -50,6 +51,7 @@ class Session:
         self._disconnected_since: datetime | None = None
         self._last_error: str | None = None
         self._endpoint = target.endpoint
+        self._last_answer: float | None = None  # clock.counter() when the server last answered a call
 
     @property
     def state(self) -> SessionState:
@@ -59,14 +61,39 @@ class Session:
     def call(self, fn: Callable[[Conn, ServerInfo], T]) -> T:
         """Run `fn(conn, info)` read-only. Raises Disconnected when the server cannot be reached."""
         with self._lock:
-            conn, info = self._ensure()
+            return self._run(fn)
+
+    def _run(self, fn: Callable[[Conn, ServerInfo], T]) -> T:
+        conn, info = self._ensure()
+        try:
+            result = fn(conn, info)
+        except psycopg.OperationalError as exc:
+            if conn.closed or conn.broken:
+                self._lost(str(exc))
+                raise Disconnected(f"connection lost: {self._last_error}") from None
+            raise
+        self._last_answer = clock.counter()
+        return result
+
+    def check(self, fresh_s: float) -> bool | None:
+        """Whether the server answers (a ping, reconnecting first when the connection was lost), for the screens
+        that do not poll by themselves. Nothing is sent when a call got an answer within `fresh_s` seconds; None
+        (not checked) when another call holds the connection right now (its outcome will tell)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if (self.state.connected and self._last_answer is not None
+                    and clock.counter() - self._last_answer < fresh_s):
+                return True
             try:
-                return fn(conn, info)
-            except psycopg.OperationalError as exc:
-                if conn.closed or conn.broken:
-                    self._lost(str(exc))
-                    raise Disconnected(f"connection lost: {self._last_error}") from None
-                raise
+                self._run(lambda conn, _info: conn.execute(query("ping")))
+            except Disconnected:
+                return False
+            except psycopg.Error:  # an answer, though not the one asked for (a timeout on a busy server)
+                return None
+            return True
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         with self._lock:

@@ -16,6 +16,7 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.palette import ConsoleCommands
+from console.tui.palette_items import WithholdsActions
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen
@@ -67,7 +68,8 @@ class ObsConsoleApp(App[None], HasContext):
         self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:
-        """The keys in force: the screen's and the app's own first, then those of the focused widget."""
+        """The keys in force: the screen's and the app's own first, then those of the focused widget; then the
+        actions the screen does not offer on this server, and why."""
         by_action: dict[str, tuple[list[str], str, bool]] = {}
         for _key, (node, binding, enabled, _tooltip) in self.active_bindings.items():
             if enabled:
@@ -79,7 +81,8 @@ class ObsConsoleApp(App[None], HasContext):
                     keys.append(display)
         ordered = sorted(by_action.values(), key=lambda entry: not entry[2])
         rows = [(", ".join(keys), description) for keys, description, _own in ordered]
-        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows))
+        withheld = self.screen.withheld_actions() if isinstance(self.screen, WithholdsActions) else []
+        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows, withheld))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In the fleet, the screens of one database are its dashboard only, left with Escape."""

@@ -1,6 +1,6 @@
 """The command palette (Ctrl+P): the console's screens, help, the actions the current screen offers on its
-selected row, every operator action behind a one-line prompt (no action in read-only mode), then Textual's own
-commands (keys, maximize, quit, screenshot, theme).
+selected row, every operator action behind a one-line prompt (no action in read-only mode, none the server's
+edition would only refuse), then Textual's own commands (keys, maximize, quit, screenshot, theme).
 
 One provider lists them all, Textual's after the console's: the palette gathers the hits of its providers from a
 set of classes, so with two providers the order of the list (every discovery hit scores the same) changed from
@@ -45,7 +45,11 @@ class ConsoleCommands(Provider):
             return commands
         if isinstance(self.screen, OffersActions):
             commands += self.screen.palette_actions()
+        info = app.context.session.state.info if isinstance(app, HasContext) else None
+        community = info is None or info.community
         for name, question, example, build in PROMPTED:
+            if not community and name in COMMUNITY_ONLY:
+                continue  # the server would only refuse it (`?` says so)
             commands.append(PaletteCommand(name, partial(self._ask, question, example, build), f"asks: {example}"))
         return commands
 
@@ -63,6 +67,10 @@ class ConsoleCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
 
+
+# The prompted actions the server refuses outside TimescaleDB Community: not listed there.
+COMMUNITY_ONLY = frozenset({"Compress chunks…", "Decompress chunks…", "Refresh a continuous aggregate…",
+                            "Set or remove a retention policy…", "Set or remove a compression policy…"})
 
 # Every operator action without a row to stand on: palette name, question, example answer, answer -> request.
 PROMPTED: tuple[tuple[str, str, str, Callable[[list[str]], Request]], ...] = (

@@ -52,12 +52,14 @@ def check_jobs(ctx: Context, timeout_ms: int) -> CheckResult:
         return CheckResult("H01", name, Status.FAIL, expected, "; ".join(failure(j) for j in real),
                            "read the error, fix its cause, then `CALL run_job(<id>)` or wait for the next run",
                            [failure(j) for j in real])
-    findings = [failure(j) + " (known: Apache builds cannot run this built-in job; timescale/timescaledb#10191)"
-                for j in known]
+    edition = ctx.probe.info.edition
+    findings = [f"licence refusal: {failure(j)} (a built-in job the {edition} edition cannot run; "
+                "timescale/timescaledb#10191)" for j in known]
     findings += [f"job {j.job_id} {j.proc} overdue by {fmt.short_duration(j.overdue_by)}"
                  if not j.next_start_stuck else f"job {j.job_id} {j.proc} stuck (next_start -infinity)"
                  for j in overdue]
     summary = result.summary
+    not_scheduled = summary is not None and bool(summary.not_scheduled)
     if summary is not None and summary.not_scheduled:
         findings.insert(0, summary.not_scheduled)
     unknown = summary.scheduler_unknown if summary is not None else None
@@ -65,12 +67,19 @@ def check_jobs(ctx: Context, timeout_ms: int) -> CheckResult:
         what, _, grant = unknown.partition(": ")
         return CheckResult("H01", name, Status.COULD_NOT_CHECK, expected,
                            f"could not check: {len(rows)} jobs, none failing, but the role {what}", grant)
+    remedies = []
+    if known:  # the cause is the licence, not the scheduler: say so, and where the job does run
+        ids = ", ".join(str(j.job_id) for j in known)
+        remedies.append(f"a licence refusal, not a fault: job {ids} runs only on the TimescaleDB Community edition "
+                        f"(timescaledb.license=timescale); on this {edition} server it fails on every run")
+    if overdue or not_scheduled:
+        remedies.append("overdue or not scheduled: check that timescaledb is in shared_preload_libraries and "
+                        "timescaledb.max_background_workers covers every database's scheduler and its jobs")
     if unknown:
         findings.append(unknown)
+        remedies.append(unknown.partition(": ")[2])
     if findings:
-        return CheckResult("H01", name, Status.WARN, expected, "; ".join(findings),
-                           "overdue or not scheduled: check that timescaledb is in shared_preload_libraries and "
-                           "timescaledb.max_background_workers covers every database's scheduler and its jobs")
+        return CheckResult("H01", name, Status.WARN, expected, "; ".join(findings), "; ".join(remedies))
     return CheckResult("H01", name, Status.PASS, expected, f"{len(rows)} jobs, none failing or overdue")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -29,6 +30,16 @@ class CheckResult:
     remedy: str = ""
     problems: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    skipped: str = ""  # what a PASS could not see, e.g. "4 of 7 skipped: Apache"
+
+    @property
+    def status_text(self) -> str:
+        """The status as shown, with what a pass skipped: 'PASS (4 of 7 skipped: Apache)'."""
+        return f"{self.status.value} ({self.skipped})" if self.skipped else self.status.value
+
+
+# How findings are listed: the worst first.
+FINDING_ORDER = (Status.FAIL, Status.WARN, Status.COULD_NOT_CHECK, Status.SKIP)
 
 
 @dataclass(frozen=True)
@@ -38,10 +49,17 @@ class VerifyReport:
     schema: list[CheckResult]
     health: list[CheckResult]
     elapsed_ms: float
+    ran_at: datetime | None = None  # when the run started (UTC)
 
     @property
     def checks(self) -> list[CheckResult]:
         return [*self.schema, *self.health]
+
+    @property
+    def findings(self) -> list[CheckResult]:
+        """The checks that did not pass, FAIL first, then WARN, COULD NOT CHECK, SKIP (in check order within)."""
+        return sorted((c for c in self.checks if c.status is not Status.PASS),
+                      key=lambda c: FINDING_ORDER.index(c.status))
 
     def count(self, status: Status) -> int:
         return sum(1 for c in self.checks if c.status is status)
@@ -57,7 +75,8 @@ class VerifyReport:
 def as_dict(report: VerifyReport) -> dict[str, object]:
     """The report as JSON-ready data (the CLI's --json and the Verify screen's export)."""
     return {
-        "summary": {s.value: report.count(s) for s in Status} | {"elapsed_ms": round(report.elapsed_ms, 1)},
+        "summary": {s.value: report.count(s) for s in Status} | {"elapsed_ms": round(report.elapsed_ms, 1)}
+        | ({"ran_at": report.ran_at.isoformat()} if report.ran_at else {}),
         "checks": [dataclasses.asdict(c) | {"status": c.status.value, "kind": kind}
                    for kind, checks in (("schema", report.schema), ("health", report.health)) for c in checks],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def verify(target: ResolvedDsn, *, directory: Path = MIGRATIONS_DIR, check_timeo
 
 def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms: int = 2_000) -> VerifyReport:
     """Run every check on an open connection (the TUI's Verify screen calls this)."""
-    started = clock.counter()
+    started, ran_at = clock.counter(), clock.now()
     local = files.load(directory)
     expected = expectations.load(directory)
     info = server_info(conn)  # the facts every check needs, under the connection's own timeouts
@@ -55,7 +56,7 @@ def verify_on(conn: Conn, *, directory: Path = MIGRATIONS_DIR, check_timeout_ms:
                              check_timeout_ms) for check_id, name, check in HEALTH_CHECKS]
     if ledger_grant is not None:
         results = [_without_ledger(result, ledger_grant) for result in results]
-    return VerifyReport(schema=results, health=health, elapsed_ms=clock.elapsed_ms(started))
+    return VerifyReport(schema=results, health=health, elapsed_ms=clock.elapsed_ms(started), ran_at=ran_at)
 
 
 def _without_ledger(result: CheckResult, grant: str) -> CheckResult:
@@ -100,8 +101,7 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
                              "check the role's privileges on the catalog views")
     elapsed = clock.elapsed_ms(started)
-    return CheckResult(result.id, result.name, result.status, result.expected, result.found, result.remedy,
-                       result.problems, elapsed)
+    return dataclasses.replace(result, elapsed_ms=elapsed)
 
 
 def _grant_in(said: str) -> str:

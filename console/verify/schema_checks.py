@@ -82,9 +82,9 @@ class Judgement:
                                "; ".join(self.problems + sorted(set(self.pending))), remedy, self.problems)
         if self.checked == 0 and self.skipped:
             return CheckResult(self.id, self.name, Status.SKIP, self.expected, "not checked", self.skipped[0])
-        edition = self.skipped[0].split(":", 1)[0] if self.skipped else ""
-        note = f" ({len(self.skipped)} skipped: {edition})" if self.skipped else ""
-        return CheckResult(self.id, self.name, Status.PASS, self.expected, found_ok + note)
+        edition = self.skipped[0].split(":", 1)[0].removesuffix(" edition").capitalize() if self.skipped else ""
+        note = f"{len(self.skipped)} of {self.checked + len(self.skipped)} skipped: {edition}" if self.skipped else ""
+        return CheckResult(self.id, self.name, Status.PASS, self.expected, found_ok, skipped=note)
 
 
 def _no_extension(check_id: str, name: str, expected: str) -> CheckResult:

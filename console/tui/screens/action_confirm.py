@@ -21,6 +21,7 @@ from console.actions.plan import Plan, Request
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.tui.context import HasContext
+from console.tui.screens import action_prompts as prompts
 
 
 class ActionConfirmScreen(ModalScreen[bool]):
@@ -113,7 +114,7 @@ def ask_action(screen: Screen[Any], question: str, example: str, build: Callable
         if not text:
             return
         try:
-            request = build(text.split())
+            request = build(prompts.split_answer(text))
         except ConsoleError as exc:
             app.notify(exc.message, severity="error")
             return
@@ -162,6 +163,10 @@ def start_action(screen: Screen[Any], request: Request, on_done: Callable[[], No
     def prepare() -> None:
         try:
             plan = session.call(lambda conn, info: gate.prepare(conn, info, target, request))
+            if not plan.statements:  # nothing to confirm: say so ("nothing to drop"), ask nothing
+                message = session.call(lambda conn, _info: gate.execute(conn, target, plan))
+                app.call_from_thread(app.notify, message, timeout=10)
+                return
         except ConsoleError as exc:
             app.call_from_thread(app.notify, exc.message, severity="error", timeout=10)
             return

@@ -4,6 +4,8 @@ the rest ("90d"). A malformed answer is a ConsoleError naming what was expected.
 
 from __future__ import annotations
 
+import re
+
 from console.actions.backends import BackendSignal
 from console.actions.caggs import CaggRefresh
 from console.actions.chunks import ChunkCompression, ChunkDrop
@@ -13,6 +15,15 @@ from console.infra.durations import parse_interval, parse_moment
 from console.infra.errors import ConsoleError
 
 OPEN_END = "-"  # a refresh window's end typed as "-" is open
+_GLUE = "\x00"  # stands for the space between an amount and its unit while the answer is split
+_AMOUNT_THEN_UNIT = re.compile(r"(?<!\S)(\d+)\s+(?=[A-Za-z]+(?:\s|$))")
+
+
+def split_answer(text: str) -> list[str]:
+    """The words of an answer, an amount and its unit word kept together as the app prints them: "llm_logs 9 days"
+    -> ["llm_logs", "9 days"]."""
+    joined = _AMOUNT_THEN_UNIT.sub(lambda m: m.group(1) + _GLUE, text)
+    return [word.replace(_GLUE, " ") for word in joined.split()]
 
 
 def _words(words: list[str], low: int, high: int, usage: str) -> list[str]:

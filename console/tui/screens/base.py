@@ -59,6 +59,12 @@ class ConsoleScreen(Screen[None]):
         """Show a failed worker's one line (`group` names the worker); screens put it in the part it belongs to."""
         self.notify(message, title="error", severity="error", timeout=15, markup=False)
 
+    def keys_of(self, action: str) -> str:
+        """The keys bound to `action` on this screen as the footer shows them (the user's keymap applied)."""
+        keys = [self.app.get_key_display(binding) for bindings in self._bindings.key_to_bindings.values()
+                for binding in bindings if binding.action == action]
+        return ", ".join(dict.fromkeys(keys))
+
     @property
     def header(self) -> ServerHeader:
         return self.query_one(ServerHeader)

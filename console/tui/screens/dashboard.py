@@ -26,6 +26,7 @@ from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
 from console.tui.screens.row_actions import RowAction
 from console.tui.widgets.pane_box import PaneBox
+from console.tui.widgets.server_header import CHECK_S, ServerHeader
 
 WINDOWS = ("1h", "24h", "7d", "30d")
 INTERVAL_STEPS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -60,6 +61,7 @@ class DashboardScreen(ConsoleScreen):
         self._suspended = False
         self.charts_on = True
         self._refreshed: tuple[datetime, float] | None = None
+        self._waiting_since = 0.0  # clock.counter() when the wait for the next refresh began
         self._offered: tuple[str, ...] = ()  # the row actions the footer shows
         self.cache = PaneCache()  # the chunk catalog and sizes kept between refreshes (cheap at 10,000 chunks)
 
@@ -102,6 +104,10 @@ class DashboardScreen(ConsoleScreen):
 
     def _schedule_next(self, delay: float) -> None:
         self._cancel_timer()
+        self._waiting_since = clock.counter()
+        self._start_timer(delay)
+
+    def _start_timer(self, delay: float) -> None:
         if not self.paused and not self._suspended:
             self._timer = self.set_timer(delay, self.action_refresh_now)
 
@@ -125,7 +131,7 @@ class DashboardScreen(ConsoleScreen):
             self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
         self._show_state()
         self._sync_row_bindings()  # a row's actions follow what it now is
-        self._schedule_next(self.interval)
+        self._schedule_next(self._wait())
 
     def _show_state(self) -> None:
         """The header's refresh part, at once after every change: paused or the interval, the last refresh."""
@@ -146,10 +152,20 @@ class DashboardScreen(ConsoleScreen):
         self._schedule_next(min(self.interval, 5.0))
 
     def _disconnected(self) -> None:
+        self._mark_stale()
+        self.header.update_state()
+        self._schedule_next(self._wait())
+
+    def _mark_stale(self) -> None:
         for pane in self.query(PaneBox):
             pane.mark_stale("last data shown · disconnected")
-        self.header.update_state()
-        self._schedule_next(min(self.interval, 5.0))
+
+    def on_server_header_connection_changed(self, event: ServerHeader.ConnectionChanged) -> None:
+        """The header's own check saw the connection go or come back: say so at once, refresh at once."""
+        if not event.connected:
+            self._mark_stale()
+        elif not self.paused and self._timer is not None and any(pane.stale_note for pane in self.query(PaneBox)):
+            self.action_refresh_now()
 
     # Keys -----------------------------------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
@@ -173,6 +189,13 @@ class DashboardScreen(ConsoleScreen):
         self.context.refresh_s = steps[max(0, min(len(steps) - 1, current + direction))]
         self.notify(f"refresh every {self.context.refresh_s:g} s")
         self._show_state()
+        if self._timer is not None:  # the refresh waited for moves at once: the new interval after the wait began
+            self._cancel_timer()
+            self._start_timer(max(0.0, self._wait() - (clock.counter() - self._waiting_since)))
+
+    def _wait(self) -> float:
+        """How long to wait for the next refresh: the interval, at most CHECK_S while disconnected."""
+        return self.interval if self.session.state.connected else min(self.interval, CHECK_S)
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
@@ -208,7 +231,23 @@ class DashboardScreen(ConsoleScreen):
         if table.row_count:
             key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         row = row_actions.target(self.last_snapshot, box.pane, key)
-        return row_actions.offered(row) if row is not None else {}
+        return row_actions.offered(row, community=self._community()) if row is not None else {}
+
+    def _community(self) -> bool:
+        """Whether the server runs TimescaleDB Community (unknown before the first connection: offered)."""
+        info = self.session.state.info
+        return info is None or info.community
+
+    def withheld_actions(self) -> list[tuple[str, str, str]]:
+        """The row actions this server's edition would only refuse: not offered (the footer, the palette), said
+        in `?`."""
+        info = self.session.state.info
+        if info is None or info.community or read_only(self):
+            return []
+        why = f"the {info.edition} edition refuses it: TimescaleDB Community only"
+        return [(self.keys_of(f"row('{verb}')"), action, why) for verb, action in (
+            ("compress", "Compress chunks"), ("decompress", "Decompress chunks"), ("policy", "Set a policy"),
+            ("refresh", "Refresh an aggregate"))]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions are shown only where they apply to the row under the cursor (never in read-only mode)."""

@@ -1,4 +1,5 @@
-"""The `?` overlay: every key the current screen and the app answer to."""
+"""The `?` overlay: every key the current screen and the app answer to, then the actions the screen does not
+offer on this server (the server could only refuse them), with the reason."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
-    def __init__(self, screen_name: str, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, screen_name: str, keys: list[tuple[str, str]],
+                 withheld: list[tuple[str, str, str]] | None = None) -> None:
         super().__init__()
         self.screen_name = screen_name
         self.keys = keys
+        self.withheld = withheld or []  # (keys, action, why): not offered on this server
 
     def compose(self) -> ComposeResult:
         table = Table("key", "action", title=f"Keys on {self.screen_name}", expand=True)
@@ -26,6 +29,11 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, description)
         with VerticalScroll(id="help-box"):
             yield Static(table)
+            if self.withheld:
+                absent = Table("key", "action", "why", title="Not offered on this server", expand=True)
+                for keys, action, why in self.withheld:
+                    absent.add_row(keys, action, why)
+                yield Static(absent, id="help-withheld")
             yield Static("Ctrl+P opens the command palette. Escape closes this help.", classes="hint")
 
     async def action_dismiss(self, result: None = None) -> None:

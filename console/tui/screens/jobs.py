@@ -6,6 +6,7 @@ read-only mode)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from console.actions import jobs as job_actions
 from console.actions.jobs import JobAction, JobRun
-from console.infra import fmt
+from console.infra import clock, fmt
 from console.infra.durations import parse_interval
 from console.infra.errors import ConsoleError
 from console.panes import Job, JobSummary, PaneResult, PaneStatus
@@ -29,6 +30,7 @@ from console.panes.jobs import COLUMNS, job_cells, jobs, next_start_text
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
+from console.tui.widgets.server_header import ServerHeader
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 
@@ -48,6 +50,7 @@ class JobsScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.jobs: dict[str, Job] = {}
+        self.loaded: tuple[datetime, float] | None = None  # when the list shown was read: clock.now(), counter()
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
@@ -60,7 +63,15 @@ class JobsScreen(ConsoleScreen):
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        """Re-entered: read again when the list is older than the refresh interval."""
+        if self.loaded is None or clock.counter() - self.loaded[1] >= self.context.refresh_s:
+            self.action_reload()
+
+    def on_server_header_connection_changed(self, event: ServerHeader.ConnectionChanged) -> None:
+        if event.connected:
+            self.action_reload()
+        elif self.loaded is not None:
+            self._summary(f"last data shown · disconnected · ran at {fmt.clock(self.loaded[0])}", "bold red")
 
     def action_reload(self) -> None:
         self._load()
@@ -70,9 +81,10 @@ class JobsScreen(ConsoleScreen):
         try:
             result = self.session.call(lambda conn, info: jobs(conn, info))
         except ConsoleError as exc:
-            self.app.call_from_thread(self._summary, f"cannot list jobs: {exc.message}", "bold red")
+            shown = f" (last data shown: ran at {fmt.clock(self.loaded[0])})" if self.loaded else ""
+            self.app.call_from_thread(self._summary, f"cannot list jobs: {exc.message}{shown}", "bold red")
             return
-        self.app.call_from_thread(self._show, result)
+        self.app.call_from_thread(self._show, result, (clock.now(), clock.counter()))
 
     def show_error(self, group: str, message: str) -> None:
         if group == "jobs":
@@ -83,8 +95,12 @@ class JobsScreen(ConsoleScreen):
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#jobs-summary", Static).update(Text(fmt.printable(text), style=style))
 
-    def _show(self, result: PaneResult[Any, Any]) -> None:
+    def _show(self, result: PaneResult[Any, Any], loaded: tuple[datetime, float]) -> None:
+        self.loaded = loaded
+        ran = f"ran at {fmt.clock(loaded[0])}"
         rows: list[Job] = result.rows
+        if not self.jobs:
+            self.refresh_bindings()  # the first list: the server's edition is known now (its actions, or none)
         self.jobs = {str(job.job_id): job for job in rows}
         sync_rows(self.query_one("#jobs-table", DataTable),
                   [(str(j.job_id), [cell_text(c) for c in job_cells(j)]) for j in rows])
@@ -93,12 +109,12 @@ class JobsScreen(ConsoleScreen):
         warning.update(Text(summary.not_scheduled, style="bold red") if summary and summary.not_scheduled else "")
         warning.display = bool(summary and summary.not_scheduled)
         if result.status is not PaneStatus.OK:
-            self._summary(result.reason or result.status.value, "yellow")
+            self._summary(f"{result.reason or result.status.value} · {ran}", "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
-            keys = "Enter: details, r: reload" if read_only(self) else \
+            keys = "Enter: details, r: reload" if read_only(self) or self._refused_edition() else \
                 "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
-            self._summary(f"{len(rows)} jobs, {failing} failing — {keys}")
+            self._summary(f"{len(rows)} jobs, {failing} failing · {ran} — {keys}")
 
     def _selected(self) -> Job | None:
         table = self.query_one("#jobs-table", DataTable)
@@ -121,8 +137,24 @@ class JobsScreen(ConsoleScreen):
         open_job_details(self, job)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Action keys are hidden (and refused) in read-only mode."""
-        return not (action in self.ACTIONS and read_only(self))
+        """Action keys are hidden (and refused) in read-only mode, and where the server's edition would only
+        refuse them (alter_job and run_job need TimescaleDB Community)."""
+        return not (action in self.ACTIONS and (read_only(self) or self._refused_edition()))
+
+    def _refused_edition(self) -> str:
+        """The edition that refuses the job actions ('' where they run, or before the first connection)."""
+        info = self.session.state.info
+        return "" if info is None or info.community else info.edition
+
+    def withheld_actions(self) -> list[tuple[str, str, str]]:
+        """The job actions this server's edition would only refuse: not offered, said in `?`."""
+        edition = self._refused_edition()
+        if not edition or read_only(self):
+            return []
+        why = f"the {edition} edition refuses it: TimescaleDB Community only"
+        return [(self.keys_of(action), title, why) for action, title in (
+            ("job('run')", "Run now"), ("job('pause')", "Pause"), ("job('resume')", "Resume"),
+            ("schedule", "Schedule"))]
 
     def action_job(self, verb: str) -> None:
         job = self._selected()
@@ -151,7 +183,7 @@ class JobsScreen(ConsoleScreen):
     def palette_actions(self) -> list[PaletteCommand]:
         """The selected job's actions, for the command palette."""
         job = self._selected()
-        if job is None:
+        if job is None or self._refused_edition():
             return []
         what = f"job {job.job_id} ({job.kind} on {job.target_name or '-'})"
         return [PaletteCommand(f"Run {what} now", partial(self.action_job, "run"), "CALL run_job, after confirmation"),

@@ -1,4 +1,5 @@
-"""Migrations: applied and pending migrations with checksums, the dry-run plan, and apply (confirmed)."""
+"""Migrations: applied and pending migrations with checksums, the dry-run plan, and apply (confirmed; not offered
+where the server's edition cannot run a pending migration)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Log, Static
 from console.drift.rehearsal import lint_pending
 from console.infra import fmt
 from console.infra.errors import ConsoleError
+from console.infra.server import ServerInfo
 from console.migrator import service as migrations
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
@@ -29,6 +31,7 @@ class MigrationsScreen(ConsoleScreen):
     ]
 
     pending: list[str] | None = None  # the pending migrations as last loaded (None: not loaded yet)
+    refusal: str = ""  # why this server can only refuse `apply` (a pending migration its edition cannot run)
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading migrations…", id="migrations-summary", markup=False)
@@ -47,13 +50,13 @@ class MigrationsScreen(ConsoleScreen):
     def _load(self) -> None:
         try:
             directory = self.context.migrations_dir
-            rows = self.session.call(lambda conn, _info: migrations.status(conn, directory))
+            rows, info = self.session.call(lambda conn, info: (migrations.status(conn, directory), info))
         except ConsoleError as exc:
             self.app.call_from_thread(self._summary, f"cannot read migrations: {exc.message}", error=True)
             return
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, rows, info)
 
-    def _show(self, rows: list[migrations.MigrationStatus]) -> None:
+    def _show(self, rows: list[migrations.MigrationStatus], info: ServerInfo) -> None:
         cells = [[Text(f"{r.version:03d}"), Text(fmt.printable(r.description)),
                   Text(r.state, style=_STATE_STYLE.get(r.state, "")),
                   Text(fmt.when(r.applied_at)), Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""),
@@ -72,8 +75,29 @@ class MigrationsScreen(ConsoleScreen):
         applied = sum(1 for r in rows if r.state == "applied")
         pending = sum(1 for r in rows if r.state == "pending")
         self.pending = [f"{r.version:03d} {r.description}" for r in rows if r.state == "pending"]
-        keys = "p: dry-run plan" if self.context.read_only else "p: dry-run plan, a: apply pending"
+        blocked = next((r for r in rows if r.state == "pending" and r.community_features), None)
+        refusal = "" if info.community or blocked is None else (
+            f"{blocked.file} needs TimescaleDB Community ({', '.join(blocked.community_features)}); this server "
+            f"runs the {info.edition} edition")
+        if refusal != self.refusal:
+            self.refusal = refusal
+            self.refresh_bindings()
+        if self.context.read_only:
+            keys = "p: dry-run plan"
+        elif refusal:
+            keys = f"p: dry-run plan; apply not offered: {refusal}"
+        else:
+            keys = "p: dry-run plan, a: apply pending"
         self._summary(f"{applied} applied, {pending} pending — {keys}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`apply` is not offered where it can only be refused: a console opened read-only binds no key that
+        writes, and the server's edition may lack what a pending migration needs."""
+        return not (action == "apply" and (self.context.read_only or bool(self.refusal)))
+
+    def withheld_actions(self) -> list[tuple[str, str, str]]:
+        """What `?` says is not offered here, and why."""
+        return [(self.keys_of("apply"), "Apply pending", self.refusal)] if self.refusal else []
 
     def show_error(self, group: str, message: str) -> None:
         self._summary(message, error=True)
@@ -142,14 +166,10 @@ class MigrationsScreen(ConsoleScreen):
             progress(f"applied {len(result.applied)} migration(s)" if result.applied else "nothing to apply")
         self._load()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A console opened read-only binds no key that writes: `a` (apply) is neither shown nor run."""
-        return not (action == "apply" and self.context.read_only)
-
     def palette_commands(self) -> list[PaletteCommand]:
         """The Migrations screen's own keys, for the command palette."""
         commands = [PaletteCommand("Reload migrations", self.action_reload, "r"),
                     PaletteCommand("Dry-run plan of the pending migrations", self.action_plan, "p: nothing is applied")]
-        if not self.context.read_only:
+        if not self.context.read_only and not self.refusal:
             commands.append(PaletteCommand("Apply pending migrations", self.action_apply, "a: after confirmation"))
         return commands

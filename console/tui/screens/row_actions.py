@@ -64,9 +64,20 @@ def target(snapshot: Snapshot | None, pane: str, key: str) -> RowTarget | None:
     return RowTarget(pane, qualified(row.schema, row.name), row.kind, getattr(row, "policy", ""))
 
 
-def offered(row: RowTarget) -> dict[str, RowAction]:
+# The verbs the server refuses outside TimescaleDB Community (compression, policies, continuous aggregates):
+# not offered there at all.
+COMMUNITY_ONLY = ("compress", "decompress", "policy", "refresh")
+
+
+def offered(row: RowTarget, *, community: bool = True) -> dict[str, RowAction]:
     """The actions on `row`, by verb: a hypertable's chunks (chunks pane), the pane's policy (retention and
-    compression panes), a continuous aggregate's refresh (any pane)."""
+    compression panes), a continuous aggregate's refresh (any pane); on an edition other than Community only
+    those it can run (drop)."""
+    actions = _offered(row)
+    return {verb: action for verb, action in actions.items() if community or verb not in COMMUNITY_ONLY}
+
+
+def _offered(row: RowTarget) -> dict[str, RowAction]:
     name = row.relation
     actions: list[RowAction] = []
     if row.pane == "chunks" and row.kind != CAGG:

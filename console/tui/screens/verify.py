@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.drift.model import DriftReport
 from console.drift.service import drift_on
-from console.infra import clock, userfiles
+from console.infra import clock, fmt, userfiles
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
@@ -38,6 +38,7 @@ class VerifyScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.report: VerifyReport | None = None
+        self.ran: float | None = None  # clock.counter() when the report shown started
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="verify-tabs"):
@@ -58,18 +59,25 @@ class VerifyScreen(ConsoleScreen):
     def on_mount(self) -> None:
         self.action_rerun()
 
+    def on_screen_resume(self) -> None:
+        """Re-entered: run again when the report shown is older than the refresh interval."""
+        if self.report is not None and self.ran is not None and \
+                clock.counter() - self.ran >= self.context.refresh_s:
+            self.action_rerun()
+
     def action_rerun(self) -> None:
         self._run()
 
     @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
     def _run(self) -> None:
         directory = self.context.migrations_dir
+        started = clock.counter()
         try:
             report = self.session.call(lambda conn, _info: verify_on(conn, directory=directory))
         except ConsoleError as exc:
             self.app.call_from_thread(self._summary, f"cannot verify: {exc.message}", "bold red")
             return
-        self.app.call_from_thread(self._show, report)
+        self.app.call_from_thread(self._show, report, started)
 
     def show_error(self, group: str, message: str) -> None:
         if group == "drift":
@@ -108,22 +116,23 @@ class VerifyScreen(ConsoleScreen):
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#verify-summary", Static).update(Text(printable(text), style=style))
 
-    def _show(self, report: VerifyReport) -> None:
-        self.report = report
+    def _show(self, report: VerifyReport, started: float) -> None:
+        self.report, self.ran = report, started
         table = self.query_one("#verify-table", DataTable)
         table.clear()
         for check in report.checks:
-            table.add_row(Text(check.id), Text(check.status.value, style=_STYLE[check.status]),
+            table.add_row(Text(check.id), Text(check.status_text, style=_STYLE[check.status]),
                           Text(printable(check.name)), Text(printable(check.found)), key=check.id)
         findings = [Text.assemble((f"{c.id} {c.status.value} ", _STYLE[c.status]), (printable(c.name), "bold"),
                                   f"\n  found:    {printable(c.found)}\n  expected: {printable(c.expected)}"
                                   f"\n  remedy:   {printable(c.remedy)}")
-                    for c in report.checks if c.status is not Status.PASS]
+                    for c in report.findings]
         self.query_one("#verify-findings-text", Static).update(
             Text("\n").join(findings) if findings else Text("every check passed", style="green"))
         counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
         verdict = "FAIL" if report.exit_code() else "PASS"
-        self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms — r: re-run, e: export JSON",
+        ran = f" · ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
+        self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms{ran} — r: re-run, e: export JSON",
                       "bold red" if verdict == "FAIL" else "bold green")
 
     def action_export(self) -> None:

@@ -42,6 +42,7 @@ class PaneBox(Vertical):
         self.view: PaneView | None = None
         self.charts_on = True
         self._layout: list[tuple[int, int]] | None = None  # (column index, width) as the table has them
+        self.stale_note = ""  # while set, the subtitle says it (over every redraw) until fresh data arrives
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-body"):
@@ -61,6 +62,7 @@ class PaneBox(Vertical):
     def show(self, view: PaneView) -> None:
         """Draw a fresh view."""
         self.view = view
+        self.stale_note = ""
         self.set_class(False, "-stale")
         self.set_class(view.status == "unavailable", "-unavailable")
         self.border_title = view.title
@@ -68,6 +70,7 @@ class PaneBox(Vertical):
 
     def mark_stale(self, note: str) -> None:
         """Keep the last data, dimmed, with a note."""
+        self.stale_note = note
         self.set_class(True, "-stale")
         self.border_subtitle = note
 
@@ -123,6 +126,8 @@ class PaneBox(Vertical):
                           for row in view.rows])
 
     def _subtitle(self, view: PaneView, shown: list[int]) -> str:
+        if self.stale_note:
+            return self.stale_note
         parts = [view.summary or view.status]
         visible = max(self.table.size.height - 1, 0)
         if self.table.display and visible and len(view.rows) > visible:
