@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from console.infra import fmt
 from console.infra.dsn import ResolvedDsn
 from console.infra.server import server_info
 from console.infra.session import Session
@@ -172,11 +173,7 @@ def test_first_refresh_measures_a_demo_sized_catalog_and_estimates_are_marked(
         for table, row in zip(chunks.rows, shown.rows, strict=True):
             assert row.cells[total].text.startswith("~") is (table.estimated_chunks > 0), table.name
 
-    # In the console at 80x24, the count of estimates is on screen with the chunk pane.
-    monkeypatch.setattr("console.tui.screens.dashboard.PaneCache", lambda: PaneCache(sizes=SizeCache(
-        budget=timedelta(0), first_budget=timedelta(0), first_exact=0)))
-
-    async def scenario() -> None:
+    async def console(exact: dict[str, str] | None) -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), refresh_s=60)
         async with app.run_test(size=(80, 24)) as pilot:
             pane = app.screen.query_one("#pane-chunks", PaneBox)
@@ -184,6 +181,21 @@ def test_first_refresh_measures_a_demo_sized_catalog_and_estimates_are_marked(
             pane.scroll_visible(animate=False)
             await pilot.pause(0.2)
             screen = app.export_screenshot().replace("&#160;", " ")
-            assert "~ estimated)" in screen, str(pane.border_subtitle)
+            assert pane.view is not None
+            if exact is not None:  # the first refresh: every size measured, none marked
+                assert "estimate" not in screen and "~" not in str(pane.border_subtitle)
+                total = [c.name for c in pane.view.columns].index("total")
+                shown = {r.key: r.cells[total].text for r in pane.view.rows}
+                assert shown == exact
+            else:  # the count of estimates is on screen with the chunk pane
+                assert "~ estimated)" in screen, str(pane.border_subtitle)
 
-    asyncio.run(scenario())
+    # A freshly launched console on the demo-sized catalog: exact from its first refresh.
+    with connect(tsl_db.dsn) as conn:
+        exact = {f"{t.schema}.{t.name}": fmt.size(_detailed(conn, f"{t.hypertable_schema}.{t.hypertable_name}"))
+                 for t in chunks.rows}
+    asyncio.run(console(exact))
+    # With no time to measure, at 80x24.
+    monkeypatch.setattr("console.tui.screens.dashboard.PaneCache", lambda: PaneCache(sizes=SizeCache(
+        budget=timedelta(0), first_budget=timedelta(0), first_exact=0)))
+    asyncio.run(console(None))

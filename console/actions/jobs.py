@@ -49,10 +49,10 @@ def history(conn: Conn, info: ServerInfo, job_id: int, limit: int = 20) -> list[
 
 
 def hand_runs(server_id: str | None) -> dict[int, list[JobRun]]:
-    """Per job, newest first, the runs obsconsole made (`obsconsole job run`, the console's run) on the database
-    `server_id` (ServerInfo.server_id), as this machine's audit log recorded them. TimescaleDB keeps no statistics
-    for a run by hand (CALL run_job). Refusals, cancellations and dry runs did not run and are left out; so is
-    everything when the database has no identity or the log cannot be read."""
+    """Per job, newest first, the runs obsconsole made (`job run`, the console's run, the seed's aftercare) on the
+    database `server_id` (ServerInfo.server_id), as this machine's audit log recorded them. TimescaleDB keeps no
+    statistics for a run by hand (CALL run_job). Refusals, cancellations and dry runs did not run and are left out;
+    so is everything when the database has no identity or the log cannot be read."""
     if server_id is None:
         return {}
     try:
@@ -65,8 +65,11 @@ def hand_runs(server_id: str | None) -> dict[int, list[JobRun]]:
         if entry.server_id != server_id or match is None or not (entry.outcome == "done"
                                                                    or entry.outcome.startswith(FAILED)):
             continue
-        finished = datetime.fromisoformat(entry.time)
-        started = finished - timedelta(milliseconds=entry.duration_ms or 0)
+        try:
+            finished = datetime.fromisoformat(entry.time)
+            started = finished - timedelta(milliseconds=entry.duration_ms or 0)
+        except (TypeError, ValueError):
+            continue  # a line edited by hand
         failed = entry.outcome.startswith(FAILED)
         runs.setdefault(int(match.group(1)), []).append(JobRun(
             started, finished, not failed, None, entry.outcome.removeprefix(FAILED) if failed else None, True))
