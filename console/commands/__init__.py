@@ -16,6 +16,8 @@ from console.commands import (
     migrate,
     policy,
     prices,
+    record,
+    replay,
     seed,
     snapshot,
     verify,
@@ -23,4 +25,4 @@ from console.commands import (
 from console.commands.common import app
 
 __all__ = ["app", "audit", "backend", "bench", "cagg", "chunk", "demo", "doctor", "engine", "job", "keys", "migrate",
-           "policy", "prices", "seed", "snapshot", "verify"]
+           "policy", "prices", "record", "replay", "seed", "snapshot", "verify"]
