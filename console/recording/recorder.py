@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from console.infra import clock
+from console.infra import clock, fmt
 from console.infra.db import Conn
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
@@ -41,12 +41,12 @@ class Recorder:
     def __init__(self, path: Path, target: ResolvedDsn, schedule: Schedule) -> None:
         self.writer = Writer(path, target.masked, schedule.every)
         self.schedule = schedule
-        self.previous: Stored | None = None
+        resumed = self.writer.last()
+        self.previous: Stored | None = resumed[1] if resumed else None
         self.verify: dict[str, str] | None = None
         self.verified_at: datetime | None = None
         self.down_since: datetime | None = None
-        self.pruned_at: datetime | None = None
-        started = clock.now()
+        started = resumed[0] if resumed else clock.now()
         self.audit = facts.AuditTail(target.masked, started)
         self.runs_since = started
 
@@ -87,11 +87,10 @@ class Recorder:
         return every is not None and (self.verified_at is None or at - self.verified_at >= every)
 
     def _prune(self, at: datetime) -> None:
-        if self.pruned_at is None or at - self.pruned_at >= timedelta(minutes=10):
-            dropped = self.writer.prune(at - self.schedule.retain)
-            self.pruned_at = at
-            if dropped:
-                log.info("retention: dropped %d snapshot(s) older than %s", dropped, self.schedule.retain)
+        """Retention, after every snapshot (one indexed DELETE: usually nothing, then one row)."""
+        dropped = self.writer.prune(at - self.schedule.retain)
+        if dropped:
+            log.debug("retention: dropped %d snapshot(s) older than %s", dropped, self.schedule.retain)
 
     def close(self) -> None:
         self.writer.close()
@@ -104,13 +103,16 @@ def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Eve
     session = Session(target)
     options = PaneOptions(window=CostWindow.last("24h"), cache=PaneCache())  # the dashboard's default window
     written = 0
-    log.info("recording %s every %ss into %s (keeping %s)", target.masked, schedule.every.total_seconds(), path,
-             schedule.retain)
     try:
         try:  # a wrong DSN or password at the start is one line and exit 2, not a retry loop
             session.call(lambda _conn, _info: None)
         except Disconnected as exc:
+            recorder.close()
+            if recorder.writer.created:
+                recorder.writer.remove()  # nothing done: no empty recording left behind
             raise ConsoleError(exc.message) from None
+        log.info("recording %s every %s into %s (keeping %s)", target.masked,
+                 fmt.duration_words(schedule.every), path, fmt.duration_words(schedule.retain))
         while not stop.is_set():
             started = clock.counter()
             try:

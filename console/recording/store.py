@@ -54,14 +54,15 @@ class Writer:
     def __init__(self, path: Path, server: str, every: timedelta) -> None:
         self.path = path
         try:
-            fresh = not path.exists() or path.stat().st_size == 0
+            self.created = not path.exists()
+            fresh = self.created or path.stat().st_size == 0
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            if not fresh:
+                _check(self.db, path)  # before anything is written to it
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             if fresh:
                 self._create(server, every)
-            else:
-                _check(self.db, path)
         except sqlite3.Error as exc:
             raise RecordingError(f"cannot write the recording {path}: {exc}") from None
         self._dictionary = self._latest_dictionary()
@@ -135,6 +136,20 @@ class Writer:
         self._dictionary = (int(cursor.lastrowid or 0), trained)
         self._since_training = 0
 
+    def last(self) -> tuple[datetime, Stored | None] | None:
+        """The latest moment recorded and the latest snapshot (a recorder appending to the file goes on from them:
+        what changed while it was stopped becomes the next snapshot's events)."""
+        row = self.db.execute("SELECT max(at) FROM snapshots").fetchone()
+        if row[0] is None:
+            return None
+        good = self.db.execute("SELECT s.payload, d.data FROM snapshots s LEFT JOIN dictionaries d ON d.id = "
+                               "s.dictionary WHERE s.payload IS NOT NULL ORDER BY s.at DESC LIMIT 1").fetchone()
+        try:
+            stored = codec.decode(bytes(good[0]), bytes(good[1]) if good[1] else None) if good else None
+        except codec.CodecError:
+            stored = None
+        return moment(row[0]), stored
+
     def prune(self, before: datetime) -> int:
         """Drop snapshots and events older than `before` (and dictionaries no snapshot uses); how many snapshots."""
         with self._transaction():
@@ -147,6 +162,11 @@ class Writer:
 
     def close(self) -> None:
         self.db.close()
+
+    def remove(self) -> None:
+        """Delete the file this writer created (closed first), with its WAL and shared-memory files."""
+        for leftover in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _decompress(payload: bytes, dictionary: bytes | None) -> bytes:
