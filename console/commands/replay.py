@@ -49,8 +49,9 @@ def replay(
         if info:
             render.print_info(reader.info(), as_json=as_json)
         elif at:
-            moment = service.at(reader, times.moment(at, "--at"), pane)
-            render.print_moment(moment.snapshot, moment.at, moment.outage, moment.endpoint, moment.events,
+            found = service.at(reader, times.moment(at, "--at"), pane)
+            assert found.snapshot is not None and found.at is not None
+            render.print_moment(found.snapshot, found.at, found.outage, found.endpoint, found.events,
                                 as_json=as_json, wide=wide)
         elif between:
             result = service.diff(reader, times.moment(between[0], "--diff T1"), times.moment(between[1], "--diff T2"))

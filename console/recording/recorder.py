@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from console.infra.db import Conn
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
-from console.infra.session import Disconnected, Session
+from console.infra.session import Disconnected, Session, endpoint
 from console.panes import CostWindow, PaneOptions, Snapshot, refresh_all
 from console.panes.cache import PaneCache
 from console.recording import events, facts
@@ -49,6 +50,7 @@ class Recorder:
         started = resumed[0] if resumed else clock.now()
         self.audit = facts.AuditTail(target.masked, started)
         self.runs_since = started
+        self.last_size = 0
 
     def capture(self, conn: Conn, info: ServerInfo, snapshot: Snapshot, endpoint: str) -> int:
         """Read the facts on `conn`, then write the snapshot and what changed since the last one; its size."""
@@ -61,10 +63,10 @@ class Recorder:
             self.runs_since = max(r.started_at for r in runs)
         stored = Stored.of(snapshot, Facts(endpoint, facts.migrations(conn), self.verify, runs))
         found = [*self._reconnected(at), *events.between(self.previous, stored, at), *self.audit.new_events()]
-        size = self.writer.write(at, stored, found)
+        self.last_size = self.writer.write(at, stored, found)
         self.previous = stored
         self._prune(at)
-        return size
+        return self.last_size
 
     def outage(self, error: str) -> None:
         """The server could not be read at this tick: an outage row (its reason), and an event when it begins."""
@@ -96,6 +98,17 @@ class Recorder:
         self.writer.close()
 
 
+def refresher(options: PaneOptions, recorder: Recorder | None) -> Callable[[Conn, ServerInfo], Snapshot]:
+    """A refresh of the five panes for Session.call; with a recorder (`obsconsole --record FILE`) the snapshot is
+    written too, as the dashboard is about to show it."""
+    def refresh(conn: Conn, info: ServerInfo) -> Snapshot:
+        snapshot = refresh_all(conn, info, options)
+        if recorder is not None:
+            recorder.capture(conn, info, snapshot, endpoint(conn))
+        return snapshot
+    return refresh
+
+
 def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Event) -> int:
     """Record until `stop` is set; the number of snapshots written. The file is opened (and refused) before
     the first connection, and every write is committed before the next wait."""
@@ -116,8 +129,8 @@ def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Eve
         while not stop.is_set():
             started = clock.counter()
             try:
-                size = session.call(lambda conn, info: recorder.capture(
-                    conn, info, refresh_all(conn, info, options), session.state.endpoint))
+                session.call(refresher(options, recorder))
+                size = recorder.last_size
                 written += 1
                 log.info("snapshot %d: %d bytes in %.0f ms", written, size, clock.elapsed_ms(started))
             except Disconnected as exc:

@@ -16,10 +16,11 @@ from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.jobs import JobDetailScreen, JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
+from console.tui.screens.replay import ReplayScreen
 from console.tui.screens.verify import VerifyScreen
 
 KEYMAP_FILE = "keymap.toml"
-_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen)
+_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen, ReplayScreen)
 
 
 def default_path() -> Path:
