@@ -43,9 +43,9 @@ def replay(
         run_replay(file)
         return
     from console.commands.render import recording as render
-    from console.recording.store import reading
+    from console.recording.store import Reader
 
-    with reading(file) as reader:
+    with Reader(file) as reader:
         if info:
             render.print_info(reader.info(), as_json=as_json)
         elif at:

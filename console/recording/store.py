@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -218,6 +218,12 @@ class Reader:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def info(self) -> RecordingInfo:
         counts = self.db.execute("SELECT count(payload), count(*) - count(payload) FROM snapshots").fetchone()
         dictionaries = self.db.execute("SELECT count(*) FROM dictionaries").fetchone()[0]
@@ -276,10 +282,3 @@ class Reader:
         rows = self.db.execute("SELECT at, kind, subject, detail, count FROM events WHERE at > ? AND at <= ? "
                                "ORDER BY at, id", (micros(start), micros(end))).fetchall()
         return [Event(moment(r[0]), Kind(r[1]), r[2], r[3], r[4]) for r in rows]
-
-
-@contextmanager
-def reading(path: Path) -> Iterator[Reader]:
-    reader = Reader(path)
-    with closing(reader.db):
-        yield reader
