@@ -11,7 +11,7 @@ import zstandard
 from console.recording.model import Stored
 
 LEVEL = 19
-DICT_BYTES = 64 * 1024
+DICT_BYTES = 112 * 1024
 TRAIN_AFTER = 32  # snapshots compressed without a dictionary before the first one is trained
 RETRAIN_EVERY = 1440  # a new dictionary after this many snapshots (a day at one a minute): content drifts
 
@@ -33,11 +33,16 @@ def compress(raw: bytes, dictionary: bytes | None) -> bytes:
     return compressor.compress(raw)
 
 
-def decode(blob: bytes, dictionary: bytes | None) -> Stored:
+def decompressor(dictionary: bytes | None) -> zstandard.ZstdDecompressor:
+    """A decompressor for snapshots compressed with `dictionary` (keep it: loading a dictionary costs)."""
+    return zstandard.ZstdDecompressor(dict_data=_dict(dictionary))
+
+
+def decode(blob: bytes, dictionary: bytes | zstandard.ZstdDecompressor | None) -> Stored:
     """The typed snapshot from its compressed bytes; CodecError when they do not decode."""
     try:
-        raw = zstandard.ZstdDecompressor(dict_data=_dict(dictionary)).decompress(blob)
-        return _DECODER.decode(raw)
+        reader = dictionary if isinstance(dictionary, zstandard.ZstdDecompressor) else decompressor(dictionary)
+        return _DECODER.decode(reader.decompress(blob))
     except (zstandard.ZstdError, msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise CodecError(str(exc)) from None
 

@@ -79,7 +79,7 @@ class Timeline:
 
     def seek(self, when: datetime) -> None:
         """To the moment at or before `when` (RecordingError outside the recording)."""
-        self.reader.at(when)  # the same bounds as --at
+        self.reader.check_within(when)  # the same bounds as --at
         self.index = max(0, bisect.bisect_right(self.times, when) - 1)
 
     def moment(self) -> Moment:

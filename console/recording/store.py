@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import zstandard
+
 from console.infra.errors import ConsoleError
 from console.recording import codec
 from console.recording.model import Event, Frame, Kind, RecordingInfo, Stored
@@ -170,10 +172,7 @@ class Writer:
 
 
 def _decompress(payload: bytes, dictionary: bytes | None) -> bytes:
-    import zstandard
-
-    return zstandard.ZstdDecompressor(
-        dict_data=zstandard.ZstdCompressionDict(dictionary) if dictionary else None).decompress(payload)
+    return codec.decompressor(dictionary).decompress(payload)
 
 
 def _check(db: sqlite3.Connection, path: Path) -> None:
@@ -209,7 +208,7 @@ class Reader:
         if integrity != "ok":
             raise RecordingError(f"{path} is damaged (SQLite quick_check: {integrity})")
         self.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        self._dictionaries: dict[int, bytes] = {}
+        self._decompressors: dict[int | None, zstandard.ZstdDecompressor] = {}
         span = self.db.execute("SELECT min(at), max(at) FROM snapshots").fetchone()
         if span[0] is None:
             raise RecordingError(f"{path} holds no snapshot yet")
@@ -235,12 +234,16 @@ class Reader:
         """Every recorded moment (snapshots and outages), oldest first."""
         return [moment(r[0]) for r in self.db.execute("SELECT at FROM snapshots ORDER BY at")]
 
-    def at(self, when: datetime) -> Frame:
-        """The moment recorded at or before `when`; RecordingError when `when` is outside the recording."""
+    def check_within(self, when: datetime) -> None:
+        """RecordingError when `when` is before the first moment or more than two intervals after the last."""
         every = timedelta(seconds=float(self.meta.get("every_s", "60")))
         if when < self.first or when > self.last + 2 * every:
             raise RecordingError(f"{when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is outside the recording "
                                  f"({self.first:%Y-%m-%d %H:%M:%S} to {self.last:%Y-%m-%d %H:%M:%S} UTC)")
+
+    def at(self, when: datetime) -> Frame:
+        """The moment recorded at or before `when`; RecordingError when `when` is outside the recording."""
+        self.check_within(when)
         row = self.db.execute("SELECT at, dictionary, payload, error FROM snapshots WHERE at <= ? "
                               "ORDER BY at DESC LIMIT 1", (micros(when),)).fetchone()
         return self._frame(row)
@@ -256,21 +259,23 @@ class Reader:
         if payload is None:
             return Frame(moment(at), None, error or "server unreachable")
         try:
-            stored = codec.decode(bytes(payload), self._dictionary(dictionary))
+            stored = codec.decode(bytes(payload), self._decompressor(dictionary))
         except codec.CodecError as exc:
             raise RecordingError(f"{self.path}: the snapshot at {moment(at):%Y-%m-%d %H:%M:%S} UTC does not "
                                  f"decode ({exc})") from None
         return Frame(moment(at), stored)
 
-    def _dictionary(self, ident: int | None) -> bytes | None:
-        if ident is None:
-            return None
-        if ident not in self._dictionaries:
-            row = self.db.execute("SELECT data FROM dictionaries WHERE id = ?", (ident,)).fetchone()
-            if row is None:
-                raise RecordingError(f"{self.path} is damaged (dictionary {ident} is missing)")
-            self._dictionaries[ident] = bytes(row[0])
-        return self._dictionaries[ident]
+    def _decompressor(self, ident: int | None) -> zstandard.ZstdDecompressor:
+        """One decompressor per dictionary, kept (loading a dictionary is most of a snapshot's decoding)."""
+        if ident not in self._decompressors:
+            data = None
+            if ident is not None:
+                row = self.db.execute("SELECT data FROM dictionaries WHERE id = ?", (ident,)).fetchone()
+                if row is None:
+                    raise RecordingError(f"{self.path} is damaged (dictionary {ident} is missing)")
+                data = bytes(row[0])
+            self._decompressors[ident] = codec.decompressor(data)
+        return self._decompressors[ident]
 
     def previous_time(self, when: datetime) -> datetime | None:
         """The moment recorded just before `when`, if any."""

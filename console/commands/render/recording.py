@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from console.bench.recording import WEEK, RecordBench
 from console.commands.render.panes import print_snapshot, snapshot_dict
 from console.infra import fmt, json_out
 from console.infra.fmt import printable
@@ -93,3 +94,25 @@ def print_diff(result: Diff, *, as_json: bool) -> None:
     lines += [f"  {c.model}: {_usd(c.before_usd)} -> {_usd(c.after_usd)}" for c in result.cost]
     for line in lines:
         out.print(Text(printable(line)))
+
+
+def print_bench(result: RecordBench) -> None:
+    """`bench --record`'s figures, one per line."""
+    out = Console(highlight=False)
+    lines = [
+        f"recorded {result.snapshots} snapshots of the target ({result.with_dictionary} compressed with the "
+        f"trained dictionary of {fmt.size(result.dictionary_bytes)})",
+        f"one snapshot: {fmt.size(result.raw_bytes_per_snapshot)} MessagePack -> "
+        f"{fmt.size(result.payload_bytes_per_snapshot)} zstd with the dictionary (median)",
+        f"bytes per snapshot (the file's growth): {result.file_bytes_per_snapshot:,.0f}",
+        f"a week of 1-minute snapshots ({WEEK:,}): {fmt.size(result.week_estimate_bytes)} "
+        f"(bytes per snapshot x {WEEK:,} + a dictionary a day)",
+        f"a week filled and measured: {result.week_snapshots:,} snapshots, {fmt.size(result.week_file_bytes)}",
+        f"seek to a random moment of the week ({result.week_snapshots:,} snapshots; index probe, zstd, msgspec, the "
+        f"five views): first {result.seek_ms_first:.1f} ms (loads the dictionary), then p50 "
+        f"{result.seek_ms_p50:.1f} ms, p95 {result.seek_ms_p95:.1f} ms, max {result.seek_ms_max:.1f} ms (CPU time of the slowest: "
+        f"{result.seek_cpu_ms_max:.1f} ms)",
+        f"one snapshot written (refresh, facts, encode, compress, commit): p50 {result.write_ms_p50:.0f} ms",
+    ]
+    for line in lines:
+        out.print(Text(line))
