@@ -343,6 +343,8 @@ def test_record_refuses_an_unwritable_out_before_connecting(cli: Cli, tmp_path: 
     assert "not an obsconsole recording" in _one_line(cli("record", "--out", str(text), "--dsn", unreachable))
     assert text.read_text() == "keep me\n"  # nothing overwritten
     assert "--every" in _one_line(cli("record", "--out", str(tmp_path / "x"), "--every", "soon"))
+    # The console's --record: the same refusal, before it connects or draws anything.
+    assert "cannot write the recording" in _one_line(cli("--record", "/proc/console.obsrec", "--dsn", unreachable))
     # A good file and a server that is not there: one line, exit 2, no password.
     line = _one_line(cli("record", "--out", str(tmp_path / "fine.obsrec"), "--dsn", unreachable))
     assert "cannot reach the server" in line and "pw-secret" not in line

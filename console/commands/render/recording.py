@@ -111,7 +111,7 @@ def print_bench(result: RecordBench) -> None:
         f"seek to a random moment of the week ({result.week_snapshots:,} snapshots; index probe, zstd, msgspec, the "
         f"five views): first {result.seek_ms_first:.1f} ms (loads the dictionary), then p50 "
         f"{result.seek_ms_p50:.1f} ms, p95 {result.seek_ms_p95:.1f} ms, max {result.seek_ms_max:.1f} ms "
-        f"(CPU time of the slowest: {result.seek_cpu_ms_max:.1f} ms)",
+        f"(the most CPU time a seek took: {result.seek_cpu_ms_max:.1f} ms)",
         f"one snapshot written (refresh, facts, encode, compress, commit): p50 {result.write_ms_p50:.0f} ms",
     ]
     for line in lines:

@@ -89,7 +89,7 @@ class ReplayScreen(Screen[None]):
             return
         timeline = self.timeline
         position = f"{timeline.index + 1} of {len(timeline.times)}"
-        state = f"playing {self.speed}x" if self.playing else f"paused (space: play {self.speed}x)"
+        state = f"playing {self.speed}x" if self.playing else "paused"
         self.query_one(ReplayHeader).show(moment.recorded, position, state, moment.endpoint,
                                           moment.snapshot.info if moment.snapshot else None, moment.outage,
                                           moment.at)

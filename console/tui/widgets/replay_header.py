@@ -21,11 +21,12 @@ class ReplayHeader(Static):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(" obsconsole · REPLAY ", style="bold reverse")
         line.append(f" {recorded.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC", style="bold")
+        if outage:  # first after the time: the header is cut at the terminal's width
+            last = f"{shown_at.astimezone(UTC):%H:%M:%S} UTC" if shown_at else "none yet"
+            line.append(f" ✖ server unreachable (last snapshot shown: {last}): {printable(outage)}",
+                        style="bold red")
         line.append(f" · {position} · {state}")
         line.append(f" · {printable(endpoint)}", style="bold")
-        if outage:
-            last = f"{shown_at.astimezone(UTC):%H:%M:%S} UTC" if shown_at else "none yet"
-            line.append(f" ✖ server unreachable: {printable(outage)} (last snapshot shown: {last})", style="bold red")
         if info is not None:
             tsdb = info.timescaledb_installed or "no TimescaleDB"
             line.append(f" · TimescaleDB {tsdb} {info.edition} · PG {info.server_version.split()[0]}", style="dim")
