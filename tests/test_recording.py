@@ -128,6 +128,10 @@ def test_record_across_a_change_on_tsl_then_replay_shows_before_and_after(
     assert compress.code == 0, compress.output
     run = cli("job", "run", str(job_id), "--yes", "--dsn", dsn, extra_env={"XDG_STATE_HOME": str(tmp_path / "state")})
     assert run.code == 1 and "i25 nightly failed" in run.output, run.output
+    # A retention policy of one day on llm_logs, which no scheduler runs here: its older chunks are now overdue.
+    policy = cli("policy", "retention", "llm_logs", "--after", "1d", "--yes", "--dsn", dsn,
+                 extra_env={"XDG_STATE_HOME": str(tmp_path / "state")})
+    assert policy.code == 0, policy.output
     with writable(dsn) as conn:
         # No scheduler runs on the tsl engine (and a CALL run_job is not counted): write the failed run where
         # TimescaleDB's scheduler writes it, its statistics and its history.
@@ -202,8 +206,11 @@ def test_record_across_a_change_on_tsl_then_replay_shows_before_and_after(
     assert changes["cost"] and all({"model", "before_usd", "after_usd"} <= set(c) for c in changes["cost"])
     ratios = changes["overall_ratio"]
     assert ratios[0] != ratios[1]
+    logs = next(o for o in changes["retention_overdue"] if o["object"] == "public.llm_logs")
+    assert logs["overdue_before"] == 0 and logs["overdue_after"] >= 1, changes["retention_overdue"]
     words = cli("replay", str(out), "--diff", before, after)
     assert words.code == 0 and "jobs newly failing: 1" in words.stdout and "public.llm_traces" in words.stdout
+    assert f"public.llm_logs: 0 -> {logs['overdue_after']} chunk(s) overdue" in words.stdout
 
 
 def _first_after(cli: Cli, path: Path, moment: str) -> str:
