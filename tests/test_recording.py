@@ -349,6 +349,10 @@ def test_record_refuses_an_unwritable_out_before_connecting(cli: Cli, tmp_path: 
     text.write_text("keep me\n")
     assert "not an obsconsole recording" in _one_line(cli("record", "--out", str(text), "--dsn", unreachable))
     assert text.read_text() == "keep me\n"  # nothing overwritten
+    other_server = tmp_path / "other-server.obsrec"
+    _tiny_recording(other_server)
+    line = _one_line(cli("record", "--out", str(other_server), "--dsn", unreachable))
+    assert "records postgresql://u:***@h/db, not postgresql://nobody:***@127.0.0.1:1/db" in line, line
     assert "--every" in _one_line(cli("record", "--out", str(tmp_path / "x"), "--every", "soon"))
     # The console's --record: the same refusal, before it connects or draws anything.
     assert "cannot write the recording" in _one_line(cli("--record", "/proc/console.obsrec", "--dsn", unreachable))

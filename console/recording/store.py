@@ -61,6 +61,9 @@ class Writer:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             if not fresh:
                 _check(self.db, path)  # before anything is written to it
+                recorded = self.db.execute("SELECT value FROM meta WHERE key = 'server'").fetchone()[0]
+                if recorded != server:
+                    raise RecordingError(f"{path} records {recorded}, not {server}: record into another file")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             if fresh:
