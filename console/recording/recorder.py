@@ -52,8 +52,9 @@ class Recorder:
         self.runs_since = started
         self.last_size = 0
 
-    def capture(self, conn: Conn, info: ServerInfo, snapshot: Snapshot, endpoint: str) -> int:
-        """Read the facts on `conn`, then write the snapshot and what changed since the last one; its size."""
+    def capture(self, conn: Conn, info: ServerInfo, snapshot: Snapshot, endpoint: str) -> None:
+        """Read the facts on `conn`, then write the snapshot and what changed since the last one (its compressed
+        size in `last_size`)."""
         at = clock.now()
         if self._verify_due(at):
             self.verify = facts.verify_statuses(conn)
@@ -66,7 +67,6 @@ class Recorder:
         self.last_size = self.writer.write(at, stored, found)
         self.previous = stored
         self._prune(at)
-        return self.last_size
 
     def outage(self, error: str) -> None:
         """The server could not be read at this tick: an outage row (its reason), and an event when it begins."""
