@@ -1,8 +1,9 @@
 """Golden screens, compared cell by cell (text and colours) with the SVGs in tests/__snapshots__/test_tui_golden/
 by pytest-textual-snapshot. On a seeded tsl engine, each at 80x24, 120x36 and 160x48: the dashboard, the Migrations
 screen, the Jobs screen with a job selected and that job's detail (Enter), the Verify screen after its run, the `?`
-overlay on the dashboard, and the command palette (Ctrl+P) opened and with "ver" typed. With NO_COLOR at 80x24:
-the dashboard and the Verify screen (asserted colourless too). On the native Apache edition at 80x24: the
+overlay on the dashboard, the command palette (Ctrl+P) opened and with "ver" typed, and the replay console on a
+recording of that engine (a snapshot with its event; at 120x36 also an outage). With NO_COLOR at 80x24: the
+dashboard and the Verify screen (asserted colourless too). On the native Apache edition at 80x24: the
 dashboard, top and scrolled to the compression pane. The fleet screen at 80x24 over both engines and an
 unreachable port, then filtered by tag. Two engines serve them all (module-scoped fixtures).
 
@@ -29,13 +30,14 @@ from __future__ import annotations
 
 import fcntl
 import glob
+import json
 import os
 import re
 import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -55,12 +57,19 @@ from console.infra import clock
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Session
+from console.panes import CostWindow, PaneOptions
+from console.panes.cache import PaneCache
+from console.recording.recorder import Recorder, Schedule, refresher
+from console.recording.replay import Timeline
+from console.recording.store import Reader
 from console.tui.app import ObsConsoleApp
+from console.tui.replay import ReplayApp
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobDetailScreen, JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
+from console.tui.screens.replay import ReplayScreen
 from console.tui.screens.verify import VerifyScreen
 from console.tui.widgets.pane_box import PaneBox
 from console.tui.widgets.server_header import ServerHeader
@@ -394,3 +403,63 @@ def test_fleet_screen(snap_compare: SnapCompare, golden_tsl: str, golden_native:
         _compare(snap_compare, app, (80, 24), loaded)
     finally:
         monitor.close()
+# --- the replay console (obsconsole replay FILE) -----------------------------------------------------------------
+
+
+def _golden_recording(dsn: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three moments of the frozen engine, recorded as `obsconsole record` records them, one minute apart: a
+    snapshot at FROZEN, one at FROZEN + 1 min after an operator action the audit log holds (FROZEN + 30 s), then
+    an outage at FROZEN + 2 min. Times come from the console's clock, pinned to each moment."""
+    target = ResolvedDsn(dsn, "--dsn")
+    state = folder / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    path = folder / "golden.obsrec"
+    recorder = Recorder(path, target, Schedule(every=timedelta(minutes=1), verify_every=None))
+    session = Session(target)
+    options = PaneOptions(window=CostWindow.last("24h"), cache=PaneCache())
+    try:
+        session.call(refresher(options, recorder))
+        (state / "obsconsole").mkdir(parents=True)
+        (state / "obsconsole" / "audit.jsonl").write_text(json.dumps({
+            "time": (FROZEN + timedelta(seconds=30)).isoformat(timespec="milliseconds"), "user": "oncall",
+            "server": target.masked, "action": "chunk compress llm_logs older than 7 days", "sql": "",
+            "outcome": "done", "duration_ms": 120.0, "touches": []}) + "\n")
+        monkeypatch.setattr(clock, "now", lambda: FROZEN + timedelta(minutes=1))
+        session.call(refresher(options, recorder))
+        monkeypatch.setattr(clock, "now", lambda: FROZEN + timedelta(minutes=2))
+        recorder.outage(f"cannot reach the server at 127.0.0.1:{TSL_PORT}: connection refused")
+    finally:
+        session.close()
+        recorder.close()
+    return path
+
+
+async def _replay_shown(pilot: Pilot[None]) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReplayScreen)
+                   and pilot.app.screen.current is not None)
+    await pilot.pause(0.3)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_replay_console(snap_compare: SnapCompare, golden_tsl: str, size: tuple[int, int], tmp_path: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`obsconsole replay FILE` at the second moment: REPLAY and the recorded time in the header, the dashboard's
+    panes as recorded, the operator action of the minute before listed under them."""
+    reader = Reader(_golden_recording(golden_tsl, tmp_path, monkeypatch))
+    timeline = Timeline(reader)
+    timeline.step(-1)
+    try:
+        assert snap_compare(ReplayApp(timeline), terminal_size=size, run_before=_replay_shown)
+    finally:
+        reader.close()
+
+
+def test_replay_console_outage(snap_compare: SnapCompare, golden_tsl: str, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last moment, an outage, at 120x36: the header says the server was unreachable and which snapshot is
+    shown, the panes keep it dimmed, the outage is the moment's event."""
+    reader = Reader(_golden_recording(golden_tsl, tmp_path, monkeypatch))
+    try:
+        assert snap_compare(ReplayApp(Timeline(reader)), terminal_size=(120, 36), run_before=_replay_shown)
+    finally:
+        reader.close()

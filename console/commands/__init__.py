@@ -17,6 +17,8 @@ from console.commands import (
     migrate,
     policy,
     prices,
+    record,
+    replay,
     seed,
     snapshot,
     verify,
@@ -24,4 +26,4 @@ from console.commands import (
 from console.commands.common import app
 
 __all__ = ["app", "audit", "backend", "bench", "cagg", "chunk", "demo", "doctor", "engine", "fleet", "job", "keys",
-           "migrate", "policy", "prices", "seed", "snapshot", "verify"]
+           "migrate", "policy", "prices", "record", "replay", "seed", "snapshot", "verify"]

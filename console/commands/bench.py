@@ -46,6 +46,14 @@ def bench(
     memory_refresh: Annotated[
         float, typer.Option("--memory-refresh", help="With --memory: the dashboard's refresh interval (s).")
     ] = 1.0,
+    record: Annotated[
+        bool, typer.Option("--record", help="Instead: what a recording of the target costs (bytes per snapshot, "
+                           "a week) and how fast a week replays (seek p50/p95), in scratch files.")
+    ] = False,
+    snapshots: Annotated[
+        int, typer.Option("--snapshots", help="With --record: snapshots to record (the dictionary is trained "
+                          "after 32).", min=40, max=10_000)
+    ] = 80,
 ) -> None:
     """Measure span ingest (seeder bulk path vs psql \\copy), query latency p50/p95 and the indexes used.
 
@@ -55,6 +63,13 @@ def bench(
     """
     if fleet is not None:
         _bench_fleet(dsn, fleet, repeat, concurrency, json_file)
+        return
+    if record:
+        from console.bench.recording import bench_record
+        from console.commands.render import recording as render_recording
+        from console.infra import dsn as dsn_mod
+
+        render_recording.print_bench(bench_record(dsn_mod.resolve(dsn), snapshots, lambda m: typer.echo(m, err=True)))
         return
     if chunks is not None:
         _bench_chunks(dsn, chunks, repeat, json_file, memory_minutes if memory else 0.0, memory_refresh)

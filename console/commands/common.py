@@ -73,6 +73,10 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Console: also record each refresh into FILE (see `record`).",
+                                  show_default=False)
+    ] = None,
 ) -> None:
     """Operator console for the LLM Observatory TimescaleDB storage layer. With no command: open the console
     (dashboard, migrations, verify, jobs) on the database."""
@@ -86,7 +90,7 @@ def root(
     if ctx.invoked_subcommand is None:
         from console.tui.run import run_console
 
-        run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only)
+        run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
 
 
 def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:

@@ -18,6 +18,7 @@ _BEFORE: dict[str, tuple[Version, str]] = {
     "actions/compression_add": ((2, 18), "actions/compression_add_pre_2_18"),
     "actions/compression_remove": ((2, 18), "actions/compression_remove_pre_2_18"),
     "jobs/history": ((2, 15), "jobs/history_pre_2_15"),
+    "recording/job_history": ((2, 15), "recording/job_history_pre_2_15"),
     "verify/compression_settings": ((2, 14, 1), "verify/compression_settings_pre_2_14"),
     "drift/compression": ((2, 14, 1), "drift/compression_pre_2_14"),
 }

@@ -8,18 +8,18 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 
 from console.fleet.probe import FleetMonitor
 from console.infra.fmt import printable
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
+from console.recording.recorder import Recorder
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.palette import ConsoleCommands
 from console.tui.palette_items import WithholdsActions
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
-from console.tui.screens.help import HelpScreen
+from console.tui.screens.help import HelpScreen, keys_in_force
 from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
@@ -48,10 +48,11 @@ class ObsConsoleApp(App[None], HasContext):
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard", read_only: bool = False,
-                 keymap: dict[str, str] | None = None, fleet: FleetMonitor | None = None) -> None:
+                 keymap: dict[str, str] | None = None, fleet: FleetMonitor | None = None,
+                 recorder: Recorder | None = None) -> None:
         # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
         super().__init__(ansi_color="NO_COLOR" in os.environ)
-        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only, fleet)
+        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only, fleet, recorder)
         self.opened: str | None = None  # in the fleet: the database whose dashboard is open
         self.start_mode = start_mode
         self.user_keymap = keymap or {}  # binding id -> keys (console/tui/keymap.py)
@@ -70,19 +71,8 @@ class ObsConsoleApp(App[None], HasContext):
     def action_help(self) -> None:
         """The keys in force: the screen's and the app's own first, then those of the focused widget; then the
         actions the screen does not offer on this server, and why."""
-        by_action: dict[str, tuple[list[str], str, bool]] = {}
-        for _key, (node, binding, enabled, _tooltip) in self.active_bindings.items():
-            if enabled:
-                own = isinstance(node, App | Screen) and binding.id is not None  # the console's, not Textual's
-                keys, _description, _own = by_action.setdefault(
-                    binding.action, ([], binding.description or binding.action, own))
-                display = self.get_key_display(binding)
-                if display not in keys:
-                    keys.append(display)
-        ordered = sorted(by_action.values(), key=lambda entry: not entry[2])
-        rows = [(", ".join(keys), description) for keys, description, _own in ordered]
         withheld = self.screen.withheld_actions() if isinstance(self.screen, WithholdsActions) else []
-        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), rows, withheld))
+        self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), keys_in_force(self), withheld))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In the fleet, the screens of one database are its dashboard only, left with Escape."""

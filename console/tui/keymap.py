@@ -17,11 +17,13 @@ from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.jobs import JobDetailScreen, JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
+from console.tui.screens.replay import ReplayScreen
 from console.tui.screens.verify import VerifyScreen
 
 KEYMAP_FILE = "keymap.toml"
 KEYMAP_BYTES = 64 << 10
-_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen, FleetScreen)
+_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen, FleetScreen,
+           ReplayScreen)
 
 
 def default_path() -> Path:

@@ -90,3 +90,13 @@ PROMPTED: tuple[tuple[str, str, str, Callable[[list[str]], Request]], ...] = (
     ("Terminate a backend…", "PID of the backend (its session ends):", "12345",
      partial(prompts.signal, "terminate")),
 )
+
+
+class ReplayCommands(ConsoleCommands):
+    """The replay console's palette: its keys and help, then Textual's own commands (no screens, no actions)."""
+
+    def _console_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand("Keys and help", partial(self.app.run_action, "help"), "the keys of this screen")]
+        if isinstance(self.screen, OffersCommands):
+            commands += self.screen.palette_commands()
+        return commands

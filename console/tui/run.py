@@ -6,26 +6,34 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from datetime import timedelta
+from pathlib import Path
 
 from console.fleet.probe import FleetMonitor
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Disconnected, Session
+from console.recording.recorder import Recorder, Schedule
 from console.tui.app import ObsConsoleApp
 from console.tui.keymap import load_keymap
 
 
 def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str = "dashboard",
-                read_only: bool = False) -> None:
-    """Run the TUI against `target` (`read_only`: no operator action is offered), with the user's keymap.
-    Raises ConsoleError (exit 2) for a bad keymap file or when the first connection fails."""
+                read_only: bool = False, record: Path | None = None) -> None:
+    """Run the TUI against `target` (`read_only`: no operator action is offered), with the user's keymap;
+    `record`: each dashboard refresh is also written to that recording. Raises ConsoleError (exit 2) for a bad
+    keymap file, a recording that cannot be written, or when the first connection fails."""
     keymap = load_keymap()
+    recorder = Recorder(record, target, Schedule(every=timedelta(seconds=refresh_s))) if record else None
     session = Session(target)
     try:
         session.call(lambda _conn, _info: None)
     except Disconnected as exc:
+        if recorder is not None:
+            recorder.close()
         raise ConsoleError(exc.message) from None
-    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode, read_only=read_only, keymap=keymap)
+    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode, read_only=read_only, keymap=keymap,
+                        recorder=recorder)
     # The terminal went away (window closed, ssh dropped): leave cleanly instead of spinning, so the caller's
     # clean-up (e.g. the demo stopping its engine) runs.
     previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())
@@ -34,6 +42,8 @@ def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str 
     finally:
         signal.signal(signal.SIGHUP, previous)
         session.close()
+        if recorder is not None:
+            recorder.close()
 
 
 def run_fleet(monitor: FleetMonitor, *, refresh_s: float = 10.0, read_only: bool = False) -> None:

@@ -17,8 +17,9 @@ from textual.worker import get_current_worker
 
 from console.infra import clock, fmt
 from console.infra.session import Disconnected
-from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot, refresh_all
+from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot
 from console.panes.cache import PaneCache
+from console.recording.recorder import refresher
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens import row_actions
 from console.tui.screens.action_confirm import ask_action, read_only
@@ -114,10 +115,13 @@ class DashboardScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _refresh(self, window: str) -> None:
         options = PaneOptions(window=CostWindow.last(window), cache=self.cache)
+        recorder = self.context.recorder
         started = clock.counter()
         try:
-            snapshot = self.session.call(lambda conn, info: refresh_all(conn, info, options))
-        except Disconnected:
+            snapshot = self.session.call(refresher(options, recorder))
+        except Disconnected as exc:
+            if recorder is not None:
+                recorder.outage(exc.message)
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._disconnected)
             return

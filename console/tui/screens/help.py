@@ -4,10 +4,10 @@ offer on this server (the server could only refuse them), with the reason."""
 from __future__ import annotations
 
 from rich.table import Table
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 
@@ -38,3 +38,19 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def keys_in_force(app: App[None]) -> list[tuple[str, str]]:
+    """(keys, description) of every binding in force: the screen's and the app's own first, then those of the
+    focused widget."""
+    by_action: dict[str, tuple[list[str], str, bool]] = {}
+    for _key, (node, binding, enabled, _tooltip) in app.active_bindings.items():
+        if enabled:
+            own = isinstance(node, App | Screen) and binding.id is not None  # the console's, not Textual's
+            keys, _description, _own = by_action.setdefault(
+                binding.action, ([], binding.description or binding.action, own))
+            display = app.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+    ordered = sorted(by_action.values(), key=lambda entry: not entry[2])
+    return [(", ".join(keys), description) for keys, description, _own in ordered]
