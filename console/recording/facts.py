@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 
 from console.actions import audit
 from console.infra.db import Conn
+from console.infra.errors import ConsoleError
 from console.infra.queries import for_version
 from console.infra.server import ServerInfo
 from console.migrator import ledger
@@ -57,9 +58,16 @@ class AuditTail:
 
     def new_events(self) -> list[Event]:
         events = []
-        for entry in audit.read():
-            when = datetime.fromisoformat(entry.time)
-            if entry.server == self.server and when > self.since:
+        try:
+            entries = audit.read().entries  # damaged lines are `obsconsole audit`'s to name
+        except ConsoleError:
+            return []  # an unreadable log: no action events this time, the recording goes on
+        for entry in entries:
+            try:
+                when = datetime.fromisoformat(entry.time)
+            except ValueError:
+                continue  # a time edited into another shape: not an event
+            if entry.server == self.server and when > self.since and entry.outcome != audit.INTENT:
                 events.append(Event(when, Kind.ACTION, entry.action,
                                     f"{entry.user}: {entry.action} -> {entry.outcome}"))
         if events:
