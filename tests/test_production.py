@@ -124,6 +124,7 @@ def drop_role(dsn: str, role: str) -> None:
 
 # --- 1. a transaction pooler ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_reads_through_a_transaction_pooler_leave_no_setting_on_any_pooled_session(
     cli: Cli, native_db: TestDb, pgbouncer: RunningEngine
 ) -> None:
@@ -248,6 +249,7 @@ def standby(standby_primary: RunningEngine, tmp_path_factory: pytest.TempPathFac
     _stop(replica)
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("standby")
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)
 def test_writers_refuse_a_hot_standby(cli: Cli, standby: tuple[str, str], command: list[str]) -> None:
@@ -259,6 +261,7 @@ def test_writers_refuse_a_hot_standby(cli: Cli, standby: tuple[str, str], comman
     assert scalar(primary, "SELECT count(*) FROM api_keys") == 0
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("standby")
 def test_doctor_reports_a_hot_standby_and_reads_work_there(cli: Cli, standby: tuple[str, str]) -> None:
     _primary, replica = standby
@@ -269,6 +272,7 @@ def test_doctor_reports_a_hot_standby_and_reads_work_there(cli: Cli, standby: tu
     assert status.code == 0 and "006" in status.stdout, status.output
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("standby")
 def test_replica_without_preload_is_said_plainly(cli: Cli, standby_primary: RunningEngine,
                                                  standby: tuple[str, str]) -> None:
