@@ -249,7 +249,6 @@ def standby(standby_primary: RunningEngine, tmp_path_factory: pytest.TempPathFac
     _stop(replica)
 
 
-@pytest.mark.slow
 @pytest.mark.xdist_group("standby")
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)
 def test_writers_refuse_a_hot_standby(cli: Cli, standby: tuple[str, str], command: list[str]) -> None:
@@ -261,7 +260,6 @@ def test_writers_refuse_a_hot_standby(cli: Cli, standby: tuple[str, str], comman
     assert scalar(primary, "SELECT count(*) FROM api_keys") == 0
 
 
-@pytest.mark.slow
 @pytest.mark.xdist_group("standby")
 def test_doctor_reports_a_hot_standby_and_reads_work_there(cli: Cli, standby: tuple[str, str]) -> None:
     _primary, replica = standby
@@ -272,7 +270,6 @@ def test_doctor_reports_a_hot_standby_and_reads_work_there(cli: Cli, standby: tu
     assert status.code == 0 and "006" in status.stdout, status.output
 
 
-@pytest.mark.slow
 @pytest.mark.xdist_group("standby")
 def test_replica_without_preload_is_said_plainly(cli: Cli, standby_primary: RunningEngine,
                                                  standby: tuple[str, str]) -> None:
