@@ -78,7 +78,7 @@ from tests.tui_helpers import wait_for
 
 SnapCompare = Callable[..., bool]
 # Under pytest-xdist all on one worker: the module's engines are started once, on fixed ports.
-pytestmark = pytest.mark.xdist_group("golden")
+pytestmark = [pytest.mark.xdist_group("golden"), pytest.mark.slow]
 
 SEED_END = "2026-01-10T12:00Z"
 FROZEN = datetime(2026, 1, 10, 12, 5, tzinfo=UTC)
