@@ -16,7 +16,7 @@ import psycopg
 from psycopg.rows import class_row
 
 from console.infra import durations
-from console.infra.db import Conn, Timeouts, connect, outside_transaction
+from console.infra.db import Conn, Timeouts, connect, outside_transaction, wasm_engine
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.guard import require_writable
@@ -33,7 +33,7 @@ from console.seed.generator import (
     window,
 )
 from console.seed.pricing import Price, PriceBook, PriceChange
-from console.seed.writers import CopyWriter, InsertWriter, WriteStats, is_wasm_engine
+from console.seed.writers import CopyWriter, InsertWriter, WriteStats
 
 SEED_TIMEOUTS = Timeouts(statement_ms=1_800_000, lock_ms=10_000)
 DEFAULT_DAYS = 10
@@ -99,7 +99,7 @@ class TargetInfo:
 
     @property
     def wasm(self) -> bool:
-        return is_wasm_engine(self.version)
+        return wasm_engine(self.version)
 
     @property
     def community(self) -> bool:
