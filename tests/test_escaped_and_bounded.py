@@ -284,11 +284,14 @@ def _hostile(path: Path, kind: str) -> None:
         path.write_text('"dashboard.refresh" = "f5"\n' + "# padding\n" * 200_000)
     elif kind == "binary":
         path.write_bytes(b"\xff\xfe\x00\x1b]0;x\x07" * 10)
+    elif kind == "control key":
+        path.write_text('"dashboard.refresh" = "f5\\u001b]0;x\\u0007"\n')
 
 
 KEYMAP_CASES = {"FIFO": "is a FIFO, not a regular file", "directory": "is a directory, not a regular file",
                 "deep arrays": "deeper than", "deep inline tables": "deeper than", "deep dotted key": "deeper than",
-                "deep headers": "deeper than", "huge": "larger than", "binary": "is not UTF-8 text"}
+                "deep headers": "deeper than", "huge": "larger than", "binary": "is not UTF-8 text",
+                "control key": "dashboard.refresh takes keys as a string"}
 
 
 @pytest.mark.parametrize("kind", list(KEYMAP_CASES))
