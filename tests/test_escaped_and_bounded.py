@@ -351,9 +351,9 @@ def _stdin_cli(tmp_path: Path, data: bytes, *args: str) -> CliResult:
     return result
 
 
-@pytest.mark.native
-def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
-    dsn = native_db.dsn
+@pytest.mark.tsl
+def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
+    dsn = tsl_db.dsn
     assert cli("migrate", "--dsn", dsn).code == 0
     created = cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", "prod")
     assert created.code == 0, created.output
