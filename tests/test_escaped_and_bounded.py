@@ -284,11 +284,14 @@ def _hostile(path: Path, kind: str) -> None:
         path.write_text('"dashboard.refresh" = "f5"\n' + "# padding\n" * 200_000)
     elif kind == "binary":
         path.write_bytes(b"\xff\xfe\x00\x1b]0;x\x07" * 10)
+    elif kind == "control key":
+        path.write_text('"dashboard.refresh" = "f5\\u001b]0;x\\u0007"\n')
 
 
 KEYMAP_CASES = {"FIFO": "is a FIFO, not a regular file", "directory": "is a directory, not a regular file",
                 "deep arrays": "deeper than", "deep inline tables": "deeper than", "deep dotted key": "deeper than",
-                "deep headers": "deeper than", "huge": "larger than", "binary": "is not UTF-8 text"}
+                "deep headers": "deeper than", "huge": "larger than", "binary": "is not UTF-8 text",
+                "control key": "dashboard.refresh takes keys as a string"}
 
 
 @pytest.mark.parametrize("kind", list(KEYMAP_CASES))
@@ -348,9 +351,9 @@ def _stdin_cli(tmp_path: Path, data: bytes, *args: str) -> CliResult:
     return result
 
 
-@pytest.mark.native
-def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
-    dsn = native_db.dsn
+@pytest.mark.tsl
+def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
+    dsn = tsl_db.dsn
     assert cli("migrate", "--dsn", dsn).code == 0
     created = cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", "prod")
     assert created.code == 0, created.output

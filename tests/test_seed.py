@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from psycopg.adapt import PyFormat, Transformer
 
+from console.infra.db import wasm_engine
 from console.infra.queries import query
 from console.infra.resources import MIGRATIONS_DIR
 from console.seed import generator, pricing, writers
@@ -174,10 +175,10 @@ def test_bad_flags_give_one_line_and_exit_2(cli: Cli, args: list[str], expected:
 
 
 def test_engine_detection_and_message_size_estimates() -> None:
-    assert writers.is_wasm_engine(
+    assert wasm_engine(
         "PostgreSQL 17.5 on aarch64-unknown-linux-gnu, compiled by emcc (Emscripten gcc/clang-like replacement"
         " + linker emulating GNU ld) 3.1.74, 32-bit")
-    assert not writers.is_wasm_engine("PostgreSQL 15.14 (Debian 15.14-0+deb12u1) on x86_64-pc-linux-gnu, compiled by"
+    assert not wasm_engine("PostgreSQL 15.14 (Debian 15.14-0+deb12u1) on x86_64-pc-linux-gnu, compiled by"
                                       " gcc (Debian 12.2.0-14) 12.2.0, 64-bit")
     book = pricing.PriceBook(pricing.from_migration())
     start, hours = generator.window(datetime(2026, 11, 25, tzinfo=UTC), 2)

@@ -43,18 +43,18 @@ def engine_stop(kind: KindOption = "tsl") -> None:
     record = registry.load(kind)
     if record is None:
         raise ConsoleError(f"no {kind} engine was started with `obsconsole engine start`")
+    if record.gone:
+        record.engine().remove_files()
+        registry.forget(kind)
+        typer.echo(f"{kind} engine was not running (pid {record.pid} gone): its files are removed")
+        return
     problem = record.unproven()
-    if problem is not None and problem != f"pid {record.pid} is not running":
+    if problem is not None:
         raise ConsoleError(f"{kind} engine not stopped: {problem}; nothing was signalled or deleted (the state file "
                            f"{registry.state_dir() / (kind + '.json')} is stale: remove it)")
-    engine = record.engine()
-    if problem is None:
-        engine.stop()
-    else:
-        engine.remove_files()
+    record.engine().stop()
     registry.forget(kind)
-    typer.echo(f"{kind} engine stopped (pid {record.pid})" if problem is None else
-               f"{kind} engine was not running (pid {record.pid} gone): its files are removed")
+    typer.echo(f"{kind} engine stopped (pid {record.pid})")
 
 
 @engine_app.command("status")

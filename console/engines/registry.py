@@ -65,6 +65,11 @@ class EngineRecord:
     def running(self) -> bool:
         return self.unproven() is None
 
+    @property
+    def gone(self) -> bool:
+        """The engine's process has exited (its pid names no live process)."""
+        return self.pid > 1 and identity(self.pid) is None
+
 
 def own_folder(kind: str, path: Path) -> bool:
     """Whether `path` is a folder an engine of `kind` created for itself (obsconsole-KIND-* in the temp dir)."""

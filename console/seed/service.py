@@ -18,7 +18,7 @@ from psycopg.rows import class_row
 
 from console.actions import audit
 from console.infra import boundary, durations, write_gate
-from console.infra.db import Conn, Timeouts, connect, outside_transaction
+from console.infra.db import Conn, Timeouts, connect, outside_transaction, wasm_engine
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.queries import query
@@ -35,7 +35,7 @@ from console.seed.generator import (
     window,
 )
 from console.seed.pricing import Price, PriceBook, PriceChange
-from console.seed.writers import CopyWriter, InsertWriter, WriteStats, is_wasm_engine
+from console.seed.writers import CopyWriter, InsertWriter, WriteStats
 
 SEED_TIMEOUTS = Timeouts(statement_ms=1_800_000, lock_ms=10_000)
 DEFAULT_DAYS = 10
@@ -101,7 +101,7 @@ class TargetInfo:
 
     @property
     def wasm(self) -> bool:
-        return is_wasm_engine(self.version)
+        return wasm_engine(self.version)
 
     @property
     def community(self) -> bool:

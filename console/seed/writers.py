@@ -1,4 +1,4 @@
-"""The seeder's bulk paths, chosen by engine (`is_wasm_engine`).
+"""The seeder's bulk paths, chosen by engine (`console.infra.db.wasm_engine`).
 
 native (any normal PostgreSQL): binary COPY FROM STDIN through psycopg's `cursor.copy()`, one stream per table,
   optionally several worker processes each generating and COPYing its own slice of hours.
@@ -24,7 +24,7 @@ from typing import Any
 
 from psycopg.copy import QueuedLibpqWriter
 
-from console.infra.db import Conn, wasm_engine
+from console.infra.db import Conn
 from console.infra.queries import query
 from console.seed.generator import (
     LOG_COLUMNS,
@@ -44,12 +44,6 @@ Progress = Callable[[int], None]  # called with the number of spans just written
 # the per-row estimates are upper bounds and the SQL text is counted; 48,000 leaves > 17 KB.
 BATCH_BYTES = 48_000
 BATCH_MAX_ROWS = 1_000
-
-
-def is_wasm_engine(version: str) -> bool:
-    """True when `version` (SELECT version()) is the tsl engine, where the seeder must use small INSERTs (see
-    console.infra.db.wasm_engine)."""
-    return wasm_engine(version)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from console.infra.errors import ConsoleError
-from console.infra.fmt import printable
+from console.infra.fmt import has_control, printable
 from console.infra.resources import config_dir
 from console.infra.userfiles import load_toml
 from console.tui.app import ObsConsoleApp
@@ -61,7 +61,8 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
         if binding_id not in known:
             raise ConsoleError(f"keymap {path}: unknown binding {printable(binding_id)!r} (known: "
                                f"{', '.join(sorted(known))})")
-        if not isinstance(keys, str) or not keys.strip() or any(not k.strip() for k in keys.split(",")):
+        if (not isinstance(keys, str) or not keys.strip() or any(not k.strip() for k in keys.split(","))
+                or has_control(keys)):
             raise ConsoleError(f"keymap {path}: {binding_id} takes keys as a string, e.g. \"f5\" or \"r,f5\"")
         keymap[binding_id] = keys.replace(" ", "")
     for scope in _scopes():
