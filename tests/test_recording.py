@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -65,14 +66,14 @@ class Recording:
         return code, stderr
 
 
-def info(cli: Cli, path: Path) -> dict[str, object]:
+def info(cli: Cli, path: Path) -> dict[str, Any]:
     result = cli("replay", str(path), "--info", "--json")
     assert result.code == 0, result.output
     data: dict[str, object] = json.loads(result.stdout)
     return data
 
 
-def at(cli: Cli, path: Path, moment: str, *extra: str) -> dict[str, object]:
+def at(cli: Cli, path: Path, moment: str, *extra: str) -> dict[str, Any]:
     result = cli("replay", str(path), "--at", moment, "--json", *extra)
     assert result.code == 0, result.output
     data: dict[str, object] = json.loads(result.stdout)
@@ -85,7 +86,7 @@ def writable(dsn: str) -> psycopg.Connection[tuple[object, ...]]:
     return conn
 
 
-def hypertable(snapshot: dict[str, object], name: str) -> dict[str, object]:
+def hypertable(snapshot: dict[str, Any], name: str) -> dict[str, Any]:
     panes = snapshot["panes"]
     assert isinstance(panes, dict)
     return next(r for r in panes["chunks"]["rows"] if r["name"] == name)
@@ -159,27 +160,27 @@ def test_record_across_a_change_on_tsl_then_replay_shows_before_and_after(
     # The moment before: as it was.
     again = at(cli, out, before)
     assert hypertable(again, "llm_traces") == traces_before
-    jobs_before = {j["job_id"] for j in again["panes"]["jobs"]["rows"]}  # type: ignore[index]
+    jobs_before = {j["job_id"] for j in again["panes"]["jobs"]["rows"]}
     assert job_id not in jobs_before
     # The moment after: two chunks more, chunks compressed, the job failed with its message.
     new = at(cli, out, after)
     traces_after = hypertable(new, "llm_traces")
     assert traces_after["chunk_count"] == traces_before["chunk_count"] + 2
     assert traces_after["compressed_chunks"] > traces_before["compressed_chunks"]
-    job = next(j for j in new["panes"]["jobs"]["rows"] if j["job_id"] == job_id)  # type: ignore[index]
+    job = next(j for j in new["panes"]["jobs"]["rows"] if j["job_id"] == job_id)
     assert job["last_run_status"] == "Failed" and job["consecutive_failures"] == 1
 
     # --pane: only that pane, in snapshot --json's shape (the same keys as a live snapshot).
     only = at(cli, out, after, "--pane", "jobs")
-    assert list(only["panes"]) == ["jobs"]  # type: ignore[arg-type]
+    assert list(only["panes"]) == ["jobs"]
     live = cli("snapshot", "--dsn", dsn, "--json")
     assert live.code == 0, live.output
     live_json = json.loads(live.stdout)
     assert set(live_json) <= set(new) and set(new) - set(live_json) == {"recorded_at"}
     for name, pane in live_json["panes"].items():
-        assert set(pane) == set(new["panes"][name]), name  # type: ignore[index]
+        assert set(pane) == set(new["panes"][name]), name
         if pane["rows"]:
-            assert set(pane["rows"][0]) == set(new["panes"][name]["rows"][0]), name  # type: ignore[index]
+            assert set(pane["rows"][0]) == set(new["panes"][name]["rows"][0]), name
     assert hypertable(live_json, "llm_traces")["chunk_count"] == traces_after["chunk_count"]
 
     # The events of the moment after, in words.
@@ -232,7 +233,7 @@ def test_sigkilled_recorder_leaves_a_readable_file(cli: Cli, tsl_db: TestDb, tmp
     # Every snapshot logged was committed; at most the one being written when the signal came is lost.
     assert int(str(info(cli, out)["snapshots"])) >= logged
     last = at(cli, out, str(info(cli, out)["last"]))
-    assert list(last["panes"]) == ["chunks", "compression", "jobs", "retention", "cost"]  # type: ignore[arg-type]
+    assert list(last["panes"]) == ["chunks", "compression", "jobs", "retention", "cost"]
 
 
 @pytest.mark.tsl
