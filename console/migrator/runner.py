@@ -358,7 +358,7 @@ def _apply_own_transaction(conn: Conn, migration: MigrationFile, progress: Progr
     statement: Statement | None = None
     with outside_transaction(conn):
         try:
-            conn.execute("BEGIN")
+            conn.execute(query("ledger_begin"))
             for statement in migration.statements:
                 in_transaction = conn.info.transaction_status != IDLE
                 conn.execute(statement.sql)
@@ -367,7 +367,7 @@ def _apply_own_transaction(conn: Conn, migration: MigrationFile, progress: Progr
             statement = None
             ledger.insert(conn, migration.version, migration.description, migration.checksum)
             if conn.info.transaction_status != IDLE:
-                conn.execute("COMMIT")
+                conn.execute(query("ledger_commit"))
         except psycopg.Error as exc:
             message = _failure_message(conn, migration, statement, exc)
             if own_commit is not None and not conn.broken:
