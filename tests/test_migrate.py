@@ -350,3 +350,18 @@ def test_own_transaction_failing_after_its_commit_is_marked_failed_in_the_ledger
     assert [(r[0], r[2]) for r in ledger(native_db.dsn)] == [(1, True), (2, True), (3, True), (4, False)]
     rerun = cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder), "--force")
     assert rerun.code == 2 and "marks migration 4 (fails after) as failed" in rerun.stderr
+
+
+def test_own_transaction_ending_in_rollback_is_refused_before_anything(
+    cli: Cli, native_db: TestDb, tmp_path: Path
+) -> None:
+    folder = copy_migrations(tmp_path, upto=3)
+    (folder / "004_rolls_back.sql").write_text("BEGIN;\nCREATE TABLE rolled_back (id int);\nROLLBACK;\n")
+    for dry in ((), ("--dry-run",)):
+        result = cli("migrate", "--dsn", native_db.dsn, "--dir", str(folder), "--force", *dry)
+        assert result.code == 2, result.output
+        line = result.stderr.strip().splitlines()[-1]
+        assert line == ("obsconsole: 004_rolls_back.sql line 3: ROLLBACK in a file that carries its own transaction "
+                        "control: applied as sqlx applies it, its changes would be rolled back while the ledger "
+                        "records it as applied; remove the ROLLBACK; nothing was applied"), line
+        assert ledger(native_db.dsn) == [] and not relation_exists(native_db.dsn, "rolled_back")

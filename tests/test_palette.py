@@ -52,6 +52,7 @@ def test_palette_finds_and_runs_the_app_commands(cli: Cli, tsl_db: TestDb) -> No
             await wait_for(pilot, lambda: isinstance(app.screen, MigrationsScreen))
             await choose(app, pilot, "dry-run", "Dry-run plan")
             log = app.screen.query_one("#migrations-log", Log)
-            await wait_for(pilot, lambda: "nothing to apply: up to date" in "\n".join(log.lines))
+            # A read-only console: the dry run passes the same write gate as `migrate`, and read-only mode refuses it.
+            await wait_for(pilot, lambda: "refused: migrate --dry-run refused: read-only mode" in "\n".join(log.lines))
 
     asyncio.run(scenario())

@@ -1,9 +1,10 @@
 """The one gate every write passes, and its dry run with it: `migrate`, `seed`, `bench`, `keys create|revoke`,
 `prices sync`, the operator actions and the console's Migrations apply. In order it refuses: read-only mode
-(`--read-only`, `OBSCONSOLE_READ_ONLY`, the console opened read-only), a hot standby, a connection pooler (where
-the write needs one server session), a read-only default, then every privilege the write needs that the role
-lacks (has_*_privilege, asked before anything is written). A dry run asks the same questions, so a dry run that
-passes means the real run would pass. Each refusal is one ConsoleError line (exit 2): nothing was done."""
+(`--read-only`, `OBSCONSOLE_READ_ONLY`, the console opened read-only), a hot standby, a connection pooler (no
+write may leave session state or lose its server session half-way), a read-only default, then every privilege
+the write needs that the role lacks (has_*_privilege, asked before anything is written). A dry run asks the same
+questions, so a dry run that passes means the real run would pass. Each refusal is one ConsoleError line (exit
+2): nothing was done."""
 
 from __future__ import annotations
 

@@ -114,7 +114,8 @@ def _check(migration: MigrationFile, statement: Statement, code: str, created: s
         word = code.split()[0].rstrip(";").upper()
         yield finding("L001", f"{word} in a file the runner wraps in a transaction: it ends the "
                               "runner's transaction early, so the ledger row is no longer atomic with the change; "
-                              "remove it (or start the file with `-- no-transaction`)")
+                              "remove it (or start the file with `-- no-transaction`), or `migrate --force` applies "
+                              "the file as sqlx does (the ledger row right after its COMMIT)")
     if in_tx and _CAGG.match(code) and not _NO_DATA.search(code):
         yield finding("L002", "continuous aggregate created WITH DATA (the default) inside the runner's transaction: "
                               "TimescaleDB refuses it; add WITH NO DATA and let the refresh policy fill it")

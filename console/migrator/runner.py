@@ -213,6 +213,7 @@ def _plan(
     statuses = _statuses(local, applied)
     _preflight_ledger(statuses)
     pending = [s for s in statuses if s.state == "pending" and (to is None or s.version <= to)]
+    _refuse_rollback(local, {s.version for s in pending})
     if not info.community:
         for item in pending:
             if item.community_features:
@@ -224,6 +225,20 @@ def _plan(
                     f"nothing was applied{hint}"
                 )
     return MigrateResult(dry_run, [], pending, not pending)
+
+
+def _refuse_rollback(local: list[MigrationFile], pending: set[int]) -> None:
+    """A pending file whose own ROLLBACK/ABORT would undo its changes while the ledger row (written after it, as
+    sqlx does) recorded it as applied: refused before anything runs."""
+    for migration in local:
+        if migration.version not in pending or migration.no_transaction:
+            continue
+        for statement, word in migration.transaction_control:
+            if word in ("ROLLBACK", "ABORT"):
+                raise MigrationRefused(
+                    f"{migration.label} line {statement.line}: {word} in a file that carries its own transaction "
+                    "control: applied as sqlx applies it, its changes would be rolled back while the ledger records "
+                    f"it as applied; remove the {word}; nothing was applied")
 
 
 def _statuses(local: list[MigrationFile], applied: dict[int, ledger.LedgerRow]) -> list[MigrationStatus]:
@@ -361,16 +376,16 @@ def _apply_own_transaction(conn: Conn, migration: MigrationFile, progress: Progr
     statement: Statement | None = None
     with outside_transaction(conn):
         try:
-            conn.execute("BEGIN")
+            conn.execute(query("ledger_begin"))
             for statement in migration.statements:
                 in_transaction = conn.info.transaction_status != IDLE
                 conn.execute(statement.sql)
-                if in_transaction and conn.info.transaction_status == IDLE and own_commit is None:
+                if in_transaction and conn.info.transaction_status == IDLE and own_commit is None:  # its COMMIT
                     own_commit = statement.line
             statement = None
             ledger.insert(conn, migration.version, migration.description, migration.checksum)
             if conn.info.transaction_status != IDLE:
-                conn.execute("COMMIT")
+                conn.execute(query("ledger_commit"))
         except psycopg.Error as exc:
             message = _failure_message(conn, migration, statement, exc)
             if own_commit is not None and not conn.broken:

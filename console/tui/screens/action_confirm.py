@@ -156,7 +156,11 @@ def start_action(screen: Screen[Any], request: Request, on_done: Callable[[], No
             if yes:
                 screen.run_worker(lambda: run(plan), thread=True, group="action-run", exit_on_error=False)
             else:
-                gate.not_run(target, plan, "cancelled")
+                try:
+                    gate.not_run(target, plan, "cancelled")
+                except ConsoleError as exc:  # the audit log refused the line: said, the console stays up
+                    app.notify(f"{plan.action} cancelled: nothing was done; {exc.message}", severity="warning")
+                    return
                 app.notify(f"{plan.action} cancelled: nothing was done")
         return callback
 
