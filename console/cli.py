@@ -10,7 +10,7 @@ from typer._click import exceptions as usage  # typer's own copy of click: its u
 
 from console.commands import app
 from console.infra import boundary
-from console.infra.errors import ConsoleError
+from console.infra.errors import ConnectionLost, ConsoleError
 
 
 def main() -> None:
@@ -31,6 +31,10 @@ def main() -> None:
     except typer.Abort:
         typer.echo("obsconsole: interrupted", err=True)
         sys.exit(130)
+    except ConnectionLost as exc:
+        lost = boundary.describe(exc, command_named(sys.argv[1:]), boundary.done())
+        typer.echo(f"obsconsole: {lost.message}", err=True)
+        sys.exit(lost.exit_code)
     except ConsoleError as exc:
         typer.echo(f"obsconsole: {exc.message}", err=True)
         sys.exit(exc.exit_code)

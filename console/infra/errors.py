@@ -17,6 +17,10 @@ class ConsoleError(Exception):
 
 
 _DENIED = re.compile(r"permission denied for (\w+) (\S+)")
+class ConnectionLost(ConsoleError):
+    """The server went away under a command: the error boundary adds the command and what was done before it."""
+
+
 _SETTING = re.compile(r'have privileges of (\w+) to examine "([^"]+)"')
 _OWNER = re.compile(r"must be owner of (\w+) (\S+)")
 _FIRST_WORD = re.compile(r"\A(?:\s+|--[^\n]*\n?|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
