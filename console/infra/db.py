@@ -151,7 +151,6 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
                        "timescaledb to shared_preload_libraries and restart the server")
         raise ConnectionLost(scrub(message, self.target.dsn if self.target else "")) from None
 
-
     def _name_holders(self, exc: psycopg.Error) -> None:
         """Who holds the locks the failed statement waited for, kept with the error (the boundary says it)."""
         from console.infra.locks import holders_of, strong_lock_holders
