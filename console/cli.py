@@ -12,7 +12,7 @@ from typer._click import exceptions as usage  # typer's own copy of click: its u
 
 from console.commands import app
 from console.infra import boundary
-from console.infra.errors import ConsoleError
+from console.infra.errors import ConnectionLost, ConsoleError
 
 
 def main() -> None:
@@ -33,6 +33,10 @@ def main() -> None:
     except typer.Abort:
         typer.echo("obsconsole: interrupted", err=True)
         sys.exit(130)
+    except ConnectionLost as exc:
+        lost = boundary.describe(exc, command_named(sys.argv[1:]), boundary.done())
+        typer.echo(f"obsconsole: {lost.message}", err=True)
+        sys.exit(lost.exit_code)
     except ConsoleError as exc:
         _error(exc.message)
         sys.exit(exc.exit_code)

@@ -53,6 +53,7 @@ class Entry:
     reason: str = ""
 
 
+KILL_AFTER_S = 0.1  # the killed condition: how long a backend lives before it is terminated
 _ACT = ("--yes", "--lock-timeout", "300ms")  # operator actions: asked to really run, short lock waits
 MATRIX: dict[str, Entry] = {
     "audit": Entry((("audit",),)),
@@ -232,8 +233,9 @@ def _env(state: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def killing(owner: str) -> Iterator[list[int]]:
-    """While the block runs, terminate every obsconsole backend of the database as soon as it shows."""
+def killing(owner: str, after_s: float = KILL_AFTER_S) -> Iterator[list[int]]:
+    """While the block runs, terminate every obsconsole backend of the database once it has been connected for
+    `after_s` (past its set-up, into the command's own statements)."""
     killed: list[int] = []
     stop = threading.Event()
 
@@ -242,7 +244,8 @@ def killing(owner: str) -> Iterator[list[int]]:
             while not stop.is_set():
                 rows = conn.execute("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
                                     "application_name = 'obsconsole' AND datname = current_database() AND "
-                                    "pid <> pg_backend_pid()").fetchall()
+                                    "pid <> pg_backend_pid() AND backend_start < clock_timestamp() - "
+                                    "make_interval(secs => %s)", (after_s,)).fetchall()
                 killed.extend(int(row[0]) for row in rows)
                 stop.wait(0.01)
 

@@ -15,7 +15,7 @@ import sqlalchemy
 from console.infra import boundary
 from console.infra.db import Timeouts, connect
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError
+from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConnectionLost, ConsoleError
 from tests.conftest import CliResult, TestDb
 from tests.test_production import one_line
 
@@ -86,16 +86,28 @@ def test_a_lost_connection_has_its_own_words(native_db: TestDb) -> None:
     assert "run the command again" in failure.message
 
 
+def test_a_connection_lost_under_the_console_connection_gets_the_command_and_what_was_done(native_db: TestDb) -> None:
+    def cut() -> None:
+        with connect(ResolvedDsn(native_db.dsn, "test")) as conn, \
+                psycopg.connect(native_db.dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+            conn.execute("SELECT 1")
+
+    error = _raised(cut)
+    assert isinstance(error, ConnectionLost)
+    failure = boundary.describe(error, "migrate", ["applied 001_initial_schema.sql"])
+    assert failure.exit_code == EXIT_FAILED
+    assert failure.message == ("migrate: lost the connection to the server (terminating connection due to "
+                               "administrator command): was it stopped or restarted? Run the command again; done "
+                               "before it: applied 001_initial_schema.sql (the rest was not done)")
+
+
 def test_a_refused_privilege_through_sqlalchemy_names_the_grant(native_db: TestDb) -> None:
     with psycopg.connect(native_db.dsn, autocommit=True) as admin:
         admin.execute("CREATE TABLE secrets_kept (id int)")
         admin.execute("DROP ROLE IF EXISTS eb_reader")
         admin.execute("CREATE ROLE eb_reader")
-    url = sqlalchemy.engine.make_url("postgresql+psycopg://").set(
-        **{k: v for k, v in psycopg.conninfo.conninfo_to_dict(native_db.dsn).items()
-           if k in ("user", "password", "host", "port")},
-        database=str(psycopg.conninfo.conninfo_to_dict(native_db.dsn)["dbname"]))
-    engine = sqlalchemy.create_engine(url)
+    engine = sqlalchemy.create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(native_db.dsn))
     try:
         def read() -> None:
             with engine.connect() as conn:

@@ -152,6 +152,28 @@ def test_a_role_without_grants_degrades_and_doctor_makes_it_whole(cli: Cli, owne
         _drop(owned, role)
 
 
+def test_a_pane_the_role_cannot_read_names_the_grant(cli: Cli, owned: str) -> None:
+    role = "lp_pane"
+    dsn = _role(owned, role, f"GRANT pg_monitor TO {role}", f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    with psycopg.connect(owned, autocommit=True) as admin:  # an operator who closed TimescaleDB's job views
+        admin.execute("REVOKE SELECT ON timescaledb_information.jobs FROM PUBLIC")
+    try:
+        snapshot = cli("snapshot", "--pane", "jobs", "--dsn", dsn)
+        assert snapshot.code == 0 and "Traceback" not in snapshot.output, snapshot.output
+        assert ("Background jobs: cannot read view jobs (GRANT SELECT ON TABLE timescaledb_information.jobs TO "
+                f"{role})") in " ".join(snapshot.stdout.split()), snapshot.stdout
+        doctor = " ".join(cli("doctor", "--dsn", dsn).stdout.split())
+        assert f"table timescaledb_information.jobs (GRANT SELECT ON timescaledb_information.jobs TO {role})" in doctor
+        assert f"GRANT SELECT ON ALL TABLES IN SCHEMA timescaledb_information TO {role};" in doctor
+        verify = cli("verify", "--json", "--dsn", dsn)
+        h01 = next(c for c in json.loads(verify.stdout)["checks"] if c["id"] == "H01")
+        assert verify.code == 0 and h01["status"] != "FAIL", h01
+    finally:
+        with psycopg.connect(owned, autocommit=True) as admin:
+            admin.execute("GRANT SELECT ON timescaledb_information.jobs TO PUBLIC")
+        _drop(owned, role)
+
+
 def test_pg_monitor_alone_gets_one_line_or_a_degraded_answer_never_a_traceback(cli: Cli, owned: str) -> None:
     role = "lp_monitor"
     dsn = _role(owned, role, f"GRANT pg_monitor TO {role}")

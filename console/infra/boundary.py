@@ -100,6 +100,8 @@ def _condition(exc: BaseException) -> str:
     import psycopg
     from psycopg import errors as pgerrors
 
+    if isinstance(exc, ConsoleError):  # a ConnectionLost: said already, in its own words
+        return exc.message.rstrip(".")
     if isinstance(exc, OSError):
         return _os_condition(exc)
     if not isinstance(exc, psycopg.Error):

@@ -28,7 +28,7 @@ from psycopg.copy import Copy, Writer
 
 from console.infra import boundary
 from console.infra.dsn import ResolvedDsn, scrub
-from console.infra.errors import ConsoleError
+from console.infra.errors import ConnectionLost, ConsoleError
 from console.infra.queries import query
 
 Conn = psycopg.Connection[tuple[object, ...]]  # every connection the console opens (autocommit or not)
@@ -206,8 +206,7 @@ class ConsoleConnection(psycopg.Connection[tuple[object, ...]]):
             message = ("TimescaleDB is installed in this database but this server does not load it "
                        "(shared_preload_libraries lacks timescaledb, e.g. a replica set up unlike its primary): add "
                        "timescaledb to shared_preload_libraries and restart the server")
-        raise ConsoleError(scrub(message, self.target.dsn if self.target else "")) from None
-
+        raise ConnectionLost(scrub(message, self.target.dsn if self.target else "")) from None
 
     def _name_holders(self, exc: psycopg.Error) -> None:
         """Who holds the locks the failed statement waited for, kept with the error (the boundary says it)."""

@@ -16,7 +16,11 @@ class ConsoleError(Exception):
         self.exit_code = exit_code
 
 
-_DENIED = re.compile(r"permission denied for (\w+) (\S+)")
+class ConnectionLost(ConsoleError):
+    """The server went away under a command: the error boundary adds the command and what was done before it."""
+
+
+_DENIED = re.compile(r"permission denied for (materialized view|foreign table|\w+) (\S+)")
 _SETTING = re.compile(r'have privileges of (\w+) to examine "([^"]+)"')
 _OWNER = re.compile(r"must be owner of (\w+) (\S+)")
 _FIRST_WORD = re.compile(r"\A(?:\s+|--[^\n]*\n?|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
@@ -44,7 +48,15 @@ def privilege_problem(server_message: str, statement: str, role: str) -> str:
     kind, name = denied.groups()
     privilege = _privilege(kind, _verb(statement))
     return (f"{who} lacks the {privilege} privilege on {kind} {name} (server: {message}): grant it, "
-            f"e.g. GRANT {privilege} ON {kind.upper()} {name} TO {role}, or run as a role that has it")
+            f"e.g. {_grant(privilege, kind, name, statement, role)}, or run as a role that has it")
+
+
+def _grant(privilege: str, kind: str, name: str, statement: str, role: str) -> str:
+    """The GRANT statement, valid as written: a view is granted ON TABLE, and the name is schema-qualified the
+    way the statement named it."""
+    keyword = "TABLE" if kind in ("table", "view", "materialized view", "foreign table", "relation") else kind.upper()
+    qualified = re.search(rf"\b([A-Za-z_][A-Za-z0-9_]*)\.{re.escape(name)}\b", statement) if "." not in name else None
+    return f"GRANT {privilege} ON {keyword} {qualified.group(0) if qualified else name} TO {role}"
 
 
 def _verb(statement: str) -> str:
@@ -66,7 +78,7 @@ def _privilege(kind: str, verb: str) -> str:
     return _VERB_PRIVILEGE.get(verb, "required")
 
 
-def cannot_read(server_message: str, role: str) -> str:
+def cannot_read(server_message: str, role: str, statement: str = "") -> str:
     """A refused read in a pane's words: "cannot read <object> (GRANT …)"."""
     message = server_message.strip().splitlines()[0] if server_message.strip() else "permission denied"
     setting = _SETTING.search(message)
@@ -75,6 +87,5 @@ def cannot_read(server_message: str, role: str) -> str:
     denied = _DENIED.search(message)
     if denied:
         kind, name = denied.groups()
-        privilege = _privilege(kind, "select")
-        return f"cannot read {kind} {name} (GRANT {privilege} ON {kind.upper()} {name} TO {role})"
+        return f"cannot read {kind} {name} ({_grant(_privilege(kind, 'select'), kind, name, statement, role)})"
     return f"cannot read it: {privilege_problem(message, '', role)}"

@@ -18,7 +18,7 @@ from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from console.infra import clock
+from console.infra import boundary, clock
 from console.infra.db import Conn
 from console.infra.errors import cannot_read
 from console.infra.locks import strong_lock_holders
@@ -196,7 +196,7 @@ def run_pane(
         return done(PaneStatus.TIMEOUT, reason=f"{title}: the query exceeded its {what} timeout of {timeout_ms} ms")
     except pgerrors.InsufficientPrivilege as exc:  # least privilege is a mode: say what to grant
         role = conn.info.user if not conn.closed else "the role"
-        said = cannot_read(exc.diag.message_primary or str(exc), role)
+        said = cannot_read(exc.diag.message_primary or str(exc), role, boundary.circumstances(exc).statement)
         return done(PaneStatus.UNAVAILABLE, reason=f"{title}: {said}")
     except _UNAVAILABLE as exc:
         return done(PaneStatus.UNAVAILABLE, reason=f"{title}: {_first_line(exc)}")
