@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -155,7 +156,7 @@ def fingerprint(dsn: str) -> tuple[object, ...]:
 def _build(admin_dsn: str, name: str, folder: Path, state: Path) -> str:
     """A database holding TimescaleDB, migrations 001-003 + 006 and a seeded day (300 spans)."""
     with psycopg.connect(admin_dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')  # type: ignore[arg-type]
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
     dsn = _with_database(admin_dsn, name)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION timescaledb")
@@ -176,16 +177,16 @@ def matrix_db(native_engine: RunningEngine, tmp_path_factory: pytest.TempPathFac
     folder, state = keys_folder(tmp_path_factory.mktemp("matrix")), tmp_path_factory.mktemp("seed-state")
     dsns = {key: _build(native_engine.dsn, name, folder, state) for key, name in names.items()}
     with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'ALTER DATABASE "{names["read_only"]}" SET default_transaction_read_only = on')  # type: ignore[arg-type]
+        admin.execute(f'ALTER DATABASE "{names["read_only"]}" SET default_transaction_read_only = on')
         for role, extra in (("mx_monitor", "IN ROLE pg_monitor"), ("mx_bare", "")):
-            admin.execute(f"DROP ROLE IF EXISTS {role}")  # type: ignore[arg-type]
-            admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}' {extra}")  # type: ignore[arg-type]
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+            admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}' {extra}")
     yield dsns
     with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
         for name in names.values():
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         for role in ("mx_monitor", "mx_bare"):
-            admin.execute(f"DROP ROLE IF EXISTS {role}")  # type: ignore[arg-type]
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 @pytest.fixture(scope="session")
@@ -422,6 +423,11 @@ class Terminal:
         return code
 
 
+def _shown_after(shown: str, before: int, text: str) -> bool:
+    """Whether `shown` appeared in the terminal's text after its first `before` characters."""
+    return shown in text[before:]
+
+
 @pytest.mark.parametrize("condition_name", CONDITIONS)
 def test_the_console_stays_up_under_every_condition(conditions: dict[str, Condition], tmp_path: Path,
                                                    condition_name: str) -> None:
@@ -440,11 +446,11 @@ def test_the_console_stays_up_under_every_condition(conditions: dict[str, Condit
             assert killed
             seen = terminal.text().count("refreshed ")
             terminal.wait_for(lambda text: text.count("refreshed ") >= seen + 2)  # it reconnected by itself
-        for key, shown in (("m", "Apply pending"), ("v", "Export JSON"), ("j", "obsconsole · Jobs"),
+        for key, shown in (("m", "obsconsole · Migrations"), ("v", "Export JSON"), ("j", "obsconsole · Jobs"),
                            ("d", "obsconsole · Dashboard")):
             before = len(terminal.text())
             terminal.press(key)
-            terminal.wait_for(lambda text, s=shown, b=before: s in text[b:])
+            terminal.wait_for(partial(_shown_after, shown, before))
         terminal.wait_for(lambda text: text.count("refreshed ") >= 4)
         assert terminal.proc.poll() is None, "the console exited"
         terminal.press("q")

@@ -37,7 +37,7 @@ def owned(native_engine: RunningEngine, tmp_path_factory: pytest.TempPathFactory
     """A database holding migrations 001-003 + 006 and one seeded day, owned by the engine's superuser."""
     name = f"leastpriv{os.getpid()}"
     with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')  # type: ignore[arg-type]
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
     dsn = _with_database(native_engine.dsn, name)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION timescaledb")
@@ -50,25 +50,25 @@ def owned(native_engine: RunningEngine, tmp_path_factory: pytest.TempPathFactory
     assert seeded.returncode == 0, seeded.stderr
     yield dsn
     with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _role(dsn: str, role: str, *statements: str) -> str:
     """Create `role` (LOGIN, the test password) and run `statements` as the owner; its DSN."""
     with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(f"DROP OWNED BY {role}" if scalar(dsn, f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'")
-                      else "SELECT 1")  # type: ignore[arg-type]
-        admin.execute(f"DROP ROLE IF EXISTS {role}")  # type: ignore[arg-type]
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}'")  # type: ignore[arg-type]
+                      else "SELECT 1")
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}'")
         for statement in statements:
-            admin.execute(statement)  # type: ignore[arg-type]
+            admin.execute(statement)
     return as_role(dsn, role)
 
 
 def _drop(dsn: str, role: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f"DROP OWNED BY {role}")  # type: ignore[arg-type]
-        admin.execute(f"DROP ROLE {role}")  # type: ignore[arg-type]
+        admin.execute(f"DROP OWNED BY {role}")
+        admin.execute(f"DROP ROLE {role}")
 
 
 def readme_role_statements(role: str) -> list[str]:
@@ -86,7 +86,7 @@ def _statuses(result: CliResult) -> dict[str, str]:
     return {c["id"]: c["status"] for c in json.loads(result.stdout)["checks"]}
 
 
-def _panes(result: CliResult) -> dict[str, str]:
+def _panes(result: CliResult) -> dict[str, tuple[str, str]]:
     assert result.code == 0, result.output
     return {name: (p["status"], p["reason"]) for name, p in json.loads(result.stdout)["panes"].items()}
 
@@ -144,7 +144,7 @@ def test_a_role_without_grants_degrades_and_doctor_makes_it_whole(cli: Cli, owne
 
         with psycopg.connect(owned, autocommit=True) as admin:  # what doctor said to run
             for statement in fix:
-                admin.execute(statement)  # type: ignore[arg-type]
+                admin.execute(statement)
         whole = cli("doctor", "--dsn", dsn)
         assert f"role        {role}: reads everything the console shows" in whole.stdout, whole.output
         assert _statuses(cli("verify", "--json", "--dsn", dsn)) == _statuses(cli("verify", "--json", "--dsn", owned))
