@@ -67,6 +67,10 @@ MATRIX: dict[str, Entry] = {
     "chunk drop": Entry((("chunk", "drop", "--table", "llm_traces", "--older-than", "3650d", *_ACT),)),
     "demo": Entry((), reason="starts an engine and a console of its own: no database condition applies"),
     "doctor": Entry((("doctor",),)),
+    "fleet": Entry((("fleet", "--json", "--timeout", "2"),)),
+    "metrics": Entry((("metrics", "--timeout", "2"),)),
+    "record": Entry((("record", "--out", "{state}/matrix.obsrec", "--count", "1", "--verify-every", "off"),)),
+    "replay": Entry((), reason="reads a recording file, never a database: no database condition applies"),
     "engine start": Entry((), reason="starts an engine of its own: no database condition applies"),
     "engine status": Entry((("engine", "status", "--kind", "native"),)),
     "engine stop": Entry((("engine", "stop", "--kind", "tsl"),)),
@@ -337,7 +341,7 @@ def test_every_command_under_every_condition(conditions: dict[str, Condition], b
     condition = conditions[condition_name]
     entry = MATRIX[_name(tuple(command.split()))]
     args = next(a for a in entry.runs if " ".join(a) == command)
-    args = tuple(a.replace("{pid}", str(bystander)) for a in args)
+    args = tuple(a.replace("{pid}", str(bystander)).replace("{state}", str(tmp_path)) for a in args)
     guarded = fingerprint(condition.guarded) if condition.guarded else None
     run = run_command(condition, args, entry.stdin, tmp_path)
     found = problems_of(run, condition)

@@ -18,6 +18,9 @@ def record(
     retain: Annotated[str, typer.Option("--retain", help="Drop snapshots older than this.")] = "7d",
     verify_every: Annotated[str, typer.Option(
         "--verify-every", help="Run verify this often to record its status changes ('off': never).")] = "15min",
+    count: Annotated[int | None, typer.Option(
+        "--count", min=1, help="Stop after this many snapshots (an outage counts as one), e.g. from cron; "
+        "default: until SIGTERM or SIGINT.", show_default=False)] = None,
 ) -> None:
     """Record the five panes and the server's events into FILE until SIGTERM or SIGINT (exit 0 after the last
     write), headless: logs on stderr, one read-only connection, reconnecting after an outage (recorded as one)."""
@@ -46,4 +49,4 @@ def record(
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stopping)
-    recorder.run(target, out, schedule, stop)
+    recorder.run(target, out, schedule, stop, count)

@@ -109,13 +109,14 @@ def refresher(options: PaneOptions, recorder: Recorder | None) -> Callable[[Conn
     return refresh
 
 
-def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Event) -> int:
-    """Record until `stop` is set; the number of snapshots written. The file is opened (and refused) before
-    the first connection, and every write is committed before the next wait."""
+def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Event, count: int | None = None) -> int:
+    """Record until `stop` is set, or after `count` ticks (a snapshot or an outage each) when given; the number of
+    snapshots written. The file is opened (and refused) before the first connection, and every write is committed
+    before the next wait."""
     recorder = Recorder(path, target, schedule)
     session = Session(target)
     options = PaneOptions(window=CostWindow.last("24h"), cache=PaneCache())  # the dashboard's default window
-    written = 0
+    written = ticks = 0
     try:
         try:  # a wrong DSN or password at the start is one line and exit 2, not a retry loop
             session.call(lambda _conn, _info: None)
@@ -136,6 +137,9 @@ def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Eve
             except Disconnected as exc:
                 log.warning("server unreachable, recorded as an outage: %s", exc.message)
                 recorder.outage(exc.message)
+            ticks += 1
+            if count is not None and ticks >= count:
+                break
             stop.wait(max(0.0, schedule.every.total_seconds() - clock.elapsed_ms(started) / 1000))
     finally:
         session.close()
