@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from tests.conftest import CliResult, TestDb
+from tests.test_production import one_line as _one_line
 
 Cli = Callable[..., CliResult]
 CHUNKS = ("SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks"
@@ -22,15 +23,6 @@ def _chunks(dsn: str) -> list[str]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         return [row[0] for row in conn.execute(CHUNKS).fetchall()]
 
-
-def _one_line(result: CliResult, code: int, *phrases: str) -> str:
-    assert result.code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("obsconsole: "), result.stderr
-    assert "Traceback" not in result.output
-    for phrase in phrases:
-        assert phrase in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.mark.native

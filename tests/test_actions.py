@@ -25,6 +25,7 @@ from console.infra.db import connect
 from console.infra.dsn import ResolvedDsn
 from console.infra.server import server_info
 from tests.conftest import CliResult, TestDb
+from tests.test_production import one_line as _one_line_refusal
 
 Cli = Callable[..., CliResult]
 
@@ -45,14 +46,6 @@ def _column(dsn: str, sql: str, *params: object) -> list[Any]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         return [r[0] for r in conn.execute(sql, params).fetchall()]
 
-
-def _one_line_refusal(result: CliResult, code: int, *phrases: str) -> None:
-    assert result.code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("obsconsole: "), result.stderr
-    assert "Traceback" not in result.output
-    for phrase in phrases:
-        assert phrase in lines[0], lines[0]
 
 
 def _listed_chunks(stdout: str) -> list[str]:

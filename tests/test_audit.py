@@ -19,6 +19,7 @@ import psycopg
 import pytest
 
 from tests.conftest import OBSCONSOLE, CliResult, TestDb, record_output
+from tests.test_production import one_line as _one_line
 
 Cli = Callable[..., CliResult]
 CHUNKS = "SELECT chunk_name FROM timescaledb_information.chunks WHERE hypertable_name = 'llm_logs' ORDER BY 1"
@@ -37,14 +38,6 @@ def _seeded(cli: Cli, dsn: str) -> list[str]:
     assert len(chunks) > 2
     return chunks
 
-
-def _one_line(result: CliResult, code: int, *phrases: str) -> None:
-    assert result.code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("obsconsole: "), result.stderr
-    assert "Traceback" not in result.output
-    for phrase in phrases:
-        assert phrase in lines[0], lines[0]
 
 
 def _log(tmp_path: Path) -> Path:

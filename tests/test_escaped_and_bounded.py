@@ -32,6 +32,7 @@ from console.tui.app import ObsConsoleApp
 from console.tui.screens.action_confirm import ActionConfirmScreen, AskScreen
 from console.tui.screens.verify import VerifyScreen
 from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
+from tests.test_production import one_line
 from tests.tui_helpers import wait_for
 
 Cli = Callable[..., CliResult]
@@ -40,16 +41,6 @@ Cli = Callable[..., CliResult]
 HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J\x9b"
 SHOWN = "evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b"
 
-
-def one_line(result: CliResult, code: int, *needles: str) -> str:
-    """The single `obsconsole: ...` line on stderr, after checking the exit code and that nothing else leaked."""
-    assert result.code == code, result.output
-    assert "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("obsconsole: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def no_control(text: str) -> None:

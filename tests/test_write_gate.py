@@ -20,7 +20,7 @@ from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
 from tests.conftest import CliResult, TestDb
-from tests.test_production import as_role, create_role, drop_role
+from tests.test_production import as_role, create_role, drop_role, one_line
 from tests.tui_helpers import wait_for
 
 Cli = Callable[..., CliResult]
@@ -65,13 +65,8 @@ def _state(dsn: str) -> tuple[object, ...]:
 
 
 def _one_line(result: CliResult, *phrases: str) -> str:
-    assert result.code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("obsconsole: "), result.stderr
-    assert "Traceback" not in result.output
-    for phrase in phrases:
-        assert phrase in lines[0], lines[0]
-    return lines[0]
+    """A refusal: one `obsconsole:` line, exit 2, nothing done."""
+    return one_line(result, 2, *phrases)
 
 
 @pytest.mark.native
