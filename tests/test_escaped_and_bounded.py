@@ -24,7 +24,7 @@ from rich.console import Console
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Static
 
-from console.engines.process import identity
+from console.engines.process import Identity, identity
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
@@ -149,6 +149,16 @@ def _state_file(tmp_path: Path, kind: str, record: dict[str, object]) -> Path:
     return path
 
 
+def _exec_done(pid: int, cmdline: tuple[str, ...]) -> Identity:
+    """The identity of `pid` once it runs `cmdline` (a child read between its fork and its exec still shows the
+    parent's command line)."""
+    deadline = time.monotonic() + 30
+    while (found := identity(pid)) is None or found.cmdline != cmdline:
+        assert time.monotonic() < deadline, f"pid {pid} never ran {cmdline}: {found}"
+        time.sleep(0.01)
+    return found
+
+
 @pytest.mark.parametrize("case", ["no identity recorded", "another command line", "another start time", "pid 1",
                                   "pid 0"])
 def test_engine_stop_and_status_act_only_on_the_engine_they_started(cli: Cli, tmp_path: Path, case: str) -> None:
@@ -157,8 +167,7 @@ def test_engine_stop_and_status_act_only_on_the_engine_they_started(cli: Cli, tm
     listed = tmp_path / "precious"  # listed, but not the engine's own
     listed.mkdir()
     try:
-        me = identity(sleeper.pid)
-        assert me is not None
+        me = _exec_done(sleeper.pid, ("sleep", "300"))
         record: dict[str, object] = {
             "kind": "tsl", "dsn": "postgresql://postgres:pw-secret@127.0.0.1:1/postgres", "pid": sleeper.pid,
             "log_path": str(tmp_path / "server.log"), "data_dir": None, "remove_on_stop": [str(listed), "/"],

@@ -5,6 +5,7 @@ Each case checks the database afterwards: nothing applied, no lock held, no sett
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,11 @@ def untouched(dsn: str, *, pooled: bool = False) -> None:
     pooler keeps its server sessions, so there only their state is checked)."""
     assert scalar(dsn, "SELECT to_regclass('_sqlx_migrations') IS NULL"), "a ledger was created"
     assert scalar(dsn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0, "an advisory lock is held"
-    sessions = scalar(dsn, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole' AND "
-                      "state <> 'idle'" if pooled else
-                      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole'")
+    left = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole' AND state <> 'idle'"
+            if pooled else "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole'")
+    deadline = time.monotonic() + 10  # a backend leaves pg_stat_activity a moment after its client exits
+    while (sessions := scalar(dsn, left)) != 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert sessions == 0, "an obsconsole session is still there"
 
 
