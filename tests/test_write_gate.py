@@ -140,6 +140,14 @@ def test_a_monitoring_role_gets_the_same_refusal_from_the_dry_run_as_from_the_ru
         _one_line(cli("keys", "revoke", "obs_00000000", "--yes", "--dsn", monitor),
                   "keys revoke refused", "lacks the UPDATE privilege on table api_keys")
         assert _state(native_db.dsn) == before
+        # A superuser's backend: pg_monitor may see it but not signal it; the dry run says so as the run does.
+        with psycopg.connect(native_db.dsn, autocommit=True) as bystander:
+            pid = bystander.info.backend_pid
+            for how in ("--dry-run", "--yes"):
+                _one_line(cli("backend", "cancel", str(pid), how, "--dsn", monitor),
+                          f"backend cancel {pid}", "refused, nothing was signalled", "may not signal",
+                          "GRANT pg_signal_backend TO gatemon")
+            assert bystander.execute("SELECT 1").fetchone() == (1,)  # not cancelled, not terminated
         # Granted what the gate named, the dry run and the run pass alike.
         with psycopg.connect(native_db.dsn, autocommit=True) as admin:
             admin.execute("GRANT INSERT ON model_pricing TO gatemon")

@@ -32,9 +32,14 @@ class BackendSignal:
         row = conn.execute(query("actions/backend_target"), {"pid": self.pid}).fetchone()
         if row is None:
             raise ConsoleError(f"no backend with pid {self.pid} on this server")
-        pid, app, user, state, backend_type, text, blocked_by, blocking, locks, other_locks, is_self = row
+        pid, app, user, state, backend_type, text, blocked_by, blocking, locks, other_locks, is_self, may = row
         if is_self:
             raise ConsoleError(f"pid {self.pid} is this console's own session")
+        if not may:  # asked here, so that a dry run is refused as the run would be
+            role, owner = conn.info.user, printable(str(user or "-"))
+            raise ConsoleError(f"{self.action} refused, nothing was signalled: role {role!r} may not signal pid "
+                               f"{self.pid} (user {owner}): it needs that role's privileges, or pg_signal_backend "
+                               f"for a backend that is not a superuser's (GRANT pg_signal_backend TO {role})")
         touches = (
             f"pid {pid}: application {printable(str(app or '-'))!r}, user {printable(str(user or '-'))}, "
             f"{printable(str(state or backend_type or '-'))}",
