@@ -86,8 +86,10 @@ def untouched(dsn: str, *, pooled: bool = False) -> None:
     pooler keeps its server sessions, so there only their state is checked)."""
     assert scalar(dsn, "SELECT to_regclass('_sqlx_migrations') IS NULL"), "a ledger was created"
     assert scalar(dsn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0, "an advisory lock is held"
-    left = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole' AND state <> 'idle'"
-            if pooled else "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole'")
+    # This database's only: the worker's cluster also serves other tests, whose in-process consoles and fleet
+    # monitors may hold sessions of their own elsewhere.
+    left = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole' AND "
+            "datname = current_database()" + (" AND state <> 'idle'" if pooled else ""))
     deadline = time.monotonic() + 10  # a backend leaves pg_stat_activity a moment after its client exits
     while (sessions := scalar(dsn, left)) != 0 and time.monotonic() < deadline:
         time.sleep(0.02)
