@@ -258,3 +258,29 @@ def test_a_silent_database_does_not_hold_up_the_rest(migrated: str) -> None:
         silent.close()
     assert by_name["healthy"].reachable and by_name["healthy"].edition == "apache"
     assert not by_name["silent"].reachable and by_name["silent"].error == "no answer within 1 s"
+
+
+@pytest.mark.tsl
+def test_fleet_json_exits_1_on_a_fail_level_finding(cli: Cli, tsl_db: TestDb) -> None:
+    """A job whose last run failed is a FAIL-level finding (as verify's H01 says): `fleet --json` names it as the
+    database's worst finding and exits 1, though every database answered."""
+    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+    with psycopg.connect(tsl_db.dsn, autocommit=True) as conn:  # the engine takes one client: closed before the CLI
+        conn.execute("CREATE PROCEDURE public.nightly(job_id int, config jsonb) LANGUAGE plpgsql AS "
+                     "$$ BEGIN RAISE EXCEPTION 'nightly failed: disk full'; END $$")
+        row = conn.execute("SELECT add_job('public.nightly', '1 day')").fetchone()
+        assert row is not None
+        # No scheduler runs on the tsl engine (and a CALL run_job is not counted): the failed run is written where
+        # TimescaleDB's scheduler writes it.
+        conn.execute("INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, "
+                     "last_successful_finish, last_run_success, total_runs, total_duration, total_duration_failures, "
+                     "total_successes, total_failures, total_crashes, consecutive_failures, consecutive_crashes, "
+                     "flags) VALUES (%s, now(), now(), now() + interval '1 day', '-infinity', false, 1, "
+                     "interval '1 s', interval '1 s', 0, 1, 0, 1, 0, 0) ON CONFLICT (job_id) DO UPDATE SET "
+                     "last_start = excluded.last_start, last_finish = excluded.last_finish, last_run_success = false, "
+                     "total_runs = 1, total_failures = 1, consecutive_failures = 1", (row[0],))
+    result = cli("fleet", "--json", "--dsn", tsl_db.dsn)
+    assert result.code == 1, result.output
+    [database] = json.loads(result.stdout)["databases"]
+    assert database["reachable"] is True and database["worst_finding"]["level"] == "FAIL", database
+    assert "failing: nightly" in database["worst_finding"]["text"], database["worst_finding"]
