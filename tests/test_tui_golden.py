@@ -393,6 +393,9 @@ def test_fleet_screen(snap_compare: SnapCompare, golden_tsl: str, golden_native:
         assert isinstance(screen, FleetScreen)
         table = screen.query_one("#fleet-table", DataTable)
         await wait_for(pilot, lambda: screen.report is not None and table.row_count == 3, timeout=60)
+        # The down row says since when once its cells are drawn from the report (a screenshot before that caught
+        # the table's first, narrower layout).
+        await wait_for(pilot, lambda: any("since" in str(cell) for cell in table.get_row_at(0)), timeout=60)
         if typed:
             screen.query_one("#fleet-filter", Input).cursor_blink = False  # a blink's phase is the moment's
             await pilot.press("slash", *typed)
