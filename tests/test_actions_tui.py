@@ -25,7 +25,7 @@ from console.tui.screens.action_confirm import ActionConfirmScreen, AskScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.jobs import JobsScreen
 from tests.conftest import CliResult, TestDb
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import palette_drop_chunks, wait_for
 
 Cli = Callable[..., CliResult]
 JOB = "SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = %s AND hypertable_name = %s"
@@ -195,16 +195,7 @@ def test_palette_prompts_drop_chunks_on_native(cli: Cli, native_db: TestDb, tmp_
     async def scenario() -> list[str]:
         app = ObsConsoleApp(Session(ResolvedDsn(dsn, "test")), start_mode="jobs")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("ctrl+p")
-            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-            await pilot.press(*"drop chunks")
-            results = app.screen.query_one(CommandList)
-            await wait_for(pilot, lambda: results.option_count > 0
-                           and "Drop chunks" in str(results.get_option_at_index(0).prompt))
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
-            await pilot.press(*"llm_logs 8d", "enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
+            await palette_drop_chunks(pilot, "llm_logs 8d")
             assert isinstance(app.screen, ActionConfirmScreen)
             plan = app.screen.plan
             assert plan.sql.startswith("SELECT drop_chunks('public.llm_logs'::regclass, older_than => ")

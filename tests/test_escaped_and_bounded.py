@@ -21,7 +21,6 @@ from typing import Any
 import psycopg
 import pytest
 from rich.console import Console
-from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Static
 
 from console.engines.process import Identity, identity
@@ -29,11 +28,10 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
-from console.tui.screens.action_confirm import ActionConfirmScreen, AskScreen
 from console.tui.screens.verify import VerifyScreen
 from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
 from tests.test_production import one_line
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import palette_drop_chunks, wait_for
 
 Cli = Callable[..., CliResult]
 
@@ -469,16 +467,7 @@ def test_the_console_shows_a_chunk_named_with_escape_sequences_escaped_in_the_pl
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(dsn, "test")), start_mode="jobs")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("ctrl+p")
-            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-            await pilot.press(*"drop chunks")
-            results = app.screen.query_one(CommandList)
-            await wait_for(pilot, lambda: results.option_count > 0
-                           and "Drop chunks" in str(results.get_option_at_index(0).prompt))
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
-            await pilot.press(*"llm_logs 1d", "enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
+            await palette_drop_chunks(pilot, "llm_logs 1d")
             shown = io.StringIO()
             Console(file=shown, width=300, color_system=None).print(
                 app.screen.query_one("#action-plan", Static).content)

@@ -17,3 +17,22 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: f
             raise AssertionError(f"condition not met within {timeout} s")
         await pilot.pause(0.05)
         await asyncio.sleep(0.05)
+
+
+async def palette_drop_chunks(pilot: Pilot[None], answer: str) -> None:
+    """Ctrl+P, "drop chunks", then `answer` ("TABLE AGE") at its prompt: the action's confirmation is on screen."""
+    from textual.command import CommandList, CommandPalette
+
+    from console.tui.screens.action_confirm import ActionConfirmScreen, AskScreen
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*"drop chunks")
+    results = app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: results.option_count > 0
+                   and "Drop chunks" in str(results.get_option_at_index(0).prompt))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
+    await pilot.press(*answer, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
