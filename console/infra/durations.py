@@ -71,16 +71,16 @@ def _unit(word: str) -> str:
 
 
 def parse_interval(text: str, flag: str) -> str:
-    """A PostgreSQL interval ('7 days') for an age or period flag such as 7d, 12h, 10min, 2w, or as the app prints
+    """A PostgreSQL interval ('7 days', '1 hour') for an age or period flag such as 7d, 12h, 10min, 2w, or as the app prints
     them: '9 days', '12 hours', '5 minutes', '1 day'; ConsoleError (exit 2) naming the flag otherwise."""
     match = _INTERVAL.match(text)
     if not match:
         raise ConsoleError(f"{flag} {text!r}: not an interval (use e.g. 10min, 12h, 7d, 2w, '5 minutes', '9 days')")
     if int(match.group(1)) <= 0:
         raise ConsoleError(f"{flag} {text!r}: must be greater than zero")
-    unit = _INTERVAL_UNITS[_unit(match.group(2))]
-    reach_back(datetime.now(UTC), timedelta(**{unit: int(match.group(1))}), flag, text)
-    return f"{int(match.group(1))} {unit}"
+    amount, unit = int(match.group(1)), _INTERVAL_UNITS[_unit(match.group(2))]
+    reach_back(datetime.now(UTC), timedelta(**{unit: amount}), flag, text)
+    return f"{amount} {unit.removesuffix('s') if amount == 1 else unit}"
 
 
 def parse_moment(text: str | None, flag: str) -> datetime | None:
