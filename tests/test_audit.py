@@ -188,3 +188,25 @@ def test_audit_names_damaged_lines_instead_of_crashing(cli: Cli, tmp_path: Path)
     log.unlink()
     log.mkdir()
     _one_line(cli("audit"), 2, f"the audit log {log} is a directory, not a file")
+
+
+def test_a_refresh_parses_the_log_again_only_when_it_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Jobs pane and the recorder read the log on every refresh: unchanged, it is not parsed again; an appended
+    # entry, or a log replaced by another file, is read at once.
+    from console.actions import audit
+    from console.infra.dsn import ResolvedDsn
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    server = ResolvedDsn("postgresql://ops@db.example/app", "--dsn")
+    assert audit.read_unchanged().entries == []
+    audit.record(server, "job pause 1000", "done", server_id="db-1")
+    first = audit.read_unchanged()
+    assert [e.action for e in first.entries] == ["job pause 1000"]
+    assert audit.read_unchanged() is first  # nothing changed: the same Log, not parsed again
+    audit.record(server, "job resume 1000", "done", server_id="db-1")
+    assert [e.action for e in audit.read_unchanged().entries] == ["job pause 1000", "job resume 1000"]
+    replacement = tmp_path / "other.jsonl"
+    replacement.write_bytes(audit.path().read_bytes().replace(b"resume", b"pause!"))
+    os.chmod(replacement, 0o600)
+    replacement.replace(audit.path())  # the same size, another inode
+    assert [e.action for e in audit.read_unchanged().entries] == ["job pause 1000", "job pause! 1000"]

@@ -156,6 +156,24 @@ def read(limit: int | None = None) -> Log:
     return Log(entries[-limit:] if limit else entries, damaged)
 
 
+_last_read: tuple[tuple[str, int, int, int], Log] | None = None  # read_unchanged's: the file's identity, its Log
+
+
+def read_unchanged() -> Log:
+    """read() for a reader that asks on every refresh (the Jobs pane, the recorder): the whole log, parsed again
+    only when the file changed (another path, inode, size or modification time) since the last call."""
+    global _last_read
+    target = path()
+    try:
+        facts = target.stat()
+    except OSError:
+        return read()  # absent (an empty log) or unreadable (read names why)
+    key = (str(target), facts.st_ino, facts.st_size, facts.st_mtime_ns)
+    if _last_read is None or _last_read[0] != key:
+        _last_read = (key, read())
+    return _last_read[1]
+
+
 def _entry(line: str) -> Entry | str:
     """The line as an Entry, or what is wrong with it."""
     try:

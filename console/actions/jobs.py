@@ -56,7 +56,7 @@ def hand_runs(server_id: str | None) -> dict[int, list[JobRun]]:
     if server_id is None:
         return {}
     try:
-        entries = audit.read().entries  # damaged lines are `obsconsole audit`'s to name
+        entries = audit.read_unchanged().entries  # damaged lines are `obsconsole audit`'s to name
     except (OSError, ConsoleError):
         return {}
     runs: dict[int, list[JobRun]] = {}

@@ -71,8 +71,8 @@ def _unit(word: str) -> str:
 
 
 def parse_interval(text: str, flag: str) -> str:
-    """A PostgreSQL interval ('7 days', '1 hour') for an age or period flag such as 7d, 12h, 10min, 2w, or as the app prints
-    them: '9 days', '12 hours', '5 minutes', '1 day'; ConsoleError (exit 2) naming the flag otherwise."""
+    """A PostgreSQL interval ('7 days', '1 hour') for an age or period flag such as 7d, 12h, 10min, 2w, or as the
+    app prints them: '9 days', '12 hours', '5 minutes', '1 day'; ConsoleError (exit 2) naming the flag otherwise."""
     match = _INTERVAL.match(text)
     if not match:
         raise ConsoleError(f"{flag} {text!r}: not an interval (use e.g. 10min, 12h, 7d, 2w, '5 minutes', '9 days')")

@@ -59,7 +59,7 @@ class AuditTail:
     def new_events(self) -> list[Event]:
         events = []
         try:
-            entries = audit.read().entries  # damaged lines are `obsconsole audit`'s to name
+            entries = audit.read_unchanged().entries  # damaged lines are `obsconsole audit`'s to name
         except ConsoleError:
             return []  # an unreadable log: no action events this time, the recording goes on
         for entry in entries:
