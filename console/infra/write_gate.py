@@ -103,11 +103,10 @@ def _edition(conn: Conn) -> list[str]:
 
 
 def _jobs(conn: Conn, jobs: list[int]) -> list[str]:
-    role = conn.info.user
     rows = conn.execute(query("guard/job_owners"), {"jobs": jobs}).fetchall()
     return [f"role {role!r} may not alter job {job_id}: only its owner {owner!r}, a member of that role or a "
             f"superuser may (TimescaleDB); run as {owner!r} or GRANT {owner} TO {role}"
-            for job_id, owner, held in rows if held is False]
+            for job_id, owner, held, role in rows if held is False]
 
 
 def _privileges(conn: Conn, needs: Sequence[Need]) -> list[str]:
