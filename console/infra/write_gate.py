@@ -98,8 +98,9 @@ def _edition(conn: Conn) -> list[str]:
     info = server_info(conn)
     if info.community:
         return []
-    return [f"it needs TimescaleDB Community (compression, continuous aggregates, policies, jobs) and this server "
-            f"runs the {info.edition} edition"]
+    where = ("TimescaleDB is not installed in this database" if info.timescaledb_installed is None
+             else f"this server runs the {info.edition} edition")
+    return [f"it needs TimescaleDB Community (compression, continuous aggregates, policies, jobs) and {where}"]
 
 
 def _jobs(conn: Conn, jobs: list[int]) -> list[str]:
