@@ -9,6 +9,7 @@ client connection, a `SET SESSION AUTHORIZATION` made before obsconsole connects
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -45,17 +46,23 @@ def _one_line(result: CliResult, code: int) -> str:
     return said[0]
 
 
-@pytest.fixture
-def low_role(native_db: TestDb) -> Iterator[tuple[str, str]]:
-    """(name, DSN) of a login role with no grant at all on `native_db`; dropped afterwards."""
-    role = f"jobless{abs(hash(native_db.dsn)) % 100000}"
-    with psycopg.connect(native_db.dsn, autocommit=True) as admin:
+@contextlib.contextmanager
+def _low_role(dsn: str) -> Iterator[tuple[str, str]]:
+    """(name, DSN) of a login role with no grant at all on `dsn`'s database; dropped afterwards."""
+    role = f"jobless{abs(hash(dsn)) % 100000}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(f"DROP ROLE IF EXISTS {role}")
         admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
-    yield role, as_role(native_db.dsn, role, PASSWORD)
-    with psycopg.connect(native_db.dsn, autocommit=True) as admin:
+    yield role, as_role(dsn, role, PASSWORD)
+    with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(f"DROP OWNED BY {role}")
         admin.execute(f"DROP ROLE {role}")
+
+
+@pytest.fixture
+def low_role(native_db: TestDb) -> Iterator[tuple[str, str]]:
+    with _low_role(native_db.dsn) as found:
+        yield found
 
 
 @pytest.mark.native
@@ -93,6 +100,19 @@ def test_apache_refusal_names_the_edition_and_the_jobs_owner(cli: Cli, native_db
     refused = [e for e in entries if e["action"] == "job resume 1"]
     assert len(refused) == 1 and refused[0]["outcome"].startswith("refused: ")
     assert "read-only by default" in refused[0]["outcome"] and "may not alter job 1" in refused[0]["outcome"]
+
+
+@pytest.mark.native
+def test_any_write_gives_every_reason_not_the_first(cli: Cli, native_migrated_db: TestDb) -> None:
+    """Not only the actions: a seed as a role under a read-only default that lacks INSERT hears both."""
+    with _low_role(native_migrated_db.dsn) as (role, dsn):
+        with psycopg.connect(native_migrated_db.dsn, autocommit=True) as admin:
+            admin.execute(f"ALTER ROLE {role} SET default_transaction_read_only = on")
+        line = _one_line(cli("seed", "--days", "1", "--spans", "50", "--no-aftercare", "--dsn", dsn), 2)
+        assert "seed refused, nothing was changed: transactions are read-only by default here" in line, line
+        assert f"; role '{role}' lacks the INSERT privilege on table llm_traces" in line, line
+        assert f"GRANT INSERT ON TABLE llm_traces TO {role}" in line, line
+    assert _rows(native_migrated_db.dsn, "SELECT count(*) FROM llm_traces") == [(0,)]
 
 
 def audit_entries(cli: Cli) -> list[dict[str, Any]]:
