@@ -20,6 +20,7 @@ def main() -> None:
     usage error (an unknown flag or command, a bad value: exit 2). The error boundary: any database, SQLAlchemy
     or OS error that reaches here becomes one such line (console.infra.boundary), naming the command; the
     traceback too only with OBSCONSOLE_DEBUG=1."""
+    boundary.quiet_driver()
     try:
         code = app(standalone_mode=False)
     except usage.NoArgsIsHelpError as exc:  # `obsconsole job`: its help, as typer shows it

@@ -4,7 +4,8 @@ against real production conditions on the native engine, and the console run und
 Conditions: a pg_monitor role, a role with no grants, a database whose default_transaction_read_only is on, a hot
 standby, pgbouncer in transaction mode, an ACCESS EXCLUSIVE lock held on llm_traces, an unreachable server, and
 the server's side of the connection killed mid-command (every obsconsole backend terminated as soon as it shows,
-for as long as the command runs: what a restart or a crash does to a client).
+for as long as the command runs: what an admin's pg_terminate_backend or a restart does to a client). The postmaster
+itself crashed and restarted is tests/test_condition_crash.py, on a cluster of its own.
 
 Each run: exit 0, 1 or 2; a refusal in at most three lines; no traceback; no password; no write where the condition
 forbids it (the database's fingerprint is unchanged); no obsconsole session left on the server, and nothing left

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ClassVar
 
-from console.actions.plan import LONG, Plan, owner_of, require_community, statement, utc
+from console.actions.plan import LONG, Plan, owner_of, statement, utc
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 from console.infra.server import ServerInfo
+from console.infra.write_gate import COMMUNITY, Need
 
 
 @dataclass(frozen=True)
 class CaggRefresh:
     """Refresh `view` over [start, end); None is an open end."""
+
+    requires: ClassVar[tuple[Need, ...]] = (COMMUNITY,)  # asked of the write gate before the plan
 
     view: str
     start: datetime | None
@@ -27,7 +31,6 @@ class CaggRefresh:
     def plan(self, conn: Conn, info: ServerInfo) -> Plan:
         if self.start is not None and self.end is not None and self.start >= self.end:
             raise ConsoleError(f"--from {utc(self.start)} is not before --to {utc(self.end)}")
-        require_community(info, self.action)
         row = conn.execute(query("actions/cagg_target"), {"name": self.view}).fetchone()
         if row is None:
             raise ConsoleError(f"no continuous aggregate {self.view!r} on this server")

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from psycopg.rows import class_row
 
-from console.actions.plan import LONG, QUICK, Plan, owner_of, require_community, statement, utc
+from console.actions.plan import LONG, QUICK, Plan, owner_of, statement, utc
 from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
+from console.infra.write_gate import COMMUNITY, Need
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def ending_before(conn: Conn, hypertable: str, older_than: str) -> tuple[datetim
 class ChunkCompression:
     """Compress or decompress (`verb`) one chunk by name, or every chunk of `table` older than `older_than`."""
 
+    requires: ClassVar[tuple[Need, ...]] = (COMMUNITY,)  # asked of the write gate before the plan
+
     verb: str
     name: str | None = None
     table: str | None = None
@@ -79,7 +83,6 @@ class ChunkCompression:
             raise ConsoleError(f"unknown chunk action {self.verb!r}")
         if bool(self.name) == bool(self.table and self.older_than):
             raise ConsoleError(f"chunk {self.verb} needs a chunk NAME, or --table and --older-than (not both)")
-        require_community(info, self.action)
         if self.name:
             found = _chunks(conn, chunk=self.name)
             if not found:

@@ -18,7 +18,8 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.errors import EXIT_FAILED, ConsoleError
 from console.infra.locks import holders_of, strong_lock_holders
 from console.infra.server import ServerInfo
-from console.infra.write_gate import READ_ONLY_REASON, missing_privileges, require
+from console.infra.write_gate import READ_ONLY_REASON, lacking, reasons, refuse
+from console.infra.write_gate import refuse_read_only as refuse_read_only_mode
 
 EXIT_INTERRUPTED = 130  # as the CLI exits on Ctrl+C
 
@@ -31,16 +32,24 @@ def refuse_read_only(target: ResolvedDsn, request: Request) -> ConsoleError:
 
 
 def prepare(conn: Conn, info: ServerInfo, target: ResolvedDsn, request: Request) -> Plan:
-    """The plan, read on `conn` (read-only); a refusal (edition, unknown target, bad input) is audited."""
+    """The plan, read on `conn` (read-only), once the write gate lets it through; a refusal (the gate's reasons,
+    all of them; an unknown target; bad input) is audited. What the request requires whatever its plan (its
+    `requires`, e.g. the Community edition) is asked before the plan is read, and what the plan needs (owning a
+    relation, altering a job) after: the refusal gives both, as the gate found them."""
     try:
         audit.check_writable()
         writes = getattr(request, "writes", True)  # a backend signal writes nothing: allowed on a standby too
         if writes:
-            require(conn, request.action)
-        plan = replace(request.plan(conn, info), server_id=info.server_id)
-        missing = missing_privileges(conn, plan.needs) if writes and plan.statements else None
-        if missing:
-            raise ConsoleError(f"{request.action} refused, nothing was changed: {missing}")
+            refuse_read_only_mode(request.action)
+        why = reasons(conn, getattr(request, "requires", ())) if writes else []
+        try:
+            plan = replace(request.plan(conn, info), server_id=info.server_id)
+        except (ConsoleError, psycopg.Error):
+            refuse(request.action, why)  # the gate's reasons first: what the plan could not read follows from them
+            raise
+        if writes and plan.statements:
+            why += lacking(conn, plan.needs)
+        refuse(request.action, why)
         return plan
     except audit.AuditUnwritable:
         raise

@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from psycopg.rows import class_row
 
 from console.actions import audit
-from console.actions.plan import LONG, Plan, require_community, statement
+from console.actions.plan import LONG, Plan, statement
 from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
+from console.infra.write_gate import COMMUNITY, Need, alter_job
 
 JOB_VERBS = ("pause", "resume", "schedule", "run")
 NO_SCHEDULER = ("no TimescaleDB scheduler runs for this database (e.g. the tsl engine has no background workers): "
@@ -80,6 +82,8 @@ def hand_runs(server_id: str | None) -> dict[int, list[JobRun]]:
 class JobAction:
     """Pause, resume, reschedule (`interval`, a PostgreSQL interval) or run a job now."""
 
+    requires: ClassVar[tuple[Need, ...]] = (COMMUNITY,)  # asked of the write gate before the plan
+
     verb: str
     job_id: int
     interval: str | None = None
@@ -94,7 +98,6 @@ class JobAction:
             raise ConsoleError(f"unknown job action {self.verb!r} (use {', '.join(JOB_VERBS)})")
         if self.verb == "schedule" and not self.interval:
             raise ConsoleError("job schedule needs an interval, e.g. 10min")
-        require_community(info, self.action)
         row = conn.execute(query("actions/job_target"), {"job_id": self.job_id}).fetchone()
         if row is None:
             raise ConsoleError(f"no job {self.job_id} on this server")
@@ -107,7 +110,7 @@ class JobAction:
         sql = statement(conn, query(f"actions/job_{self.verb}"), params)
         if self.verb == "run":
             return Plan(self.action, (sql,), touches, autocommit=True, timeouts=LONG,
-                        notes=("it runs in this session: the command waits for it",))
+                        notes=("it runs in this session: the command waits for it",), needs=(alter_job(self.job_id),))
         running = conn.execute(query("actions/scheduler_running")).fetchone()
         notes = () if running and running[0] else (NO_SCHEDULER,)
-        return Plan(self.action, (sql,), touches, notes=notes)
+        return Plan(self.action, (sql,), touches, notes=notes, needs=(alter_job(self.job_id),))

@@ -11,7 +11,6 @@ from typing import Protocol
 import psycopg
 
 from console.infra.db import Conn, Timeouts
-from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
 from console.infra.write_gate import Need
 
@@ -65,13 +64,6 @@ def statement(conn: Conn, text: str, params: Mapping[str, object]) -> str:
 def owner_of(relation: str) -> tuple[Need, ...]:
     """The write gate's need for an action only the owner of `relation` may run."""
     return (Need("OWNER", "owner", relation),)
-
-
-def require_community(info: ServerInfo, action: str) -> None:
-    """Refuse (exit 2) a Community-only action on another edition, before anything runs."""
-    if not info.community:
-        raise ConsoleError(f"{action} refused: it needs TimescaleDB Community; this server runs the {info.edition} "
-                           "edition")
 
 
 def utc(value: datetime | None) -> str:

@@ -4,14 +4,16 @@ retention change lists the chunks its next run drops (range, size), as a chunk d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from console.actions.chunks import ending_before
-from console.actions.plan import QUICK, Plan, owner_of, require_community, statement, utc
+from console.actions.plan import QUICK, Plan, owner_of, statement, utc
 from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.errors import ConsoleError
 from console.infra.queries import for_version, query
 from console.infra.server import ServerInfo
+from console.infra.write_gate import COMMUNITY, Need
 
 POLICY_KINDS = {"retention": "policy_retention", "compression": "policy_compression"}
 
@@ -19,6 +21,8 @@ POLICY_KINDS = {"retention": "policy_retention", "compression": "policy_compress
 @dataclass(frozen=True)
 class PolicyChange:
     """Set the `kind` policy of `relation` to `after` (a PostgreSQL interval), or remove it."""
+
+    requires: ClassVar[tuple[Need, ...]] = (COMMUNITY,)  # asked of the write gate before the plan
 
     kind: str
     relation: str
@@ -35,7 +39,6 @@ class PolicyChange:
             raise ConsoleError(f"unknown policy {self.kind!r} (use retention or compression)")
         if self.remove == bool(self.after):
             raise ConsoleError(f"policy {self.kind} needs --after AGE or --remove (one of them)")
-        require_community(info, self.action)
         row = conn.execute(query("actions/relation_target"), {"name": self.relation}).fetchone()
         if row is None:
             raise ConsoleError(f"no hypertable or continuous aggregate {self.relation!r} on this server")

@@ -52,6 +52,18 @@ def circumstances(exc: BaseException) -> Circumstances:
     return known if isinstance(known, Circumstances) else Circumstances()
 
 
+def quiet_driver() -> None:
+    """psycopg's own warnings (after a lost connection, "error ignored terminating <psycopg.Copy>: …" and the
+    libpq lines under it) reach stderr beside the boundary's one line: dropped, unless OBSCONSOLE_DEBUG=1."""
+    import logging
+    import os
+
+    if os.environ.get(DEBUG_ENV) != "1":
+        driver = logging.getLogger("psycopg")
+        driver.addHandler(logging.NullHandler())
+        driver.propagate = False  # `record` logs to stderr from the root logger
+
+
 def note_done(what: str) -> None:
     """Record that the running command changed something (`what`, e.g. "applied 002_indexes.sql"): an error
     after it exits 1 and says so, instead of 2 (nothing was done). A long-running console keeps the last few."""

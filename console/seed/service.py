@@ -382,6 +382,7 @@ def write(conn: Conn, target: ResolvedDsn, spec: SeedSpec, *, wasm: bool, worker
     traces = 0
     generate_s = 0.0
     started = time.perf_counter()
+    copier: CopyWriter | None = None
     try:
         if workers > 1 and not wasm:
             context = multiprocessing.get_context("spawn")
@@ -415,7 +416,9 @@ def write(conn: Conn, target: ResolvedDsn, spec: SeedSpec, *, wasm: bool, worker
             path = copier.path
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
-        raise ConsoleError(f"writing failed after {stats.spans:,} spans: {message}", EXIT_FAILED) from None
+        written = copier.committed_spans if copier is not None else stats.spans
+        rest = " (the logs and metrics of their last block were not written)" if copier and copier.rest_pending else ""
+        raise ConsoleError(f"writing failed after {written:,} spans{rest}: {message}", EXIT_FAILED) from None
     return WriteOutcome(path, workers if not wasm else 1, stats, traces, generate_s, time.perf_counter() - started)
 
 

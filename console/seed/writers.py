@@ -102,6 +102,8 @@ class CopyWriter:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
         self.queries = {t.name: checked_query(t, t.copy_query) for t in (TRACES, LOGS, METRICS)}
+        self.committed_spans = 0  # spans whose COPY has ended (committed), whatever fails after it
+        self.rest_pending = False  # a block's spans are committed and its logs or metrics not yet
 
     def write(self, rows: HourRows, progress: Progress = lambda _n: None) -> WriteStats:
         """Write rows already generated."""
@@ -131,6 +133,8 @@ class CopyWriter:
                 traces += rows.trace_count
                 stats.spans += len(rows.traces)
                 progress(len(rows.traces))
+        self.committed_spans += stats.spans
+        self.rest_pending = True
         stats.messages += 1
         for table, data in ((LOGS, logs), (METRICS, metrics)):
             if not data:
@@ -140,6 +144,7 @@ class CopyWriter:
                 for row in data:
                     copy.write_row(row)
             stats.messages += 1
+        self.rest_pending = False
         stats.logs, stats.metrics = len(logs), len(metrics)
         stats.write_s = time.perf_counter() - started - generate_s
         return stats, traces, generate_s
