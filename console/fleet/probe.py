@@ -90,6 +90,12 @@ class FleetMonitor:
         with self._lock:
             self._run(self._close_slot(name, hold=True))
 
+    def server_pids(self) -> list[int]:
+        """The server process each kept connection announced (0 on the tsl engine): what `bench --fleet` reads
+        the server's CPU from."""
+        return [slot.conn.info.backend_pid for slot in self._slots.values()
+                if slot.conn is not None and not slot.conn.closed]
+
     def release(self, name: str) -> None:
         self._slots[name].held = False
 
