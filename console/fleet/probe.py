@@ -214,11 +214,21 @@ async def read_database(conn: AsyncConn, target: Target, timeout_ms: int, *,
         costs: list[DictRow] = []
         if server["timescaledb_version"]:
             tsdb = await _one(conn, "fleet/timescale")
+            tsdb["overdue_jobs"] = tsdb["stuck_jobs"] + await _not_running(conn, list(tsdb["late_jobs"]))
             if server["license"] == COMMUNITY:
                 cagg = await (await conn.execute(query("verify/cagg_lag"))).fetchall()
                 if server["has_cost"]:
                     costs = await (await conn.execute(query("fleet/cost"))).fetchall()
     return _status(target, server, tsdb, cagg, costs)
+
+
+async def _not_running(conn: AsyncConn, late: list[str]) -> int:
+    """How many of the late jobs (by application name) no backend is running now: the overdue ones."""
+    if not late:
+        return 0
+    rows = await (await conn.execute(query("fleet/running_jobs"), {"names": late})).fetchall()
+    running = {row["application_name"] for row in rows}
+    return sum(name not in running for name in late)
 
 
 async def _one(conn: AsyncConn, name: str, params: dict[str, object] | None = None) -> DictRow:

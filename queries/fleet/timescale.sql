@@ -3,9 +3,9 @@
 -- from PostgreSQL's catalogs; no hypertable is scanned. A new server process has to plan this on its first refresh,
 -- and the views' nested joins cost it about twice as much (bench --fleet: what a cold refresh pays per database).
 -- Jobs: failing ones (a last run that finished unsuccessfully; their procedures, so the caller can set aside the
--- Apache build's known failure), overdue ones (scheduled, next start past a 5-minute grace and no backend of the
--- job active, as job_stats judges "Running"; or stuck at -infinity) and failures counted since the job was
--- created. Chunks of every hypertable (continuous aggregates' too, not the internal compressed ones), a chunk's
+-- Apache build's known failure), the application names of the late ones (scheduled, next start past a 5-minute
+-- grace: overdue unless running, which fleet/running_jobs.sql asks only when there is one), the number stuck at a
+-- -infinity next start (overdue) and failures counted since the job was created. Chunks of every hypertable (continuous aggregates' too, not the internal compressed ones), a chunk's
 -- range being the slice of its first dimension where that is a time: count, size (catalog statistics for settled
 -- chunks, exact for chunks written since their last ANALYZE, the recorded compressed size for compressed ones),
 -- the bytes per day of the chunks of the last 7 days, compression backlog (uncompressed past the policy's
@@ -54,21 +54,17 @@ chunks AS (
     LEFT JOIN policies AS p ON p.hypertable_id = k.hypertable_id
 ),
 jobs AS (
-    SELECT j.proc_name,
+    SELECT j.proc_name, j.application_name, s.next_start,
            s.last_finish >= '4714-11-24 00:00:00+00 BC' AND NOT s.last_run_success AS failed,
            COALESCE(s.total_failures, 0) AS total_failures,
-           COALESCE(s.next_start = '-infinity'
-                    OR (j.scheduled AND isfinite(s.next_start) AND s.next_start < now() - INTERVAL '5 minutes'
-                        AND NOT EXISTS (SELECT FROM pg_stat_get_activity(NULL) AS a
-                                        WHERE a.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                                          AND a.application_name = j.application_name AND a.state = 'active')),
-                    false) AS overdue
+           j.scheduled AND isfinite(s.next_start) AND s.next_start < now() - INTERVAL '5 minutes' AS late
     FROM _timescaledb_config.bgw_job AS j
     LEFT JOIN _timescaledb_internal.bgw_job_stat AS s ON s.job_id = j.id
 )
 SELECT (SELECT count(*) FROM jobs)                                                       AS jobs,
        (SELECT COALESCE(array_agg(proc_name ORDER BY proc_name), '{}') FROM jobs WHERE failed) AS failing_procs,
-       (SELECT count(*) FROM jobs WHERE overdue)                                         AS overdue_jobs,
+       (SELECT count(*) FROM jobs WHERE next_start = '-infinity')                        AS stuck_jobs,
+       (SELECT COALESCE(array_agg(application_name), '{}') FROM jobs WHERE late)        AS late_jobs,
        (SELECT COALESCE(sum(total_failures), 0) FROM jobs)::bigint                       AS job_failures,
        (SELECT count(*) FROM chunks)                                                     AS chunks,
        (SELECT count(*) FROM chunks WHERE is_compressed)                                 AS compressed_chunks,
