@@ -5,8 +5,9 @@ connections, and the process's memory; everything dropped afterwards.
 Where the time goes, since wall time on a shared machine says little alone: the CPU of this process (connecting,
 SCRAM included, and the event loop) and, where the server runs on this machine, of its backends (from
 /proc/<pid>/schedstat, over their whole life: start-up, TimescaleDB's library loaded on the first statement, every
-statement) and of the postmaster (forking them); and, as a phase of its own, N bare connections opened and closed
-at the same concurrency (what connecting alone costs)."""
+statement) and of the postmaster (forking them); and, as a phase of its own before the refreshes, N bare
+connections opened and closed at the same concurrency (what connecting alone costs; the first connection to each
+new clone)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class FleetBenchResult:
     peak_rss_mib: float  # the process's high-water mark
     cold_cpu: Cpu  # the cold refresh
     refresh_cpu: Cpu  # one later refresh (medians)
-    connect: ConnectPhase  # N bare connections alone
+    connect: ConnectPhase  # N bare connections alone (the first ones to the new clones), before the refreshes
     server_cpu: str  # how the server's CPU was read, or why it could not be
 
 
@@ -120,8 +121,13 @@ def bench_fleet(target: ResolvedDsn, count: int, *, repeat: int = 20, concurrenc
     with clones(target, count, progress) as (migrated, dsns):
         clone_s = time.perf_counter() - started
         targets = [Target(f"clone{i:04d}", dsn) for i, dsn in enumerate(dsns)]
-        progress(f"refreshing {count} databases {repeat + 1} times ...")
         postmaster, how = _postmaster(dsns[0])
+        # Connecting alone, first: the first connection to a brand-new database also writes its relcache init
+        # file, which no database in service has left to do; the cold refresh then opens new connections to
+        # databases that have been connected to before, as `fleet --json` from cron does.
+        progress(f"opening {count} bare connections ...")
+        phase = asyncio.run(_connect_only(dsns, concurrency, postmaster))
+        progress(f"refreshing {count} databases {repeat + 1} times ...")
         with FleetMonitor(targets, concurrency=concurrency, timeout_s=10) as monitor:
             before = _cpu_now([], postmaster)
             cold = monitor.refresh()
@@ -134,8 +140,6 @@ def bench_fleet(target: ResolvedDsn, count: int, *, repeat: int = 20, concurrenc
                 cpus.append(_cpu_since(before, _cpu_now(pids, postmaster)))
             rss, peak = _memory()
         reachable = min(sum(d.reachable for d in r.databases) for r in [cold, *runs])
-        progress(f"opening {count} bare connections ...")
-        phase = asyncio.run(_connect_only(dsns, concurrency, postmaster))
     return FleetBenchResult(target.masked, count, migrated, concurrency, clone_s, cold.elapsed_ms,
                             spread([r.elapsed_ms for r in runs]), repeat, reachable, rss, peak, cold_cpu,
                             _median(cpus), phase, how)

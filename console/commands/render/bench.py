@@ -147,7 +147,8 @@ def print_fleet(result: FleetBenchResult) -> None:
     phase = result.connect
     out.print(f"CPU      cold refresh: {_fleet_cpu(result.cold_cpu)}\n"
               f"         one later refresh (median): {_fleet_cpu(result.refresh_cpu)}\n"
-              f"         connecting alone ({result.databases} bare connections, concurrency {result.concurrency}): "
+              f"         connecting alone, before (the first {result.databases} connections to the new clones, "
+              f"concurrency {result.concurrency}): "
               f"{phase.wall_ms:,.0f} ms wall; {_fleet_cpu(phase.cpu)}\n"
               f"         ({result.server_cpu}; a shared machine inflates wall time, not CPU)",
               markup=False, highlight=False)
