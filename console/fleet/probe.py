@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -34,7 +34,6 @@ from console.fleet.targets import Target
 from console.infra import clock
 from console.infra.db import APPLICATION_NAME, describe_connect_error
 from console.infra.fmt import printable, short_duration
-from console.infra.prepared import PREPARE_AFTER
 from console.infra.queries import query
 from console.infra.server import COMMUNITY
 from console.verify.health_checks import APACHE_HISTORY_JOB
@@ -43,7 +42,6 @@ AsyncConn = psycopg.AsyncConnection[DictRow]
 T = TypeVar("T")
 DEFAULT_CONCURRENCY = 16
 DEFAULT_TIMEOUT_S = 3.0
-OVERDUE_GRACE = timedelta(minutes=5)
 
 
 @dataclass
@@ -53,6 +51,7 @@ class _Slot:
     conn: AsyncConn | None = None
     last: DatabaseStatus | None = None
     held: bool = False  # its connection handed back while another part of the console uses the database
+    served_by: int | None = None  # the server process that answered the connection's previous refresh
 
 
 class FleetMonitor:
@@ -90,6 +89,12 @@ class FleetMonitor:
         itself (the tsl engine serves one client connection)."""
         with self._lock:
             self._run(self._close_slot(name, hold=True))
+
+    def server_pids(self) -> list[int]:
+        """The server process each kept connection announced (0 on the tsl engine): what `bench --fleet` reads
+        the server's CPU from."""
+        return [slot.conn.info.backend_pid for slot in self._slots.values()
+                if slot.conn is not None and not slot.conn.closed]
 
     def release(self, name: str) -> None:
         self._slots[name].held = False
@@ -149,14 +154,14 @@ class FleetMonitor:
 
     async def _probe_once(self, target: Target, slot: _Slot) -> DatabaseStatus:
         if slot.conn is None or slot.conn.closed or slot.conn.broken:
-            slot.conn = None
+            slot.conn, slot.served_by = None, None
             slot.conn = await psycopg.AsyncConnection.connect(
                 target.dsn.dsn, application_name=APPLICATION_NAME, connect_timeout=max(2, round(self.timeout_s)),
                 autocommit=True, prepare_threshold=None, row_factory=dict_row)
             await slot.conn.set_read_only(True)
-            if await _direct(slot.conn):
-                slot.conn.prepare_threshold = PREPARE_AFTER  # planned once per connection (see infra.prepared)
-        return await read_database(slot.conn, target, round(self.timeout_s * 1000))
+        conn = slot.conn
+        return await read_database(conn, target, round(self.timeout_s * 1000),
+                                   served_by=lambda pid: _note_server_process(slot, conn, pid))
 
     async def _down(self, target: Target, slot: _Slot, message: str) -> DatabaseStatus:
         await self._close_slot(target.name)
@@ -177,14 +182,16 @@ class FleetMonitor:
         await asyncio.gather(*(self._close_slot(name) for name in self._slots))
 
 
-async def _direct(conn: AsyncConn) -> bool:
-    """Whether the server session is the connection's own, as console.infra.guard.pooler judges it (the serving
-    process is the announced one, twice in a row; the tsl engine announces pid 0): only then may statements be
-    prepared, since through a pooler the next transaction may run in another session."""
-    if conn.info.backend_pid == 0:
-        return False
-    pids = [int((await _one(conn, "guard/backend_pid"))["pid"]) for _ in range(2)]
-    return pids[0] == pids[1] == conn.info.backend_pid
+def _note_server_process(slot: _Slot, conn: AsyncConn, pid: int) -> None:
+    """Prepare the fleet's statements once the server session is known to be the connection's own, as
+    console.infra.guard.pooler judges it (the serving process is the announced one in two transactions in a row; the
+    tsl engine announces pid 0), here over the connection's first two refreshes rather than in two round trips of
+    their own before the first: through a pooler the next transaction may run in another session. The first refresh
+    is never prepared (a one-shot `fleet --json` plans each statement once either way); from the second on, each
+    statement is prepared at its next execution and planned no more (see console.infra.prepared)."""
+    if conn.prepare_threshold is None and pid == slot.served_by == conn.info.backend_pid != 0:
+        conn.prepare_threshold = 0
+    slot.served_by = pid
 
 
 def _reachable_error(target: Target, exc: psycopg.Error) -> DatabaseStatus:
@@ -193,22 +200,35 @@ def _reachable_error(target: Target, exc: psycopg.Error) -> DatabaseStatus:
                           findings=(Finding(Level.WARN, f"could not read its figures: {said}"),))
 
 
-async def read_database(conn: AsyncConn, target: Target, timeout_ms: int) -> DatabaseStatus:
-    """One read-only transaction on `conn`: the server's facts, then TimescaleDB's figures where installed."""
+async def read_database(conn: AsyncConn, target: Target, timeout_ms: int, *,
+                        served_by: Callable[[int], None] = lambda _pid: None) -> DatabaseStatus:
+    """One read-only transaction on `conn`: the server's facts (the serving process told to `served_by`), then
+    TimescaleDB's figures where installed."""
     async with conn.transaction():
         await conn.execute(query("session_local"), {"statement_timeout": f"{timeout_ms}ms",
                                                     "lock_timeout": f"{min(timeout_ms, 1000)}ms"})
         server = await _one(conn, "fleet/server")
+        served_by(int(server["pid"]))
         tsdb = None
         cagg: list[DictRow] = []
         costs: list[DictRow] = []
         if server["timescaledb_version"]:
-            tsdb = await _one(conn, "fleet/timescale", {"grace": OVERDUE_GRACE})
+            tsdb = await _one(conn, "fleet/timescale")
+            tsdb["overdue_jobs"] = tsdb["stuck_jobs"] + await _not_running(conn, list(tsdb["late_jobs"]))
             if server["license"] == COMMUNITY:
                 cagg = await (await conn.execute(query("verify/cagg_lag"))).fetchall()
                 if server["has_cost"]:
                     costs = await (await conn.execute(query("fleet/cost"))).fetchall()
     return _status(target, server, tsdb, cagg, costs)
+
+
+async def _not_running(conn: AsyncConn, late: list[str]) -> int:
+    """How many of the late jobs (by application name) no backend is running now: the overdue ones."""
+    if not late:
+        return 0
+    rows = await (await conn.execute(query("fleet/running_jobs"), {"names": late})).fetchall()
+    running = {row["application_name"] for row in rows}
+    return sum(name not in running for name in late)
 
 
 async def _one(conn: AsyncConn, name: str, params: dict[str, object] | None = None) -> DictRow:

@@ -1,65 +1,70 @@
--- Fleet, step 2 (TimescaleDB installed): one row of cheap figures per database, from catalogs only (no
--- hypertable is scanned). Jobs: failing ones (their procedures, so the caller can set aside the Apache build's
--- known failure), overdue ones (scheduled, not running, next start past the grace, or stuck at -infinity) and
--- failures counted since the job was created. Chunks of every hypertable (continuous aggregates' too): count,
--- size (catalog statistics for settled chunks, exact for chunks written since their last ANALYZE, the recorded
--- compressed size for compressed ones), the bytes per day of the chunks of the last 7 days, compression backlog
--- (uncompressed past the policy's compress_after) and retention overdue (still there past drop_after). A policy
--- names an aggregate's view from 2.20 on and its materialization hypertable before: both are matched.
--- Parameters: grace (interval).
-WITH targets AS (
-    SELECT h.hypertable_schema AS object_schema, h.hypertable_name AS object_name,
-           h.hypertable_schema AS ht_schema, h.hypertable_name AS ht_name
-    FROM timescaledb_information.hypertables AS h
-    UNION ALL
-    SELECT ca.view_schema, ca.view_name, ca.materialization_hypertable_schema, ca.materialization_hypertable_name
-    FROM timescaledb_information.continuous_aggregates AS ca
-),
-policies AS (
-    SELECT t.ht_schema, t.ht_name,
+-- Fleet, step 2 (TimescaleDB installed): one row of cheap figures per database, read straight from the catalog
+-- tables TimescaleDB's timescaledb_information views are made of (their columns are the same from 2.19 to 2.23) and
+-- from PostgreSQL's catalogs; no hypertable is scanned. A new server process has to plan this on its first refresh,
+-- and the views' nested joins cost it about twice as much (bench --fleet: what a cold refresh pays per database).
+-- Jobs: failing ones (a last run that finished unsuccessfully; their procedures, so the caller can set aside the
+-- Apache build's known failure), the application names of the late ones (scheduled, next start past a 5-minute
+-- grace: overdue unless running, which fleet/running_jobs.sql asks only when there is one), the number stuck at a
+-- -infinity next start (overdue) and failures counted since the job was created. Chunks of every hypertable (continuous aggregates' too, not the internal compressed ones), a chunk's
+-- range being the slice of its first dimension where that is a time: count, size (catalog statistics for settled
+-- chunks, exact for chunks written since their last ANALYZE, the recorded compressed size for compressed ones),
+-- the bytes per day of the chunks of the last 7 days, compression backlog (uncompressed past the policy's
+-- compress_after) and retention overdue (still there past drop_after); a policy's job names its hypertable by id
+-- (an aggregate's: its materialization hypertable). No bind parameter: a prepared statement with one is planned
+-- anew for its first five executions, one without keeps its first plan.
+WITH policies AS (
+    SELECT j.hypertable_id,
            min(CASE WHEN jsonb_typeof(j.config -> 'compress_after') = 'string'
                     THEN (j.config ->> 'compress_after')::interval END) AS compress_after,
            min(CASE WHEN jsonb_typeof(j.config -> 'drop_after') = 'string'
                     THEN (j.config ->> 'drop_after')::interval END)     AS drop_after
-    FROM timescaledb_information.jobs AS j
-    JOIN targets AS t
-      ON (j.hypertable_schema = t.object_schema AND j.hypertable_name = t.object_name)
-      OR (j.hypertable_schema = t.ht_schema AND j.hypertable_name = t.ht_name)
-    WHERE j.proc_name IN ('policy_compression', 'policy_retention')
-    GROUP BY t.ht_schema, t.ht_name
+    FROM _timescaledb_config.bgw_job AS j
+    WHERE j.proc_name IN ('policy_compression', 'policy_retention') AND j.hypertable_id IS NOT NULL
+    GROUP BY j.hypertable_id
 ),
 chunks AS (
-    SELECT c.range_start, c.range_end, c.is_compressed, p.compress_after, p.drop_after,
-           CASE WHEN c.is_compressed THEN COALESCE(z.compressed_heap_size + z.compressed_toast_size
+    SELECT k.range_start, k.range_end, k.is_compressed, p.compress_after, p.drop_after,
+           CASE WHEN k.is_compressed THEN COALESCE(z.compressed_heap_size + z.compressed_toast_size
                                                    + z.compressed_index_size, 0)
                 WHEN cl.reltuples < 0 OR pg_stat_get_mod_since_analyze(cl.oid) > 0 THEN pg_total_relation_size(cl.oid)
-                ELSE (cl.relpages + COALESCE(tc.relpages, 0) + COALESCE(ix.pages, 0))::bigint
-                     * current_setting('block_size')::bigint
+                ELSE (cl.relpages
+                      + COALESCE((SELECT t.relpages FROM pg_class AS t WHERE t.oid = cl.reltoastrelid), 0)
+                      + COALESCE((SELECT sum(i.relpages) FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid
+                                  WHERE x.indrelid = cl.oid), 0))::bigint * current_setting('block_size')::bigint
            END AS bytes,
            z.uncompressed_heap_size + z.uncompressed_toast_size + z.uncompressed_index_size AS before_bytes,
            z.compressed_heap_size + z.compressed_toast_size + z.compressed_index_size       AS after_bytes
-    FROM timescaledb_information.chunks AS c
-    JOIN pg_namespace AS n ON n.nspname = c.chunk_schema
-    JOIN pg_class AS cl ON cl.relnamespace = n.oid AND cl.relname = c.chunk_name
-    LEFT JOIN pg_class AS tc ON tc.oid = cl.reltoastrelid
-    LEFT JOIN LATERAL (SELECT sum(i.relpages) AS pages FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid
-                       WHERE x.indrelid = cl.oid) AS ix ON true
-    LEFT JOIN _timescaledb_catalog.chunk AS ch ON ch.schema_name = c.chunk_schema AND ch.table_name = c.chunk_name
-    LEFT JOIN _timescaledb_catalog.compression_chunk_size AS z ON z.chunk_id = ch.id AND c.is_compressed
-    LEFT JOIN policies AS p ON p.ht_schema = c.hypertable_schema AND p.ht_name = c.hypertable_name
+    FROM (SELECT ch.id, ch.hypertable_id, (ch.status & 1) = 1 AS is_compressed,
+                 to_regclass(format('%I.%I', ch.schema_name, ch.table_name)) AS relid,
+                 CASE WHEN s.column_type IN ('timestamp'::regtype, 'timestamptz'::regtype, 'date'::regtype)
+                      THEN _timescaledb_functions.to_timestamp(s.range_start) END AS range_start,
+                 CASE WHEN s.column_type IN ('timestamp'::regtype, 'timestamptz'::regtype, 'date'::regtype)
+                      THEN _timescaledb_functions.to_timestamp(s.range_end) END   AS range_end
+          FROM _timescaledb_catalog.chunk AS ch
+          JOIN _timescaledb_catalog.hypertable AS h ON h.id = ch.hypertable_id AND h.compression_state <> 2
+          JOIN LATERAL (SELECT x.range_start, x.range_end, y.column_type
+                        FROM _timescaledb_catalog.chunk_constraint AS cc
+                        JOIN _timescaledb_catalog.dimension_slice AS x ON x.id = cc.dimension_slice_id
+                        JOIN _timescaledb_catalog.dimension AS y ON y.id = x.dimension_id
+                        WHERE cc.chunk_id = ch.id
+                        ORDER BY y.id LIMIT 1) AS s ON true
+          WHERE NOT ch.dropped AND NOT ch.osm_chunk) AS k
+    JOIN pg_class AS cl ON cl.oid = k.relid
+    LEFT JOIN _timescaledb_catalog.compression_chunk_size AS z ON z.chunk_id = k.id AND k.is_compressed
+    LEFT JOIN policies AS p ON p.hypertable_id = k.hypertable_id
 ),
 jobs AS (
-    SELECT j.proc_name, s.last_run_status, COALESCE(s.total_failures, 0) AS total_failures,
-           COALESCE(j.next_start = '-infinity'
-                    OR (j.scheduled AND s.job_status IS DISTINCT FROM 'Running' AND isfinite(j.next_start)
-                        AND j.next_start < now() - %(grace)s::interval), false) AS overdue
-    FROM timescaledb_information.jobs AS j
-    LEFT JOIN timescaledb_information.job_stats AS s ON s.job_id = j.job_id
+    SELECT j.proc_name, j.application_name, s.next_start,
+           s.last_finish >= '4714-11-24 00:00:00+00 BC' AND NOT s.last_run_success AS failed,
+           COALESCE(s.total_failures, 0) AS total_failures,
+           j.scheduled AND isfinite(s.next_start) AND s.next_start < now() - INTERVAL '5 minutes' AS late
+    FROM _timescaledb_config.bgw_job AS j
+    LEFT JOIN _timescaledb_internal.bgw_job_stat AS s ON s.job_id = j.id
 )
 SELECT (SELECT count(*) FROM jobs)                                                       AS jobs,
-       (SELECT COALESCE(array_agg(proc_name ORDER BY proc_name), '{}')
-          FROM jobs WHERE last_run_status = 'Failed')                                   AS failing_procs,
-       (SELECT count(*) FROM jobs WHERE overdue)                                         AS overdue_jobs,
+       (SELECT COALESCE(array_agg(proc_name ORDER BY proc_name), '{}') FROM jobs WHERE failed) AS failing_procs,
+       (SELECT count(*) FROM jobs WHERE next_start = '-infinity')                        AS stuck_jobs,
+       (SELECT COALESCE(array_agg(application_name), '{}') FROM jobs WHERE late)        AS late_jobs,
        (SELECT COALESCE(sum(total_failures), 0) FROM jobs)::bigint                       AS job_failures,
        (SELECT count(*) FROM chunks)                                                     AS chunks,
        (SELECT count(*) FROM chunks WHERE is_compressed)                                 AS compressed_chunks,

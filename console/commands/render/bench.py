@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from console.bench.fleet import FleetBenchResult
+from console.bench.fleet import Cpu, FleetBenchResult
 from console.bench.scale import DASHBOARD_REFRESH_S, Memory, ScaleResult
 from console.bench.service import BenchResult
 from console.bench.stats import Spread
@@ -55,6 +55,13 @@ def print_result(result: BenchResult) -> None:
 
 
 MEMORY_ROWS = 24  # samples printed at most (the JSON file has them all)
+
+
+def _fleet_cpu(cpu: Cpu) -> str:
+    server = "server n/a" if cpu.backends_ms is None or cpu.postmaster_ms is None else (
+        f"server {cpu.backends_ms + cpu.postmaster_ms:,.0f} ms (backends {cpu.backends_ms:,.0f}, "
+        f"postmaster {cpu.postmaster_ms:,.0f})")
+    return f"this process {cpu.client_ms:,.0f} ms, {server}"
 
 
 def _ms(spread: Spread | None) -> str:
@@ -137,3 +144,11 @@ def print_fleet(result: FleetBenchResult) -> None:
     out.print(f"clones   {result.databases} (CREATE DATABASE … TEMPLATE in {result.clone_s:.1f} s), "
               f"{result.migrated}; all dropped", markup=False, highlight=False)
     out.print(table)
+    phase = result.connect
+    out.print(f"CPU      cold refresh: {_fleet_cpu(result.cold_cpu)}\n"
+              f"         one later refresh (median): {_fleet_cpu(result.refresh_cpu)}\n"
+              f"         connecting alone, before (the first {result.databases} connections to the new clones, "
+              f"concurrency {result.concurrency}): "
+              f"{phase.wall_ms:,.0f} ms wall; {_fleet_cpu(phase.cpu)}\n"
+              f"         ({result.server_cpu}; a shared machine inflates wall time, not CPU)",
+              markup=False, highlight=False)
