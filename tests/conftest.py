@@ -27,6 +27,7 @@ import pytest
 from console import engines
 from console.engines import RunningEngine
 from console.infra.errors import ConsoleError
+from tests import inprocess
 
 # pytest imports this file as `conftest`, test modules as `tests.conftest`: make both names one module, or the
 # `cli` fixture records into one copy while tests/test_zz_secrets.py scans the other (and skips, seeing nothing).
@@ -150,14 +151,15 @@ def _with_database(dsn: str, name: str) -> str:
     return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
 
 
-def obsconsole(*args: str, timeout: float = 600) -> None:
-    """`obsconsole ARGS` for a fixture's set-up, recorded for the secrets scan; it must succeed."""
+def obsconsole(*args: str) -> None:
+    """`obsconsole ARGS` for a fixture's set-up, run in this process (tests/inprocess.py) with a private state
+    dir and no DSN env, recorded for the secrets scan; it must succeed."""
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     with tempfile.TemporaryDirectory(prefix="obsconsole-fixture-state-") as state:
-        proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
-                              env={**env, "XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "COLUMNS": "200"})
-    record_output(args, proc.stdout, proc.stderr)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+        code, stdout, stderr = inprocess.run(args, {**env, "XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state,
+                                                    "COLUMNS": "200"})
+    record_output(args, stdout, stderr)
+    assert code == 0, stdout + stderr
 
 
 # --- native: one cluster per process, databases per test (fresh, or cloned from a migrated template) ---------------
@@ -320,19 +322,29 @@ class CliResult:
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
-    """Run the installed `obsconsole` script as a user would, with a private state dir and no DSN env."""
+    """`cli(*ARGS)` runs `obsconsole ARGS` as a user would, with a private state dir and no DSN env: in this
+    process, through the installed script's entry function (tests/inprocess.py: same argv, environment, streams
+    and exit code as a fresh process; an escaping exception is a traceback on stderr and exit 1), in ~10 ms
+    where a process costs 0.35-0.65 s. `stdin` is its input (default: empty, like /dev/null).
+
+    `process=True` starts the installed script instead; a test asks for it where a process is the point:
+    signals, a terminal, two obsconsole processes at once, a `timeout` that must kill a hang, a child (an
+    engine) that outlives the command. The in-process call has no timeout of its own (pytest-timeout)."""
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no keymap of the machine's user
     env["COLUMNS"] = "200"
 
-    def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None) -> CliResult:
-        proc = subprocess.run(
-            [OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
-            env={**env, **(extra_env or {})},
-        )
-        record_output(args, proc.stdout, proc.stderr)
-        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None, process: bool = False,
+            stdin: str = "") -> CliResult:
+        if process:
+            proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
+                                  input=stdin, env={**env, **(extra_env or {})})
+            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        else:
+            code, stdout, stderr = inprocess.run(args, {**env, **(extra_env or {})}, stdin)
+        record_output(args, stdout, stderr)
+        return CliResult(code, stdout, stderr)
 
     yield run
     # Nothing a test started through the CLI may outlive it.
