@@ -91,14 +91,14 @@ def _process_state() -> Iterator[None]:
         yield
     finally:
         os.chdir(cwd)
-        for sig, handler in handlers.items():
-            if signal.getsignal(sig) is not handler and handler is not None:
-                signal.signal(sig, handler)
-        for handler in [h for h in root.handlers if h not in root_handlers]:
-            root.removeHandler(handler)
-            handler.close()
+        for sig, before in handlers.items():
+            if signal.getsignal(sig) is not before and before is not None:
+                signal.signal(sig, before)
+        for added in [h for h in root.handlers if h not in root_handlers]:
+            root.removeHandler(added)
+            added.close()
         root.setLevel(root_level)
-        logging.Formatter.converter = converter  # type: ignore[method-assign]
+        logging.Formatter.converter = converter
 
 
 def run(args: tuple[str, ...], env: Mapping[str, str], stdin: str = "") -> tuple[int, str, str]:
