@@ -336,11 +336,12 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
     env["COLUMNS"] = "200"
 
     def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None, process: bool = False,
-            stdin: str = "") -> CliResult:
+            stdin: str | bytes = "") -> CliResult:
         if process:
-            proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
-                                  input=stdin, env={**env, **(extra_env or {})})
-            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+            proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, timeout=timeout,
+                                  input=stdin.encode() if isinstance(stdin, str) else stdin,
+                                  env={**env, **(extra_env or {})})
+            code, stdout, stderr = proc.returncode, inprocess.decoded(proc.stdout), inprocess.decoded(proc.stderr)
         else:
             code, stdout, stderr = inprocess.run(args, {**env, **(extra_env or {})}, stdin)
         record_output(args, stdout, stderr)

@@ -57,8 +57,12 @@ class _Pipe(io.TextIOWrapper):
     def text(self) -> str:
         """What was written, decoded as `subprocess.run(..., text=True)` decodes a child's output."""
         self.flush()
-        raw = self.buffer.getvalue()  # type: ignore[attr-defined]
-        return io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8").read()
+        return decoded(self.buffer.getvalue())  # type: ignore[attr-defined]
+
+
+def decoded(raw: bytes) -> str:
+    """A process's output as `subprocess.run(..., text=True)` gives it: UTF-8, universal newlines."""
+    return io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8").read()
 
 
 @contextmanager
@@ -101,11 +105,12 @@ def _process_state() -> Iterator[None]:
         logging.Formatter.converter = converter
 
 
-def run(args: tuple[str, ...], env: Mapping[str, str], stdin: str = "") -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of `obsconsole ARGS` run in this process with environment `env`."""
+def run(args: tuple[str, ...] | list[str], env: Mapping[str, str], stdin: str | bytes = "") -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `obsconsole ARGS` run in this process with environment `env`, reading
+    `stdin`."""
     main = entry()
     out, err = _Pipe("<stdout>", "strict"), _Pipe("<stderr>", "backslashreplace")
-    source = _Pipe("<stdin>", "strict", stdin.encode())
+    source = _Pipe("<stdin>", "strict", stdin.encode() if isinstance(stdin, str) else stdin)
     threads = set(threading.enumerate())
     saved = sys.argv, sys.stdin, sys.stdout, sys.stderr
     with _environment(env), _process_state():

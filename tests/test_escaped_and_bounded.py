@@ -29,7 +29,8 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.verify import VerifyScreen
-from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
+from tests import inprocess
+from tests.conftest import SECRETS, CliResult, TestDb, record_output, register_dsn_password
 from tests.test_production import one_line
 from tests.tui_helpers import palette_drop_chunks, wait_for
 
@@ -346,8 +347,7 @@ def test_values_larger_than_the_tsl_engine_takes_are_refused_and_the_engine_live
 def _stdin_cli(tmp_path: Path, data: bytes, *args: str) -> CliResult:
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
-    proc = subprocess.run([OBSCONSOLE, *args], input=data, capture_output=True, timeout=60, env=env)
-    result = CliResult(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+    result = CliResult(*inprocess.run(args, env, data))
     record_output(args, result.stdout, result.stderr)
     return result
 
