@@ -36,6 +36,7 @@ sys.modules.setdefault("tests.conftest" if __name__ == "conftest" else "conftest
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OBSCONSOLE = str(Path(sys.executable).with_name("obsconsole"))
 _db_numbers = itertools.count(1)
+ALWAYS_PROCESS = os.environ.get("OBSCONSOLE_TEST_CLI") == "process"  # the `cli` fixture: no in-process runs
 
 # Every password this session knows (engines' DSN passwords, and literal ones tests put in DSNs), and every CLI
 # output recorded by `cli` (and by tests' own subprocess helpers, via record_output): tests/test_zz_secrets.py,
@@ -107,15 +108,25 @@ def other_workers_records() -> tuple[set[str], list[RecordedOutput]]:
 
 
 ENGINE_MARKS = ("native", "tsl", "engineless")
+# The `slow` tier is measured, not guessed: tests/slow_tests.txt lists every test whose setup + call + teardown took
+# SLOW_S seconds or more in a whole-suite run here (regenerate it with `python -m tests.slow_tier --over SLOW_S
+# REPORT` from that run's --junitxml or --durations=0 report); SLOW_S is chosen so that `make test-fast` (the rest)
+# fits in 3 minutes. A new test is in the fast tier until the next measurement.
+SLOW_S = 2.0
+SLOW_TESTS = frozenset(line.strip() for line in (Path(__file__).parent / "slow_tests.txt").read_text().splitlines()
+                       if line.strip() and not line.startswith("#"))
 _NATIVE_FIXTURES = {"native_engine", "golden_native", "own_cluster", "standby_primary"}
-_TSL_FIXTURES = {"tsl_db", "tsl_migrated_db", "tsl_seeded_db", "golden_tsl"}
+_TSL_FIXTURES = {"tsl_db", "tsl_migrated_db", "tsl_seeded_db", "golden_tsl", "tsl_templates"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The secrets scan (tests/test_zz_secrets.py) runs after every other test, over everything they printed.
-    Every test gets an engine marker from the fixtures it uses, unless it or its module carries one."""
+    The tests listed in tests/slow_tests.txt are `slow`. Every test gets an engine marker from the fixtures it
+    uses, unless it or its module carries one."""
     items.sort(key=lambda item: item.path.name == "test_zz_secrets.py")
     for item in items:
+        if item.nodeid in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
         if any(item.get_closest_marker(mark) for mark in ENGINE_MARKS):
             continue
         used = set(getattr(item, "fixturenames", ()))
@@ -329,7 +340,8 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
 
     `process=True` starts the installed script instead; a test asks for it where a process is the point:
     signals, a terminal, two obsconsole processes at once, a `timeout` that must kill a hang, a child (an
-    engine) that outlives the command. The in-process call has no timeout of its own (pytest-timeout)."""
+    engine) that outlives the command. The in-process call has no timeout of its own (pytest-timeout).
+    OBSCONSOLE_TEST_CLI=process runs every call as a process (to compare, or to rule the runner out)."""
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no keymap of the machine's user
@@ -337,7 +349,7 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
 
     def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None, process: bool = False,
             stdin: str | bytes = "") -> CliResult:
-        if process:
+        if process or ALWAYS_PROCESS:
             proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, timeout=timeout,
                                   input=stdin.encode() if isinstance(stdin, str) else stdin,
                                   env={**env, **(extra_env or {})})
