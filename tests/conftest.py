@@ -9,6 +9,7 @@ its module does not say; `slow` marks the tests `make test-fast` leaves out."""
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
@@ -258,31 +259,44 @@ def native_migrated_db(native_engine: RunningEngine, native_migrated_template: s
 def tsl_templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """`template(stage)`: a stopped tsl engine's data dir at `stage` ("pristine": TimescaleDB created; "migrated":
     every migration applied; "seeded": migrated, then `seed --days 9 --rate 40`), built the first time it is
-    asked for, once per process."""
-    root = tmp_path_factory.mktemp("tsl-templates")
+    asked for, once per test run: under xdist the workers share them (the first to ask builds it, under a file
+    lock, the others wait for it; a worker never writes to a template, it starts engines on copies)."""
+    shared = tmp_path_factory.getbasetemp().parent if WORKER else None  # the run's folder, above each worker's
+    root = shared / "tsl-templates" if shared else tmp_path_factory.mktemp("tsl-templates")
+    root.mkdir(exist_ok=True)
     built: dict[str, Path] = {}
 
     def template(stage: str) -> Path:
         if stage in built:
             return built[stage]
-        data = root / stage / "data"
-        if stage == "pristine":
-            _start("tsl", data).stop()
-        else:
-            shutil.copytree(template("pristine" if stage == "migrated" else "migrated"), data)
-            engine = _start("tsl", data)
-            try:
-                register_dsn_password(engine.dsn)
-                if stage == "migrated":
-                    obsconsole("migrate", "--dsn", engine.dsn)
-                else:
-                    obsconsole("seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40")
-            finally:
-                engine.stop()
+        source = None if stage == "pristine" else template("pristine" if stage == "migrated" else "migrated")
+        data, done = root / stage / "data", root / stage / "built"
+        with (root / f"{stage}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                shutil.rmtree(root / stage, ignore_errors=True)
+                _build_template(stage, data, source)
+                done.touch()
         built[stage] = data
         return data
 
     return template
+
+
+def _build_template(stage: str, data: Path, source: Path | None) -> None:
+    if source is None:
+        _start("tsl", data).stop()
+        return
+    shutil.copytree(source, data)
+    engine = _start("tsl", data)
+    try:
+        register_dsn_password(engine.dsn)
+        if stage == "migrated":
+            obsconsole("migrate", "--dsn", engine.dsn)
+        else:
+            obsconsole("seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40")
+    finally:
+        engine.stop()
 
 
 def _tsl_on_copy(template: Path, tmp_path: Path) -> Iterator[TestDb]:
