@@ -28,7 +28,7 @@ import pytest
 from console import engines
 from console.engines import RunningEngine
 from console.infra.errors import ConsoleError
-from tests import inprocess
+from tests import inprocess, slow_tier
 
 # pytest imports this file as `conftest`, test modules as `tests.conftest`: make both names one module, or the
 # `cli` fixture records into one copy while tests/test_zz_secrets.py scans the other (and skips, seeing nothing).
@@ -112,7 +112,8 @@ ENGINE_MARKS = ("native", "tsl", "engineless")
 # The `slow` tier is measured, not guessed: tests/slow_tests.txt lists every test whose setup + call + teardown took
 # SLOW_S seconds or more in a whole-suite run here (regenerate it with `python -m tests.slow_tier --over SLOW_S
 # REPORT` from that run's --junitxml or --durations=0 report); SLOW_S is chosen so that `make test-fast` (the rest)
-# fits in 3 minutes. A new test is in the fast tier until the next measurement.
+# fits in 3 minutes. A new test is in the fast tier until the next measurement. One module is `slow` as a whole,
+# by its own mark: the golden screens (tests/test_tui_golden.py: their shared engines are most of their cost).
 SLOW_S = 2.0
 SLOW_TESTS = frozenset(line.strip() for line in (Path(__file__).parent / "slow_tests.txt").read_text().splitlines()
                        if line.strip() and not line.startswith("#"))
@@ -126,7 +127,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     uses, unless it or its module carries one."""
     items.sort(key=lambda item: item.path.name == "test_zz_secrets.py")
     for item in items:
-        if item.nodeid in SLOW_TESTS:
+        if slow_tier.node_id(item.nodeid) in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
         if any(item.get_closest_marker(mark) for mark in ENGINE_MARKS):
             continue

@@ -14,6 +14,12 @@ from pathlib import Path
 
 SCAN = "tests/test_zz_secrets.py::test_no_password_in_any_recorded_cli_output"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(\S.*)$")
+_GROUP = re.compile(r"@[\w-]+$")  # what `--dist loadgroup` appends to the node id of a test in an xdist_group
+
+
+def node_id(name: str) -> str:
+    """A test's node id without the `@group` that `--dist loadgroup` appends to tests in an xdist_group."""
+    return _GROUP.sub("", name)
 
 
 def durations(report: Path) -> dict[str, float]:
@@ -22,12 +28,12 @@ def durations(report: Path) -> dict[str, float]:
     if report.suffix == ".xml":
         for case in ET.parse(report).iter("testcase"):
             module = case.get("classname", "").replace(".", "/")
-            seconds[f"{module}.py::{case.get('name', '')}"] += float(case.get("time", "0"))
+            seconds[node_id(f"{module}.py::{case.get('name', '')}")] += float(case.get("time", "0"))
     else:
         for line in report.read_text(encoding="utf-8").splitlines():
             match = _DURATION.match(line.strip())
             if match:
-                seconds[match[2].strip()] += float(match[1])
+                seconds[node_id(match[2].strip())] += float(match[1])
     return seconds
 
 

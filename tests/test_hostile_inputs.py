@@ -200,7 +200,6 @@ def test_missing_migrations_folder_is_one_line(cli: Cli, native_db: TestDb, tmp_
     assert state(native_db.dsn).ledger is None
 
 
-@pytest.mark.slow
 def test_tampered_ledger_checksum_refuses_migrate_and_status_says_drifted(
     cli: Cli, native_db: TestDb, tmp_path: Path
 ) -> None:
