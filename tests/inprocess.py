@@ -121,9 +121,10 @@ def run(args: tuple[str, ...] | list[str], env: Mapping[str, str], stdin: str | 
             code = 0
         except SystemExit as exc:
             code = _exit_code(exc, err)
-        except BaseException:  # what Python does with an exception nothing caught: traceback, exit 1
+        except Exception:  # what Python does with an exception nothing caught: traceback, exit 1
             err.write(traceback.format_exc())
             code = 1
+        # KeyboardInterrupt (Ctrl-C of the test run) and pytest's outcomes (pytest-timeout's failure) go through.
         finally:
             sys.argv, sys.stdin, sys.stdout, sys.stderr = saved
     for thread in set(threading.enumerate()) - threads:
