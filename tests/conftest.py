@@ -1,8 +1,9 @@
 """Fixtures: real engines only. `native_db` is a fresh database on a native cluster (one per pytest process: one
 per xdist worker); `tsl_db` is a fresh tsl engine per test (it holds one database and one connection), started
-on a copy of a pristine data dir made once per process. `native_migrated_db`, `tsl_migrated_db` and
-`tsl_seeded_db` are the same, already migrated (and seeded): cloned from a template database / copied from a
-template data dir built once per process. With CI=true a missing engine is an error, never a skip.
+on a copy of a pristine data dir made once per run. `native_migrated_db`, `tsl_migrated_db` and
+`tsl_seeded_db` are the same, already migrated (and seeded): cloned from a template database (built once per
+process) / copied from a template data dir (built once per run, shared by the xdist workers). `cli` runs the CLI
+in this process (tests/inprocess.py). With CI=true a missing engine is an error, never a skip.
 
 Every test carries an engine marker (`native`, `tsl`, or `engineless`), set here from the fixtures it uses when
 its module does not say; `slow` marks the tests `make test-fast` leaves out."""
