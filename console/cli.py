@@ -19,7 +19,9 @@ def main() -> None:
     """Run the CLI; a ConsoleError prints `obsconsole: <message>` on stderr and exits with its code, and so does a
     usage error (an unknown flag or command, a bad value: exit 2). The error boundary: any database, SQLAlchemy
     or OS error that reaches here becomes one such line (console.infra.boundary), naming the command; the
-    traceback too only with OBSCONSOLE_DEBUG=1."""
+    traceback too only with OBSCONSOLE_DEBUG=1. Each call starts from nothing done, as a fresh process does (the
+    tests run it many times in one process; the root callback sets the global --dsn afresh each time)."""
+    boundary.reset()
     boundary.quiet_driver()
     try:
         code = app(standalone_mode=False)

@@ -1,14 +1,16 @@
 """Fixtures: real engines only. `native_db` is a fresh database on a native cluster (one per pytest process: one
 per xdist worker); `tsl_db` is a fresh tsl engine per test (it holds one database and one connection), started
-on a copy of a pristine data dir made once per process. `native_migrated_db`, `tsl_migrated_db` and
-`tsl_seeded_db` are the same, already migrated (and seeded): cloned from a template database / copied from a
-template data dir built once per process. With CI=true a missing engine is an error, never a skip.
+on a copy of a pristine data dir made once per run. `native_migrated_db`, `tsl_migrated_db` and
+`tsl_seeded_db` are the same, already migrated (and seeded): cloned from a template database (built once per
+process) / copied from a template data dir (built once per run, shared by the xdist workers). `cli` runs the CLI
+in this process (tests/inprocess.py). With CI=true a missing engine is an error, never a skip.
 
 Every test carries an engine marker (`native`, `tsl`, or `engineless`), set here from the fixtures it uses when
 its module does not say; `slow` marks the tests `make test-fast` leaves out."""
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
@@ -27,6 +29,7 @@ import pytest
 from console import engines
 from console.engines import RunningEngine
 from console.infra.errors import ConsoleError
+from tests import inprocess, slow_tier
 
 # pytest imports this file as `conftest`, test modules as `tests.conftest`: make both names one module, or the
 # `cli` fixture records into one copy while tests/test_zz_secrets.py scans the other (and skips, seeing nothing).
@@ -35,6 +38,7 @@ sys.modules.setdefault("tests.conftest" if __name__ == "conftest" else "conftest
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OBSCONSOLE = str(Path(sys.executable).with_name("obsconsole"))
 _db_numbers = itertools.count(1)
+ALWAYS_PROCESS = os.environ.get("OBSCONSOLE_TEST_CLI") == "process"  # the `cli` fixture: no in-process runs
 
 # Every password this session knows (engines' DSN passwords, and literal ones tests put in DSNs), and every CLI
 # output recorded by `cli` (and by tests' own subprocess helpers, via record_output): tests/test_zz_secrets.py,
@@ -106,15 +110,26 @@ def other_workers_records() -> tuple[set[str], list[RecordedOutput]]:
 
 
 ENGINE_MARKS = ("native", "tsl", "engineless")
+# The `slow` tier is measured, not guessed: tests/slow_tests.txt lists every test whose setup + call + teardown took
+# SLOW_S seconds or more in a whole-suite run here (regenerate it with `python -m tests.slow_tier --over SLOW_S
+# REPORT` from that run's --junitxml or --durations=0 report); SLOW_S is chosen so that `make test-fast` (the rest)
+# fits in 3 minutes. A new test is in the fast tier until the next measurement. One module is `slow` as a whole,
+# by its own mark: the golden screens (tests/test_tui_golden.py: their shared engines are most of their cost).
+SLOW_S = 2.0
+SLOW_TESTS = frozenset(line.strip() for line in (Path(__file__).parent / "slow_tests.txt").read_text().splitlines()
+                       if line.strip() and not line.startswith("#"))
 _NATIVE_FIXTURES = {"native_engine", "golden_native", "own_cluster", "standby_primary"}
-_TSL_FIXTURES = {"tsl_db", "tsl_migrated_db", "tsl_seeded_db", "golden_tsl"}
+_TSL_FIXTURES = {"tsl_db", "tsl_migrated_db", "tsl_seeded_db", "golden_tsl", "tsl_templates"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The secrets scan (tests/test_zz_secrets.py) runs after every other test, over everything they printed.
-    Every test gets an engine marker from the fixtures it uses, unless it or its module carries one."""
+    The tests listed in tests/slow_tests.txt are `slow`. Every test gets an engine marker from the fixtures it
+    uses, unless it or its module carries one."""
     items.sort(key=lambda item: item.path.name == "test_zz_secrets.py")
     for item in items:
+        if slow_tier.node_id(item.nodeid) in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
         if any(item.get_closest_marker(mark) for mark in ENGINE_MARKS):
             continue
         used = set(getattr(item, "fixturenames", ()))
@@ -150,14 +165,15 @@ def _with_database(dsn: str, name: str) -> str:
     return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
 
 
-def obsconsole(*args: str, timeout: float = 600) -> None:
-    """`obsconsole ARGS` for a fixture's set-up, recorded for the secrets scan; it must succeed."""
+def obsconsole(*args: str) -> None:
+    """`obsconsole ARGS` for a fixture's set-up, run in this process (tests/inprocess.py) with a private state
+    dir and no DSN env, recorded for the secrets scan; it must succeed."""
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     with tempfile.TemporaryDirectory(prefix="obsconsole-fixture-state-") as state:
-        proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
-                              env={**env, "XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "COLUMNS": "200"})
-    record_output(args, proc.stdout, proc.stderr)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+        code, stdout, stderr = inprocess.run(args, {**env, "XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state,
+                                                    "COLUMNS": "200"})
+    record_output(args, stdout, stderr)
+    assert code == 0, stdout + stderr
 
 
 # --- native: one cluster per process, databases per test (fresh, or cloned from a migrated template) ---------------
@@ -245,31 +261,44 @@ def native_migrated_db(native_engine: RunningEngine, native_migrated_template: s
 def tsl_templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """`template(stage)`: a stopped tsl engine's data dir at `stage` ("pristine": TimescaleDB created; "migrated":
     every migration applied; "seeded": migrated, then `seed --days 9 --rate 40`), built the first time it is
-    asked for, once per process."""
-    root = tmp_path_factory.mktemp("tsl-templates")
+    asked for, once per test run: under xdist the workers share them (the first to ask builds it, under a file
+    lock, the others wait for it; a worker never writes to a template, it starts engines on copies)."""
+    shared = tmp_path_factory.getbasetemp().parent if WORKER else None  # the run's folder, above each worker's
+    root = shared / "tsl-templates" if shared else tmp_path_factory.mktemp("tsl-templates")
+    root.mkdir(exist_ok=True)
     built: dict[str, Path] = {}
 
     def template(stage: str) -> Path:
         if stage in built:
             return built[stage]
-        data = root / stage / "data"
-        if stage == "pristine":
-            _start("tsl", data).stop()
-        else:
-            shutil.copytree(template("pristine" if stage == "migrated" else "migrated"), data)
-            engine = _start("tsl", data)
-            try:
-                register_dsn_password(engine.dsn)
-                if stage == "migrated":
-                    obsconsole("migrate", "--dsn", engine.dsn)
-                else:
-                    obsconsole("seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40")
-            finally:
-                engine.stop()
+        source = None if stage == "pristine" else template("pristine" if stage == "migrated" else "migrated")
+        data, done = root / stage / "data", root / stage / "built"
+        with (root / f"{stage}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                shutil.rmtree(root / stage, ignore_errors=True)
+                _build_template(stage, data, source)
+                done.touch()
         built[stage] = data
         return data
 
     return template
+
+
+def _build_template(stage: str, data: Path, source: Path | None) -> None:
+    if source is None:
+        _start("tsl", data).stop()
+        return
+    shutil.copytree(source, data)
+    engine = _start("tsl", data)
+    try:
+        register_dsn_password(engine.dsn)
+        if stage == "migrated":
+            obsconsole("migrate", "--dsn", engine.dsn)
+        else:
+            obsconsole("seed", "--dsn", engine.dsn, "--days", "9", "--rate", "40")
+    finally:
+        engine.stop()
 
 
 def _tsl_on_copy(template: Path, tmp_path: Path) -> Iterator[TestDb]:
@@ -320,19 +349,31 @@ class CliResult:
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Iterator[Callable[..., CliResult]]:
-    """Run the installed `obsconsole` script as a user would, with a private state dir and no DSN env."""
+    """`cli(*ARGS)` runs `obsconsole ARGS` as a user would, with a private state dir and no DSN env: in this
+    process, through the installed script's entry function (tests/inprocess.py: same argv, environment, streams
+    and exit code as a fresh process; an escaping exception is a traceback on stderr and exit 1), in ~10 ms
+    where a process costs 0.35-0.65 s. `stdin` is its input (default: empty, like /dev/null).
+
+    `process=True` starts the installed script instead; a test asks for it where a process is the point:
+    signals, a terminal, two obsconsole processes at once, a `timeout` that must kill a hang, a child (an
+    engine) that outlives the command. The in-process call has no timeout of its own (pytest-timeout).
+    OBSCONSOLE_TEST_CLI=process runs every call as a process (to compare, or to rule the runner out)."""
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no keymap of the machine's user
     env["COLUMNS"] = "200"
 
-    def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None) -> CliResult:
-        proc = subprocess.run(
-            [OBSCONSOLE, *args], capture_output=True, text=True, timeout=timeout,
-            env={**env, **(extra_env or {})},
-        )
-        record_output(args, proc.stdout, proc.stderr)
-        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    def run(*args: str, timeout: float = 120, extra_env: dict[str, str] | None = None, process: bool = False,
+            stdin: str | bytes = "") -> CliResult:
+        if process or ALWAYS_PROCESS:
+            proc = subprocess.run([OBSCONSOLE, *args], capture_output=True, timeout=timeout,
+                                  input=stdin.encode() if isinstance(stdin, str) else stdin,
+                                  env={**env, **(extra_env or {})})
+            code, stdout, stderr = proc.returncode, inprocess.decoded(proc.stdout), inprocess.decoded(proc.stderr)
+        else:
+            code, stdout, stderr = inprocess.run(args, {**env, **(extra_env or {})}, stdin)
+        record_output(args, stdout, stderr)
+        return CliResult(code, stdout, stderr)
 
     yield run
     # Nothing a test started through the CLI may outlive it.

@@ -82,7 +82,7 @@ def start_standby(engine: RunningEngine, *, preload: bool = True) -> RunningEngi
     if user:
         shutil.chown(sockets, user, user)
     result = subprocess.run(
-        [str(native.PG_BIN / "pg_basebackup"), "-h", str(socket_dir(engine)), "-p", str(port_of(engine.dsn)),
+        [str(native.pg_bin() / "pg_basebackup"), "-h", str(socket_dir(engine)), "-p", str(port_of(engine.dsn)),
          "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "--no-sync",
          "--checkpoint=fast"],  # the default, spread, waited out most of a checkpoint_timeout (115 s measured)
         user=user, group=user, capture_output=True, text=True, check=False,
@@ -91,7 +91,7 @@ def start_standby(engine: RunningEngine, *, preload: bool = True) -> RunningEngi
         shutil.rmtree(workdir, ignore_errors=True)
         raise ConsoleError(f"pg_basebackup failed: {result.stderr.strip()}")
     port = free_port()
-    argv = [str(native.PG_BIN / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets)]
+    argv = [str(native.pg_bin() / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets)]
     for key, value in native.SERVER_SETTINGS.items():
         if key == "shared_preload_libraries" and not preload:
             continue

@@ -220,7 +220,6 @@ def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path
     assert ("policy compression llm_logs --after 3 days", "done") in outcomes
 
 
-@pytest.mark.slow
 @pytest.mark.native
 def test_apache_refusals_drop_chunks_and_backends_on_native(cli: Cli, native_db: TestDb) -> None:
     dsn = native_db.dsn

@@ -45,7 +45,6 @@ def check_queries(data: dict[str, Any]) -> dict[str, list[str]]:
     return used
 
 
-@pytest.mark.slow
 def test_native_bench_against_psql_copy(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
     result, data = run_bench(cli, native_db.dsn, tmp_path, "--spans", "20000")

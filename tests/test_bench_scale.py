@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 
 from console.bench import catalog
 from console.infra.db import Timeouts, connect
@@ -57,7 +56,6 @@ def check_point(point: dict[str, Any], chunks: int) -> None:
     assert 0 < base["refresh"]["p50_ms"] <= base["refresh"]["p95_ms"]
 
 
-@pytest.mark.slow
 def test_native_bench_chunks_measures_against_the_psql_floor_and_drops_its_database(
         cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
     result, data = run_chunks(cli, native_db.dsn, tmp_path, "--chunks", "30,60", "--memory", "--memory-minutes", "0.1")
@@ -134,7 +132,6 @@ def test_bench_chunks_refusals(cli: Cli, native_db: TestDb) -> None:
             conn.execute("DROP ROLE bench_nocreate")
 
 
-@pytest.mark.slow
 def test_verify_passes_on_a_catalog_of_thousands_of_chunks(cli: Cli, native_db: TestDb) -> None:
     chunks = 2000
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0

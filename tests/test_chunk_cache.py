@@ -46,7 +46,6 @@ def _no_time() -> SizeCache:
     return SizeCache(budget=timedelta(0), first_budget=timedelta(0), first_exact=0)
 
 
-@pytest.mark.slow
 @pytest.mark.native
 def test_cached_and_fresh_chunk_sizes_agree(cli: Any, native_db: TestDb) -> None:
     result: CliResult = cli("migrate", "--dsn", native_db.dsn, "--to", "3")

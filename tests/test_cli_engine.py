@@ -17,7 +17,9 @@ Cli = Callable[..., CliResult]
 @pytest.mark.parametrize("kind", [pytest.param("tsl", marks=pytest.mark.tsl),
                                   pytest.param("native", marks=pytest.mark.native)])
 def test_engine_start_status_stop(cli: Cli, kind: str) -> None:
-    started = cli("engine", "start", "--kind", kind)
+    # A real process: the engine must outlive the command that started it (in this process it would be our child,
+    # and a stopped child stays a zombie that `engine stop` would wait on).
+    started = cli("engine", "start", "--kind", kind, process=True)
     assert started.code == 0, started.output
     dsn = started.stdout.strip()
     password = str(psycopg.conninfo.conninfo_to_dict(dsn)["password"])

@@ -38,6 +38,7 @@ from console.engines import RunningEngine
 from console.engines.process import free_port
 from console.infra.dsn import ResolvedDsn
 from console.migrator import runner
+from tests import inprocess
 from tests.conftest import OBSCONSOLE, SECRETS, _with_database, record_output
 from tests.pooler import POOL_SIZE
 from tests.test_production import ROLE_PASSWORD, as_role, keys_folder, scalar, via
@@ -166,10 +167,9 @@ def _build(admin_dsn: str, name: str, folder: Path, state: Path) -> str:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION timescaledb")
     runner.migrate(ResolvedDsn(dsn, "test"), directory=folder)
-    seeded = subprocess.run([OBSCONSOLE, "seed", "--days", "1", "--spans", "300", "--dsn", dsn], env=_env(state),
-                            capture_output=True, text=True, timeout=120, check=False)
-    record_output(["seed"], seeded.stdout, seeded.stderr)
-    assert seeded.returncode == 0, seeded.stderr
+    code, stdout, stderr = inprocess.run(("seed", "--days", "1", "--spans", "300", "--dsn", dsn), _env(state))
+    record_output(["seed"], stdout, stderr)
+    assert code == 0, stderr
     return dsn
 
 
@@ -297,15 +297,15 @@ class Run:
 
 
 def run_command(condition: Condition, args: tuple[str, ...], stdin: str, state: Path) -> Run:
+    """The command under `condition`, run in this process (tests/inprocess.py: as the installed script runs it)."""
     argv = list(args)
     if "--dsn" in COMMANDS[_name(args)]:
         argv += ["--dsn", condition.dsn]
     env = _env(state) | {"OBSCONSOLE_DSN": condition.dsn}
     with killing(condition.owner) if condition.name == "killed" else contextlib.nullcontext():
-        proc = subprocess.run([OBSCONSOLE, *argv], input=stdin, capture_output=True, text=True, timeout=120,
-                              env=env, check=False)
-    record_output(argv, proc.stdout, proc.stderr)
-    return Run(args, proc.returncode, proc.stdout, proc.stderr)
+        code, stdout, stderr = inprocess.run(argv, env, stdin)
+    record_output(argv, stdout, stderr)
+    return Run(args, code, stdout, stderr)
 
 
 def _name(args: tuple[str, ...]) -> str:

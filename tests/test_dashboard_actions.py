@@ -75,7 +75,6 @@ def _said(app: ObsConsoleApp, *phrases: str) -> list[str]:
     return [str(n.message) for n in app._notifications if all(p in str(n.message) for p in phrases)]
 
 
-@pytest.mark.slow
 @pytest.mark.tsl
 def test_dashboard_row_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:

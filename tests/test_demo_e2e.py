@@ -65,7 +65,6 @@ def _wait(read: Callable[[], str], condition: Callable[[str], bool], timeout: fl
 
 
 @pytest.mark.tsl
-@pytest.mark.slow
 def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
     if shutil.which("tmux") is None:
         if IN_CI:

@@ -25,8 +25,6 @@ from console.tui.app import ObsConsoleApp
 from tests.conftest import IN_CI, CliResult, TestDb, record_output
 from tests.tui_helpers import wait_for
 
-pytestmark = pytest.mark.slow  # `verify --drift` and the rehearsals start a scratch tsl engine each run
-
 Cli = Callable[..., CliResult]
 SHIPPED = sorted(MIGRATIONS_DIR.glob("*.sql"))
 

@@ -29,7 +29,8 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.verify import VerifyScreen
-from tests.conftest import OBSCONSOLE, SECRETS, CliResult, TestDb, record_output, register_dsn_password
+from tests import inprocess
+from tests.conftest import SECRETS, CliResult, TestDb, record_output, register_dsn_password
 from tests.test_production import one_line
 from tests.tui_helpers import palette_drop_chunks, wait_for
 
@@ -220,11 +221,12 @@ def test_a_damaged_engine_state_file_is_one_line(cli: Cli, tmp_path: Path, conte
 @pytest.mark.tsl
 def test_a_tsl_engine_restarted_on_its_data_dir_reads_community(cli: Cli, tmp_path: Path) -> None:
     data = tmp_path / "tsl-data"
-    first = cli("engine", "start", "--kind", "tsl", "--data-dir", str(data))
+    # A real process: the engine must outlive the command that started it (in this process it would be our child).
+    first = cli("engine", "start", "--kind", "tsl", "--data-dir", str(data), process=True)
     assert first.code == 0, first.output
     register_dsn_password(first.stdout.strip())
     assert cli("engine", "stop", "--kind", "tsl").code == 0
-    again = cli("engine", "start", "--kind", "tsl", "--data-dir", str(data))
+    again = cli("engine", "start", "--kind", "tsl", "--data-dir", str(data), process=True)
     assert again.code == 0, again.output
     dsn = again.stdout.strip()
     try:
@@ -298,7 +300,8 @@ def test_a_hostile_keymap_is_one_line_before_connecting(cli: Cli, tmp_path: Path
     (config / "obsconsole").mkdir(parents=True)
     path = config / "obsconsole" / "keymap.toml"
     _hostile(path, kind)
-    result = cli("--dsn", NOWHERE, timeout=30, extra_env={"XDG_CONFIG_HOME": str(config)})
+    # A FIFO keymap would block a reader forever: a real process, so the timeout can end a hang.
+    result = cli("--dsn", NOWHERE, timeout=30, extra_env={"XDG_CONFIG_HOME": str(config)}, process=kind == "FIFO")
     one_line(result, 2, f"keymap {path}", KEYMAP_CASES[kind])
     assert result.stdout == ""
 
@@ -317,11 +320,12 @@ def test_a_migration_or_expectations_file_that_is_not_a_regular_text_file_never_
         assert _scalar(native_db.dsn, "SELECT to_regclass('_sqlx_migrations') IS NULL")
         (folder / "002_hostile.sql").unlink()
     # A FIFO or a folder with a migration's name is not a file: skipped, as sqlx skips it (never read, no hang).
-    applied = cli("migrate", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30)
+    # A FIFO would block a reader forever: a real process, so the timeout can end a hang.
+    applied = cli("migrate", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30, process=kind == "FIFO")
     assert applied.code == 0 and "applied 1 migration(s)" in applied.output, applied.output
     _hostile(folder / "expected.toml", kind)
-    one_line(cli("verify", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30), 2, "expected.toml",
-             KEYMAP_CASES[kind])
+    one_line(cli("verify", "--dir", str(folder), "--dsn", native_db.dsn, timeout=30, process=kind == "FIFO"), 2,
+             "expected.toml", KEYMAP_CASES[kind])
 
 
 @pytest.mark.tsl
@@ -343,8 +347,7 @@ def test_values_larger_than_the_tsl_engine_takes_are_refused_and_the_engine_live
 def _stdin_cli(tmp_path: Path, data: bytes, *args: str) -> CliResult:
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
-    proc = subprocess.run([OBSCONSOLE, *args], input=data, capture_output=True, timeout=60, env=env)
-    result = CliResult(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+    result = CliResult(*inprocess.run(args, env, data))
     record_output(args, result.stdout, result.stderr)
     return result
 
@@ -395,7 +398,8 @@ def test_verify_junit_to_a_path_that_cannot_be_written_is_one_line(
               "unwritable file": Path("/proc/version")}[where]
     if where == "a FIFO":
         os.mkfifo(target)
-    result = cli("verify", "--junit", str(target), "--dsn", native_db.dsn, timeout=60)
+    # A FIFO would block a writer forever: a real process, so the timeout can end a hang.
+    result = cli("verify", "--junit", str(target), "--dsn", native_db.dsn, timeout=60, process=where == "a FIFO")
     # Refused before checking (exit 2), or, where only the write itself can tell, after the report (exit 1).
     code = 1 if where in ("read-only folder", "unwritable file") and os.geteuid() == 0 else 2
     line = one_line(result, code, f"cannot write --junit {target}")

@@ -197,7 +197,6 @@ def own_cluster() -> Iterator[OwnCluster]:
 # --- a migrate killed, a server stopped ------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_sigkilled_migrate_leaves_nothing_half_applied_and_a_rerun_completes(
     cli: Cli, native_db: TestDb, tmp_path: Path
 ) -> None:
@@ -262,7 +261,6 @@ def test_five_concurrent_migrates_apply_each_migration_exactly_once(native_db: T
 # --- the server restarted under verify, status and a TUI session ---------------------------------------------
 
 
-@pytest.mark.slow
 def test_verify_and_status_across_server_restarts_succeed_or_say_one_line(
     cli: Cli, own_cluster: OwnCluster, tmp_path: Path
 ) -> None:

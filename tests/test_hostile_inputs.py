@@ -5,8 +5,8 @@ out-of-range flags; and strings from the user that look like SQL are treated as 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +15,8 @@ import psycopg
 import pytest
 
 from console.infra.resources import MIGRATIONS_DIR
-from tests.conftest import OBSCONSOLE, CliResult, TestDb, record_output
+from tests import inprocess
+from tests.conftest import CliResult, TestDb, record_output
 
 Cli = Callable[..., CliResult]
 WRONG_PASSWORD = "S3cret-Wrong-Pass"
@@ -90,9 +91,9 @@ def keys_db(cli: Cli, native_db: TestDb, tmp_path: Path) -> TestDb:
 
 def keys_check(dsn: str, key: str) -> CliResult:
     args = ["keys", "check", "--dsn", dsn]
-    proc = subprocess.run([OBSCONSOLE, *args], input=key + "\n", capture_output=True, text=True, timeout=60)
-    record_output(args, proc.stdout, proc.stderr)
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    code, stdout, stderr = inprocess.run(args, dict(os.environ), key + "\n")
+    record_output(args, stdout, stderr)
+    return CliResult(code, stdout, stderr)
 
 
 # --- DSNs and credentials --------------------------------------------------------------------------------------
@@ -199,7 +200,6 @@ def test_missing_migrations_folder_is_one_line(cli: Cli, native_db: TestDb, tmp_
     assert state(native_db.dsn).ledger is None
 
 
-@pytest.mark.slow
 def test_tampered_ledger_checksum_refuses_migrate_and_status_says_drifted(
     cli: Cli, native_db: TestDb, tmp_path: Path
 ) -> None:

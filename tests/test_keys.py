@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from collections.abc import Callable
 
 import psycopg
 
-from tests.conftest import OBSCONSOLE, CliResult, TestDb
+from tests.conftest import CliResult, TestDb
 
 Cli = Callable[..., CliResult]
 
 
-def check(cli_env_dsn: str, key: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([OBSCONSOLE, "keys", "check", "--dsn", cli_env_dsn], input=key + "\n",
-                          capture_output=True, text=True, timeout=60)
+def check(cli: Cli, dsn: str, key: str) -> CliResult:
+    return cli("keys", "check", "--dsn", dsn, stdin=key + "\n")
 
 
 def test_create_list_revoke_check(cli: Cli, tsl_db: TestDb) -> None:
@@ -43,14 +41,14 @@ def test_create_list_revoke_check(cli: Cli, tsl_db: TestDb) -> None:
     ]
     assert key[12:] not in listed.stdout and "key_hash" not in listed.stdout
 
-    assert check(tsl_db.dsn, key).stdout.strip() == "active"
+    assert check(cli, tsl_db.dsn, key).stdout.strip() == "active"
     refused = cli("keys", "revoke", key[:12], "--dsn", tsl_db.dsn)
     assert refused.code == 2 and "needs confirmation" in refused.stderr
     revoked = cli("keys", "revoke", key[:12], "--yes", "--dsn", tsl_db.dsn)
     assert revoked.code == 0 and f"revoked key {rows[0]['id']}" in revoked.stdout
-    after = check(tsl_db.dsn, key)
-    assert after.returncode == 1 and after.stdout.strip() == "revoked"
-    assert check(tsl_db.dsn, key + "x").stdout.strip() == "unknown"
+    after = check(cli, tsl_db.dsn, key)
+    assert after.code == 1 and after.stdout.strip() == "revoked"
+    assert check(cli, tsl_db.dsn, key + "x").stdout.strip() == "unknown"
     again = cli("keys", "revoke", key[:12], "--yes", "--dsn", tsl_db.dsn)
     assert again.code == 1 and "no active key" in again.stderr
 

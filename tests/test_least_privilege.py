@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from console.migrator import runner
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.migrations import MigrationsScreen
-from tests.conftest import OBSCONSOLE, CliResult, _with_database, record_output
+from tests import inprocess
+from tests.conftest import CliResult, _with_database, record_output
 from tests.test_production import ROLE_PASSWORD, as_role, keys_folder, one_line, scalar
 from tests.tui_helpers import wait_for
 
@@ -44,10 +44,9 @@ def owned(native_engine: RunningEngine, tmp_path_factory: pytest.TempPathFactory
     runner.migrate(ResolvedDsn(dsn, "test"), directory=keys_folder(tmp_path_factory.mktemp("least")))
     env = {k: v for k, v in os.environ.items() if k not in {"OBSCONSOLE_DSN", "DATABASE_URL"}}
     env["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
-    seeded = subprocess.run([OBSCONSOLE, "seed", "--days", "1", "--spans", "300", "--dsn", dsn], env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
-    record_output(["seed"], seeded.stdout, seeded.stderr)
-    assert seeded.returncode == 0, seeded.stderr
+    code, stdout, stderr = inprocess.run(("seed", "--days", "1", "--spans", "300", "--dsn", dsn), env)
+    record_output(["seed"], stdout, stderr)
+    assert code == 0, stderr
     yield dsn
     with psycopg.connect(native_engine.dsn, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

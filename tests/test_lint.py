@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from tests.conftest import CliResult, TestDb
 from tests.test_drift import write_folder
@@ -42,7 +41,6 @@ def _ledger_versions(dsn: str) -> list[int]:
         return [int(str(r[0])) for r in conn.execute("SELECT version FROM _sqlx_migrations ORDER BY 1")]
 
 
-@pytest.mark.slow
 def test_lint_codes_file_line_refusal_force_and_row_estimate(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     with psycopg.connect(tsl_db.dsn, autocommit=True, prepare_threshold=None) as conn:

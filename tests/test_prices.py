@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-import pytest
 from genai_prices import Usage, calc_price
 
 from console.infra.resources import MIGRATIONS_DIR
@@ -168,7 +167,6 @@ def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None
     assert calc_price(usage, "gpt-4o", provider_id="openai").total_price == span[3], "same as genai-prices"
 
 
-@pytest.mark.slow
 def test_native_007_by_hand_models_seen_and_refusals(cli: Cli, native_db: TestDb) -> None:
     dsn = native_db.dsn
     assert cli("migrate", "--dsn", dsn, "--to", "3").code == 0

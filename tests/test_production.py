@@ -120,7 +120,6 @@ def drop_role(dsn: str, role: str) -> None:
 
 # --- 1. a transaction pooler ----------------------------------------------------------------------------------
 
-@pytest.mark.slow
 def test_reads_through_a_transaction_pooler_leave_no_setting_on_any_pooled_session(
     cli: Cli, native_db: TestDb, pgbouncer: RunningEngine
 ) -> None:

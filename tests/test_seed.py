@@ -208,7 +208,6 @@ def test_generator_is_deterministic_and_exact_in_count() -> None:
     assert all(start <= r[0] < start + timedelta(hours=hours) for r in whole.traces + whole.logs)
 
 
-@pytest.mark.slow
 def test_native_copy_seed_is_consistent_deterministic_and_refuses_a_taken_window(cli: Cli, native_db: TestDb) -> None:
     dsn = native_db.dsn
     assert cli("migrate", "--dsn", dsn, "--to", "3").code == 0
@@ -242,7 +241,6 @@ def test_native_copy_seed_is_consistent_deterministic_and_refuses_a_taken_window
     assert_costs(dsn, change)
 
 
-@pytest.mark.slow
 def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_db: TestDb) -> None:
     dsn = tsl_db.dsn
     assert cli("migrate", "--dsn", dsn).code == 0
@@ -294,7 +292,6 @@ def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_db: TestD
     assert kept == (300, 0), "llm_traces keeps 90 days, llm_logs 37"
 
 
-@pytest.mark.slow
 def test_same_seed_same_rows_on_both_engines(cli: Cli, native_db: TestDb, tsl_db: TestDb) -> None:
     # native: COPY and migration 006's price list; tsl: INSERT batches and the model_pricing table.
     assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0

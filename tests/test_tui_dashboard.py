@@ -6,7 +6,7 @@ import asyncio
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,17 +25,19 @@ from console.tui.screens.action_confirm import ActionConfirmScreen
 from console.tui.screens.jobs import JobDetailScreen
 from console.tui.widgets import charts as plotext_charts
 from console.tui.widgets.pane_box import PaneBox
-from tests.conftest import CliResult, TestDb
+from tests.conftest import CliResult, TestDb, _tsl_on_copy
 from tests.tui_helpers import wait_for
 
 Cli = Callable[..., CliResult]
 PANES = ("cost", "chunks", "compression", "jobs", "retention")
 
 
-@pytest.fixture
-def seeded_tsl(tsl_seeded_db: TestDb) -> TestDb:
-    """A tsl engine of its own, migrated and seeded (`seed --days 9 --rate 40`, on the template it is a copy of)."""
-    return tsl_seeded_db
+@pytest.fixture(scope="module")
+def seeded_tsl(tsl_templates: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDb]:
+    """One tsl engine, migrated and seeded (`seed --days 9 --rate 40`, on a copy of the template), shared by this
+    module's tests that only read it (panes, layout, a job's detail): an engine each cost 2-3 s. The test that
+    runs a job has one of its own (`tsl_seeded_db`)."""
+    yield from _tsl_on_copy(tsl_templates("seeded"), tmp_path_factory.mktemp("dashboard"))
 
 
 def _pane(app: ObsConsoleApp, name: str) -> PaneBox:
@@ -109,8 +111,9 @@ def test_cost_pane_total_matches_the_aggregate(seeded_tsl: TestDb) -> None:
     assert shown == Decimal(row[0]).quantize(Decimal("0.0001"))
 
 
-def test_jobs_screen_details_and_run_now(seeded_tsl: TestDb, tmp_path: Path,
+def test_jobs_screen_details_and_run_now(tsl_seeded_db: TestDb, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded_tsl = tsl_seeded_db  # it runs a job: an engine of its own
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))  # the action's audit line goes there
 
     async def scenario() -> None:

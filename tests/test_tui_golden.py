@@ -77,7 +77,9 @@ from tests.conftest import IN_CI, OBSCONSOLE, record_output, register_dsn_passwo
 from tests.tui_helpers import wait_for
 
 SnapCompare = Callable[..., bool]
-# Under pytest-xdist all on one worker: the module's engines are started once, on fixed ports.
+# Under pytest-xdist all on one worker: the module's engines are started once, on fixed ports. `slow` as a whole
+# (the one module conftest's measured tier does not split): its module fixtures, two engines under a frozen clock,
+# seeded, are what its tests cost, and a measurement charges them to whichever test runs first.
 pytestmark = [pytest.mark.xdist_group("golden"), pytest.mark.slow]
 
 SEED_END = "2026-01-10T12:00Z"

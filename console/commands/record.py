@@ -37,9 +37,6 @@ def record(
         times.period(every, "--every"), times.period(retain, "--retain", at_least=times.period(every, "--every")),
         None if verify_every == "off" else times.period(verify_every, "--verify-every"))
     target = dsn_mod.resolve(dsn)
-    logging.Formatter.converter = time.gmtime
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
-                        format="%(asctime)sZ obsconsole record: %(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
     stop = threading.Event()
 
     def stopping(number: int, _frame: object) -> None:
@@ -47,6 +44,20 @@ def record(
                                                     signal.Signals(number).name)
         stop.set()
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stopping)
-    recorder.run(target, out, schedule, stop, count)
+    # Logs on stderr in UTC, and the signal handlers, for this command only: both are put back when it ends.
+    formatter = logging.Formatter("%(asctime)sZ obsconsole record: %(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
+    formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    previous = {signum: signal.signal(signum, stopping) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        recorder.run(target, out, schedule, stop, count)
+    finally:
+        for signum, before in previous.items():
+            signal.signal(signum, before)
+        root.removeHandler(handler)
+        root.setLevel(level)

@@ -20,7 +20,6 @@ from console.engines.process import RunningEngine, remembered_port, spawn
 from console.infra.errors import ConsoleError
 from console.infra.queries import query
 
-PG_BIN = Path(os.environ.get("OBSCONSOLE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ENGINE_USER = "obsconsole"
 START_TIMEOUT_S = 60.0
 SERVER_SETTINGS = {
@@ -35,11 +34,16 @@ SERVER_SETTINGS = {
 }
 
 
+def pg_bin() -> Path:
+    """PostgreSQL 15's programs: $OBSCONSOLE_PG_BIN, read when asked (not at import)."""
+    return Path(os.environ.get("OBSCONSOLE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
 def start(data_dir: Path | None = None, *, detached: bool = False, port: int | None = None) -> RunningEngine:
     """Start PostgreSQL 15 + TimescaleDB; a new cluster in a temp dir unless `data_dir` is given; on `port`
     (e.g. the port of an earlier start on the same data dir, so clients can reconnect) or a free one."""
-    if not (PG_BIN / "postgres").exists():
-        raise ConsoleError(f"native engine not installed: {PG_BIN / 'postgres'} is missing (run `make setup`)")
+    if not (pg_bin() / "postgres").exists():
+        raise ConsoleError(f"native engine not installed: {pg_bin() / 'postgres'} is missing (run `make setup`)")
     user = _run_as_user()
     workdir = Path(tempfile.mkdtemp(prefix="obsconsole-native-"))
     removable = [workdir]
@@ -58,7 +62,7 @@ def start(data_dir: Path | None = None, *, detached: bool = False, port: int | N
         _chown(password_file, user)
     password = password_file.read_text().strip()
     port = remembered_port(cluster / "obsconsole.port" if data_dir else None, port)
-    argv = [str(PG_BIN / "postgres"), "-D", str(cluster), "-p", str(port), "-k", str(sockets)]
+    argv = [str(pg_bin() / "postgres"), "-D", str(cluster), "-p", str(port), "-k", str(sockets)]
     for key, value in SERVER_SETTINGS.items():
         argv += ["-c", f"{key}={value}"]
     log_path = workdir / "server.log"
@@ -104,7 +108,7 @@ def _initdb(cluster: Path, password: str, user: str | None, workdir: Path) -> No
     _chown(pwfile, user)
     try:
         result = subprocess.run(
-            [str(PG_BIN / "initdb"), "-D", str(cluster), "-U", "postgres", f"--pwfile={pwfile}",
+            [str(pg_bin() / "initdb"), "-D", str(cluster), "-U", "postgres", f"--pwfile={pwfile}",
              "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"],
             user=user, group=user, capture_output=True, text=True, check=False,
         )

@@ -58,10 +58,10 @@ def quiet_driver() -> None:
     import logging
     import os
 
-    if os.environ.get(DEBUG_ENV) != "1":
-        driver = logging.getLogger("psycopg")
+    driver = logging.getLogger("psycopg")
+    if not any(isinstance(handler, logging.NullHandler) for handler in driver.handlers):
         driver.addHandler(logging.NullHandler())
-        driver.propagate = False  # `record` logs to stderr from the root logger
+    driver.propagate = os.environ.get(DEBUG_ENV) == "1"  # `record` logs to stderr from the root logger
 
 
 def note_done(what: str) -> None:
