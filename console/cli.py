@@ -13,6 +13,7 @@ from typer._click import exceptions as usage  # typer's own copy of click: its u
 from console.commands import app
 from console.infra import boundary
 from console.infra.errors import ConnectionLost, ConsoleError
+from console.tui.entry import TextualConsole
 
 
 def main() -> None:
@@ -21,7 +22,7 @@ def main() -> None:
     or OS error that reaches here becomes one such line (console.infra.boundary), naming the command; the
     traceback too only with OBSCONSOLE_DEBUG=1."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=TextualConsole())  # the console shell, for commands that open it
     except usage.NoArgsIsHelpError as exc:  # `obsconsole job`: its help, as typer shows it
         exc.show()
         sys.exit(exc.exit_code)

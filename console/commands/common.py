@@ -88,9 +88,9 @@ def root(
     if read_only:  # one switch for every layer: the write gate reads it (console.infra.write_gate)
         os.environ["OBSCONSOLE_READ_ONLY"] = "1"
     if ctx.invoked_subcommand is None:
-        from console.tui.run import run_console
+        from console.commands.launch import console_shell
 
-        run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
+        console_shell(ctx).run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
 
 
 def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:

@@ -21,13 +21,12 @@ from console.panes.common import (
     Pane,
     PaneData,
     PaneResult,
-    Row,
-    fetch,
     run_pane,
     status_view,
     unavailable,
     unavailable_reason,
 )
+from console.panes.rows import Row, fetch
 from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow
 
 NAME = "jobs"
