@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
-from console.drift.rehearsal import lint_pending
 from console.infra import fmt
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
@@ -152,14 +151,10 @@ class MigrationsScreen(ConsoleScreen):
 
         directory, read_only = self.context.migrations_dir, self.context.read_only
         try:
-            # As `migrate` does: the write gate, then an error-level lint finding in a pending file refuses before
+            # `migrate`'s workflow: the write gate, then an error-level lint finding in a pending file refuses before
             # anything runs (read-only: the key is not even bound).
-            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory, read_only=read_only)
-                                        ).refusal("`obsconsole migrate --force` applies anyway")
-            if refusal:
-                raise ConsoleError(refusal)
-            result = self.session.call(
-                lambda conn, _info: migrations.apply(conn, directory, progress, read_only=read_only))
+            result = self.session.call(lambda conn, _info: migrations.apply(
+                conn, directory, progress, override="`obsconsole migrate --force` applies anyway", read_only=read_only))
         except ConsoleError as exc:
             progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
         else:
