@@ -27,7 +27,8 @@ from console.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
+from console.panes.view import BarChart, PaneView
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "chunks"
 TITLE = "Chunk sizes"

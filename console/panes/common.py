@@ -24,8 +24,9 @@ from console.infra.locks import strong_lock_holders
 from console.infra.queries import query
 from console.infra.server import ServerInfo
 from console.panes.catalog.cache import PaneCache
-from console.panes.view import Cell, Column, PaneView, Style
+from console.panes.view import PaneView
 from console.panes.window import CostWindow
+from console.view import Cell, Column, Style
 
 R = TypeVar("R")
 S = TypeVar("S")

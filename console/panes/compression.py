@@ -25,7 +25,8 @@ from console.panes.common import (
     unavailable_reason,
 )
 from console.panes.rows import Row, fetch, object_identity, per_object
-from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
+from console.panes.view import BarChart, PaneView
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "compression"
 TITLE = "Compression ratios"

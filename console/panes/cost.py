@@ -31,8 +31,9 @@ from console.panes.common import (
     unavailable_reason,
 )
 from console.panes.rows import Row, fetch
-from console.panes.view import Align, Cell, Column, LineChart, PaneView, Style, ViewRow
+from console.panes.view import LineChart, PaneView
 from console.panes.window import CostWindow
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "cost"
 BUCKET = timedelta(hours=1)

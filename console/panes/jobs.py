@@ -27,7 +27,8 @@ from console.panes.common import (
     unavailable_reason,
 )
 from console.panes.rows import Row, fetch
-from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow
+from console.panes.view import PaneView
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "jobs"
 TITLE = "Background jobs"

@@ -24,7 +24,8 @@ from console.panes.common import (
     unavailable_reason,
 )
 from console.panes.rows import Row, fetch, object_identity
-from console.panes.view import Align, Cell, Column, PaneView, StackedBarChart, Style, ViewRow
+from console.panes.view import PaneView, StackedBarChart
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "retention"
 TITLE = "Retention windows"

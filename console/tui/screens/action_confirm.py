@@ -21,10 +21,11 @@ from textual.widgets import Button, Input, Static
 
 from console.actions import gate, workflow
 from console.actions.plan import Plan, Request
+from console.actions.view import plan_view
 from console.infra.errors import ConsoleError
-from console.infra.fmt import printable
 from console.tui.context import HasContext
 from console.tui.screens import action_prompts as prompts
+from console.tui.widgets.styles import cell_text
 
 
 class ActionConfirmScreen(ModalScreen[bool]):
@@ -47,15 +48,13 @@ class ActionConfirmScreen(ModalScreen[bool]):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        plan = self.plan
-        how = "autocommit (outside a transaction)" if plan.autocommit else "one read-write transaction"
-        parts: list[Text] = [Text(f"Run {printable(plan.action)}?", style="bold"),
-                             Text(f"runs as {how}; statement_timeout {plan.timeouts.statement_ms} ms, "
-                                  f"lock_timeout {plan.timeouts.lock_ms} ms", style="dim"),
+        view = plan_view(self.plan)
+        parts: list[Text] = [Text(f"Run {view.action}?", style="bold"),
+                             Text.assemble("runs as ", cell_text(view.runs_as)),
                              Text("touches:", style="bold")]
-        parts += [Text(f"  {printable(line)}") for line in plan.touches]
-        parts += [Text("SQL:", style="bold"), Text("\n".join(map(printable, plan.sql.splitlines())), style="cyan")]
-        parts += [Text(f"note: {printable(note)}", style="yellow") for note in plan.notes]
+        parts += [Text(f"  {line}") for line in view.touches]
+        parts += [Text("SQL:", style="bold"), Text("\n").join(map(cell_text, view.sql))]
+        parts += [cell_text(note) for note in view.notes]
         with VerticalScroll(id="action-box"):
             yield Static(Group(*parts), id="action-plan")
             with Horizontal(id="action-buttons"):

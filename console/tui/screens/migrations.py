@@ -13,12 +13,13 @@ from console.infra import fmt
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
 from console.migrator import service as migrations
+from console.migrator import view
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
+from console.tui.widgets.styles import cell_text
 
 COLUMNS = ("version", "description", "state", "applied at", "duration", "checksum")
-_STATE_STYLE = {"applied": "green", "pending": "yellow", "failed": "bold red", "missing file": "bold red"}
 
 
 class MigrationsScreen(ConsoleScreen):
@@ -56,12 +57,8 @@ class MigrationsScreen(ConsoleScreen):
         self.app.call_from_thread(self._show, rows, info)
 
     def _show(self, rows: list[migrations.MigrationStatus], info: ServerInfo) -> None:
-        cells = [[Text(f"{r.version:03d}"), Text(fmt.printable(r.description)),
-                  Text(r.state, style=_STATE_STYLE.get(r.state, "")),
-                  Text(fmt.when(r.applied_at)), Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""),
-                  Text(f"DRIFTED: {fmt.printable(r.drift_cause or '')}", style="bold red")
-                  if r.checksum == "DRIFTED" else
-                  Text(r.checksum, style="green" if r.checksum == "ok" else "")] for r in rows]
+        order = [[c.name for c in view.STATUS_COLUMNS].index(label) for label in COLUMNS]  # this table's order
+        cells = [[cell_text(row.cells[i]) for i in order] for row in view.status_rows(rows)]
         # Each column as wide as its widest value, given up front: a column left to size itself is measured only
         # when the table is next idle, and a frame drawn before that kept its cells cut at the label's width
         # (Textual caches a rendered cell without its width), e.g. "appli" for "applied" at 80x24.
@@ -121,7 +118,7 @@ class MigrationsScreen(ConsoleScreen):
         except ConsoleError as exc:
             self.app.call_from_thread(self._log, f"refused: {exc.message}")
             return
-        lines = [f"would apply {p.file}" for p in plan.pending] or ["nothing to apply: up to date"]
+        lines = view.plan_lines(plan) or ["nothing to apply: up to date"]
         for line in ["dry-run plan:", *lines]:
             self.app.call_from_thread(self._log, line)
 
