@@ -103,13 +103,13 @@ class Refreshed:
     view: PaneView
 
 
-_STATUS_STYLE = {PaneStatus.OK: Style.OK, PaneStatus.EMPTY: Style.DIM, PaneStatus.UNAVAILABLE: Style.WARN,
+STATUS_STYLE = {PaneStatus.OK: Style.OK, PaneStatus.EMPTY: Style.DIM, PaneStatus.UNAVAILABLE: Style.WARN,
                  PaneStatus.TIMEOUT: Style.BAD}
 
 
 def status_view(result: PaneResult[Any, Any], columns: tuple[Column, ...], title: str | None = None) -> PaneView:
     """The view of a pane with no rows to show (empty, unavailable, timeout): its columns and the reason."""
-    message = Cell.of(result.reason or result.status.value, _STATUS_STYLE[result.status])
+    message = Cell.of(result.reason or result.status.value, STATUS_STYLE[result.status])
     return PaneView(result.pane, title or result.title, result.status.value, columns, (), result.status.value,
                     message, elapsed_ms=result.elapsed_ms)
 

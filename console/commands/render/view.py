@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from console.panes.common import STATUS_STYLE, PaneStatus
 from console.panes.view import PaneView
 from console.view import COLOURS, Align, Cell, Column, ViewRow, column_width, fit_columns
 
@@ -46,7 +47,7 @@ def print_table(out: Console, columns: Sequence[Column], rows: Sequence[ViewRow]
 
 def print_view(view: PaneView, out: Console, *, wide: bool = False) -> None:
     """A pane: its title, status and time, the table (or the reason there is none), the summary and notes."""
-    status_style = {"ok": "green", "empty": "dim", "unavailable": "yellow", "timeout": "bold red"}[view.status]
+    status_style = COLOURS[STATUS_STYLE[PaneStatus(view.status)]]
     out.print(Text.assemble((view.title, "bold"), " ", (view.status, status_style),
                             (f" ({view.elapsed_ms:.0f} ms)", "dim")))
     if view.message is not None:
