@@ -44,8 +44,10 @@ test: setup lint typecheck pytest
 # The edit loop: ruff, mypy and every test not marked `slow`, in about 3 minutes.
 test-fast: setup lint typecheck pytest-fast
 
+# ruff, and the layer contracts in pyproject.toml ([tool.importlinter]) checked on the import graph.
 lint:
 	$(BIN)/ruff check console tests
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy

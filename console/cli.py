@@ -13,6 +13,7 @@ from typer._click import exceptions as usage  # typer's own copy of click: its u
 from console.commands import app
 from console.infra import boundary
 from console.infra.errors import ConnectionLost, ConsoleError
+from console.tui.entry import TextualConsole
 
 
 def main() -> None:
@@ -24,7 +25,7 @@ def main() -> None:
     boundary.reset()
     boundary.quiet_driver()
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=TextualConsole())  # the console shell, for commands that open it
     except usage.NoArgsIsHelpError as exc:  # `obsconsole job`: its help, as typer shows it
         exc.show()
         sys.exit(exc.exit_code)

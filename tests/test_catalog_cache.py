@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from console.infra.server import ServerInfo, server_info
 from console.panes import PaneOptions, refresh_all
-from console.panes.cache import PaneCache
-from console.panes.chunk_cache import SizeCache
-from console.panes.chunk_catalog import CatalogCache, read
+from console.panes.catalog.cache import PaneCache
+from console.panes.catalog.objects import CatalogCache, read
+from console.panes.catalog.sizes import SizeCache
 from tests.conftest import CliResult, TestDb
 from tests.known_data import SEED_LOGS, SEED_OLD_LOGS, SEED_TRACES, Conn, connect
 

@@ -12,8 +12,8 @@ import pytest
 
 from console.infra.server import server_info
 from console.panes import PaneOptions, refresh_all
-from console.panes.cache import PaneCache
-from console.panes.chunk_cache import HOT_PER_TABLE, SizeCache
+from console.panes.catalog.cache import PaneCache
+from console.panes.catalog.sizes import HOT_PER_TABLE, SizeCache
 from tests.conftest import CliResult, TestDb
 from tests.known_data import Conn, connect
 

@@ -18,8 +18,8 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.server import server_info
 from console.infra.session import Session
 from console.panes import CostWindow, PaneOptions, cost_per_model, refresh_all
-from console.panes.cache import PaneCache
-from console.panes.chunk_cache import FIRST_EXACT_CHUNKS, SizeCache
+from console.panes.catalog.cache import PaneCache
+from console.panes.catalog.sizes import FIRST_EXACT_CHUNKS, SizeCache
 from console.panes.cost import BASELINE_PARTIAL
 from console.panes.cost import view as cost_view
 from console.tui.app import ObsConsoleApp

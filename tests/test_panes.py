@@ -355,7 +355,7 @@ def test_both_stats_function_names_give_the_same_compression_rows(cli: Cli, tsl_
     version; on 2.23 both exist, so the query must give the same rows with either."""
     from psycopg import sql
 
-    from console.panes.common import fetch
+    from console.panes.rows import fetch
 
     assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     with connect(tsl_db.dsn) as conn:

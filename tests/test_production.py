@@ -19,7 +19,7 @@ from console.infra.errors import ConsoleError
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.panes import PaneOptions, refresh_all
-from console.panes.cache import PaneCache
+from console.panes.catalog.cache import PaneCache
 from tests.conftest import IN_CI, SECRETS, CliResult, TestDb
 from tests.pooler import POOL_SIZE, start_standby
 

@@ -3,7 +3,7 @@ gave way for a wide one comes back when it fits (pure function; no database invo
 
 from __future__ import annotations
 
-from console.panes.view import Cell, Column, ViewRow, fit_columns
+from console.view import Cell, Column, ViewRow, fit_columns
 
 COLUMNS = (Column("name", 0, identifier=True), Column("figure", 0), Column("wide", 3), Column("narrow", 4),
            Column("also", 1))

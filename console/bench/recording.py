@@ -26,7 +26,7 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Disconnected, Session
 from console.panes import CostWindow, PaneOptions
-from console.panes.cache import PaneCache
+from console.panes.catalog.cache import PaneCache
 from console.recording import codec
 from console.recording.recorder import Recorder, Schedule, refresher
 from console.recording.replay import Timeline

@@ -26,9 +26,10 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.prepared import prepare_when_direct
 from console.infra.server import ServerInfo, server_info
-from console.panes import PaneOptions, chunk_cache, chunk_catalog, refresh_all
-from console.panes.cache import PaneCache
-from console.panes.chunk_cache import COLD_BUDGET, COLD_TTL
+from console.panes import PaneOptions, refresh_all
+from console.panes.catalog import objects, sizes
+from console.panes.catalog.cache import PaneCache
+from console.panes.catalog.sizes import COLD_BUDGET, COLD_TTL
 
 Note = Callable[[str], None]
 RAMP_LIMIT = 5_000  # refreshes bench waits for every chunk size to be measured
@@ -274,13 +275,13 @@ def _settle(conn: Conn, info: ServerInfo, options: PaneOptions) -> ColdSizes:
         pane = snapshot.pane("chunks")
         if pane is None or pane.summary is None or pane.summary.estimated_chunks == 0:
             break
-    catalog = chunk_catalog.read(conn, options.cache.catalog if options.cache else None)
-    hot = chunk_cache.hot_keys(catalog)
+    catalog = objects.read(conn, options.cache.catalog if options.cache else None)
+    hot = sizes.hot_keys(catalog)
     cold = [c.key for table in catalog.objects for c in table.chunks if c.key not in hot]
-    batch = cold[:chunk_cache.COLD_STEP]
+    batch = cold[:sizes.COLD_STEP]
     samples = []
     for _ in range(5):
         started = clock.counter()
-        chunk_cache.measure(conn, batch, catalog.now)
+        sizes.measure(conn, batch, catalog.now)
         samples.append(clock.elapsed_ms(started) / max(1, len(batch)))
     return ColdSizes(len(ramp), spread(ramp), sorted(samples)[2], len(cold))

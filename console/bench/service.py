@@ -31,7 +31,7 @@ from console.infra.queries import query
 from console.infra.server import server_info
 from console.infra.write_gate import Need, require
 from console.panes import PaneOptions, refresh_all
-from console.panes.cache import PaneCache
+from console.panes.catalog.cache import PaneCache
 from console.seed.service import Reporter, SilentReporter, load_prices, spec_for, target_info, write
 
 BENCH_TIMEOUTS = Timeouts(statement_ms=3_600_000, lock_ms=10_000)

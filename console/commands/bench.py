@@ -12,6 +12,7 @@ from console.commands.common import DsnOption, app
 
 @app.command()
 def bench(
+    ctx: typer.Context,
     dsn: DsnOption = None,
     spans: Annotated[int, typer.Option("--spans", help="Spans to load (10 days ending now).")] = 100_000,
     workers: Annotated[int, typer.Option("--workers", help="Parallel COPY streams (native engines only).")] = 1,
@@ -72,35 +73,35 @@ def bench(
         render_recording.print_bench(bench_record(dsn_mod.resolve(dsn), snapshots, lambda m: typer.echo(m, err=True)))
         return
     if chunks is not None:
-        _bench_chunks(dsn, chunks, repeat, json_file, memory_minutes if memory else 0.0, memory_refresh)
+        _bench_chunks(ctx, dsn, chunks, repeat, json_file, memory_minutes if memory else 0.0, memory_refresh)
         return
     from console.bench.service import BenchOptions, validate
     from console.bench.service import bench as run_bench
+    from console.commands.launch import console_shell
     from console.commands.render import bench as render
     from console.commands.render.seed import RichReporter
     from console.infra import dsn as dsn_mod
     from console.infra.userfiles import check_writable
-    from console.tui.run import first_paint_ms
 
     options = BenchOptions(spans=spans, workers=workers, repeat=repeat, yes=yes, baseline=not no_baseline)
     validate(options)
     if json_file is not None:
         check_writable(json_file, "--json-file")
-    result = run_bench(dsn_mod.resolve(dsn), options, first_paint_ms, RichReporter())
+    result = run_bench(dsn_mod.resolve(dsn), options, console_shell(ctx).first_paint_ms, RichReporter())
     render.print_result(result)
     if json_file is not None:
         render.write_json(result, json_file)
         typer.echo(f"results written to {json_file}", err=True)
 
 
-def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | None, memory_minutes: float,
-                  memory_refresh: float) -> None:
+def _bench_chunks(ctx: typer.Context, dsn: str | None, chunks: str, repeat: int, json_file: Path | None,
+                  memory_minutes: float, memory_refresh: float) -> None:
     from console.bench.scale import ScaleOptions, bench_chunks, parse_chunks, validate
+    from console.commands.launch import console_shell
     from console.commands.render import bench as render
     from console.infra import dsn as dsn_mod
     from console.infra.errors import ConsoleError
     from console.infra.userfiles import check_writable
-    from console.tui.soak import memory_run
 
     if memory_minutes != 0 and memory_minutes < 0.01:
         raise ConsoleError(f"--memory-minutes must be between 0.01 and 1440 (got {memory_minutes:g})")
@@ -109,6 +110,7 @@ def _bench_chunks(dsn: str | None, chunks: str, repeat: int, json_file: Path | N
     validate(options)
     if json_file is not None:
         check_writable(json_file, "--json-file")
+    memory_run = console_shell(ctx).memory_run
     result = bench_chunks(dsn_mod.resolve(dsn), options, memory_run, lambda m: typer.echo(m, err=True))
     render.print_scale(result)
     if json_file is not None:

@@ -88,25 +88,28 @@ def root(
     if read_only:  # one switch for every layer: the write gate reads it (console.infra.write_gate)
         os.environ["OBSCONSOLE_READ_ONLY"] = "1"
     if ctx.invoked_subcommand is None:
-        from console.tui.run import run_console
+        from console.commands.launch import console_shell
 
-        run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
+        console_shell(ctx).run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
 
 
 def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:
-    """The CLI's side of every operator action: refuse in read-only mode, show the plan (under --lock-timeout /
-    --statement-timeout where given), --dry-run stops there, confirm (default No; --yes without a terminal), run,
-    one line. Every step is audited."""
+    """The CLI's side of every operator action (console.actions.workflow): refuse in read-only mode, show the plan
+    (under --lock-timeout / --statement-timeout where given), --dry-run stops there, confirm (default No; --yes
+    without a terminal), run, one line. Every step is audited."""
     import sys
+    from collections.abc import Callable
+    from typing import TypeVar
 
-    from console.actions import gate
+    from console.actions import gate, workflow
+    from console.actions.plan import Plan
     from console.commands.render import actions as render
     from console.infra import dsn as dsn_mod
-    from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
+    from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
     from console.infra.durations import parse_ms
     from console.infra.errors import ConsoleError
     from console.infra.fmt import printable
-    from console.infra.server import server_info
+    from console.infra.server import ServerInfo, server_info
     from console.infra.write_gate import read_only_mode
 
     lock_ms = parse_ms(flags.lock_timeout, "--lock-timeout") if flags.lock_timeout else None
@@ -115,19 +118,34 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     if read_only_mode():
         raise gate.refuse_read_only(target, request)
     reading = Timeouts(DEFAULT_TIMEOUTS.statement_ms, lock_ms or DEFAULT_TIMEOUTS.lock_ms)
-    with connect(target, timeouts=reading) as conn:
-        plan = gate.prepare(conn, server_info(conn), target, request).limited(statement_ms, lock_ms)
+    T = TypeVar("T")
+
+    def confirm(plan: Plan) -> str | None:
         render.print_plan(plan)
         if flags.dry_run:
-            gate.not_run(target, plan, "dry run: nothing changed")
-            typer.echo(printable(f"dry run: {plan.action} not run"))
-            return
+            return workflow.DRY_RUN
         if plan.statements and not flags.yes:
             if not sys.stdin.isatty():
-                gate.not_run(target, plan, "refused: no confirmation (no terminal and no --yes)")
-                raise ConsoleError(f"{plan.action} needs confirmation: pass --yes when not on a terminal")
+                return workflow.NO_CONFIRMATION
             if not typer.confirm(printable(f"Run {plan.action}?"), default=False):
-                gate.not_run(target, plan, "cancelled")
-                raise ConsoleError(f"{plan.action} cancelled: nothing was done")
-        message = gate.execute(conn, target, plan)
-    typer.echo(printable(message))
+                return workflow.CANCELLED
+        return None
+
+    with connect(target, timeouts=reading) as conn:
+        info = server_info(conn)
+
+        def call(step: Callable[[Conn, ServerInfo], T]) -> T:
+            return step(conn, info)
+
+        outcome = workflow.run_action(call, target, request, confirm, statement_ms=statement_ms, lock_ms=lock_ms)
+    action = outcome.plan.action
+    if outcome.unaudited is not None:
+        raise outcome.unaudited
+    if outcome.declined == workflow.DRY_RUN:
+        typer.echo(printable(f"dry run: {action} not run"))
+    elif outcome.declined == workflow.NO_CONFIRMATION:
+        raise ConsoleError(f"{action} needs confirmation: pass --yes when not on a terminal")
+    elif outcome.declined == workflow.CANCELLED:
+        raise ConsoleError(f"{action} cancelled: nothing was done")
+    else:
+        typer.echo(printable(outcome.message))

@@ -11,6 +11,7 @@ from console.commands.common import app
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     engine: Annotated[str, typer.Option("--engine", help="tsl (Community: every pane) or native (Apache).")] = "tsl",
     keep: Annotated[bool, typer.Option("--keep", help="Leave the engine running on exit and print its DSN.")] = False,
     days: Annotated[int, typer.Option("--days", min=1, max=60, help="Days of traffic to seed.")] = 10,
@@ -18,17 +19,17 @@ def demo(
 ) -> None:
     """Start an embedded engine, migrate, seed traffic (with progress), open the console; stop the engine on
     exit unless --keep."""
+    from console.commands.launch import console_shell
     from console.commands.render.seed import RichReporter
     from console.demo import prepare
     from console.engines import KINDS, registry
     from console.infra.errors import ConsoleError
-    from console.tui.run import run_console
 
     if engine not in KINDS:
         raise ConsoleError(f"unknown engine {engine!r}: choose one of {', '.join(KINDS)}")
     ready = prepare(engine, days=days, progress=lambda m: typer.echo(m, err=True), reporter=RichReporter(), keep=keep)
     try:
-        run_console(ready.target, refresh_s=refresh)
+        console_shell(ctx).run_console(ready.target, refresh_s=refresh)
     finally:
         if keep:
             registry.save(ready.engine)

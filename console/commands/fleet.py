@@ -72,10 +72,10 @@ def fleet(
             report = monitor.refresh()
             print_json(report)
             raise typer.Exit(report.exit_code)
+        from console.commands.launch import console_shell
         from console.infra.write_gate import read_only_mode
-        from console.tui.run import run_fleet
 
-        run_fleet(monitor, refresh_s=refresh, read_only=read_only_mode())
+        console_shell(ctx).run_fleet(monitor, refresh_s=refresh, read_only=read_only_mode())
 
 
 @app.command()

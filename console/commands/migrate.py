@@ -25,34 +25,38 @@ def migrate(
     first (an error-level finding refuses unless --force); --dry-run also rehearses on a scratch engine."""
     from console.commands.render import migrations as render
     from console.commands.render import preflight as render_pre
-    from console.drift.rehearsal import preflight
+    from console.drift.rehearsal import Preflight, preflight
     from console.infra import dsn as dsn_mod
-    from console.infra.db import Timeouts
+    from console.infra.db import Timeouts, connect
     from console.infra.durations import parse_ms
     from console.infra.fmt import printable
     from console.infra.resources import MIGRATIONS_DIR
     from console.migrator import runner
+    from console.migrator import service as migrations
 
     timeouts = Timeouts(parse_ms(statement_timeout, "--statement-timeout"), parse_ms(lock_timeout, "--lock-timeout"))
     wait_s = parse_ms(lock_wait, "--lock-wait") / 1000
     progress = (lambda _msg: None) if as_json else (lambda msg: typer.echo(printable(msg), err=True))
     target, folder = dsn_mod.resolve(dsn), directory or MIGRATIONS_DIR
-    checked = None
+    checked: migrations.LintCheck | None = None
     try:
-        if not dry_run:
-            checked = preflight(target, directory=folder, to=to)
-            refusal = checked.refusal("--force applies anyway")
-            if refusal and not force:
-                raise runner.MigrationRefused(refusal)
-            if not as_json:
-                render_pre.print_lock_warnings(checked)
-        result = runner.migrate(
-            target, directory=folder, to=to, dry_run=dry_run,
-            timeouts=timeouts, lock_wait_s=wait_s, progress=progress,
-        )
         if dry_run:
-            checked = preflight(target, directory=folder, to=to, rehearse=True)
+            result = runner.migrate(target, directory=folder, to=to, dry_run=True, timeouts=timeouts,
+                                    lock_wait_s=wait_s, progress=progress)
+            checked = preflight(target, directory=folder, to=to)
+        else:
+            def linted(found: migrations.LintCheck) -> None:
+                nonlocal checked
+                checked = found
+                if not as_json:
+                    render_pre.print_lock_warnings(found)
+
+            with connect(target, timeouts=timeouts) as conn:
+                result = migrations.apply(conn, folder, progress, override="--force applies anyway", to=to,
+                                          force=force, timeouts=timeouts, lock_wait_s=wait_s, linted=linted)
     except runner.MigrationRefused as exc:
+        if isinstance(exc, migrations.LintRefused):
+            checked = exc.checked
         if as_json:
             render.print_json({"outcome": "refused", "error": exc.message, "applied": []}
                               | (render_pre.as_dict(checked) if checked else {}))
@@ -65,10 +69,10 @@ def migrate(
         render.print_json(render.result_dict(result) | (render_pre.as_dict(checked) if checked else {}))
     else:
         render.print_result(result)
-        if dry_run and checked:
+        if isinstance(checked, Preflight):
             render_pre.print_findings(checked)
             render_pre.print_rehearsal(checked)
-    if dry_run and checked and (checked.blocking or (checked.rehearsal and not checked.rehearsal.ok)):
+    if isinstance(checked, Preflight) and (checked.blocking or (checked.rehearsal and not checked.rehearsal.ok)):
         raise typer.Exit(1)
 
 

@@ -13,6 +13,7 @@ from console.infra.errors import ConsoleError
 
 @app.command()
 def replay(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A recording made by `obsconsole record` or `obsconsole --record`.")],
     info: Annotated[bool, typer.Option("--info", help="First and last time, snapshots, bytes, server.")] = False,
     at: Annotated[str | None, typer.Option(
@@ -38,9 +39,9 @@ def replay(
     if not asked:
         if as_json:
             raise ConsoleError("replay: --json goes with --info, --at or --diff")
-        from console.tui.replay import run_replay
+        from console.commands.launch import console_shell
 
-        run_replay(file)
+        console_shell(ctx).run_replay(file)
         return
     from console.commands.render import recording as render
     from console.recording.store import Reader

@@ -12,11 +12,11 @@ from itertools import takewhile
 from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.server import ServerInfo
-from console.panes import chunk_cache, chunk_catalog
-from console.panes.cache import PaneCache
-from console.panes.chunk_cache import Measured
-from console.panes.chunk_catalog import CatalogChunk, Key
-from console.panes.chunk_totals import TableTotals, Totals
+from console.panes.catalog import objects, sizes
+from console.panes.catalog.cache import PaneCache
+from console.panes.catalog.objects import CatalogChunk, Key
+from console.panes.catalog.sizes import Measured
+from console.panes.catalog.totals import TableTotals, Totals
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Pane,
@@ -27,7 +27,8 @@ from console.panes.common import (
     unavailable,
     unavailable_reason,
 )
-from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
+from console.panes.view import BarChart, PaneView
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "chunks"
 TITLE = "Chunk sizes"
@@ -123,10 +124,10 @@ def chunk_sizes(
         return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[HypertableChunks, ChunkSummary]:
-        catalog = chunk_catalog.read(conn, cache.catalog if cache else None)
+        catalog = objects.read(conn, cache.catalog if cache else None)
         size_of: SizeOf
         if cache is None:
-            measured = chunk_cache.measure(conn, [c.key for t in catalog.objects for c in t.chunks], catalog.now)
+            measured = sizes.measure(conn, [c.key for t in catalog.objects for c in t.chunks], catalog.now)
             totals, size_of, oldest = Totals(catalog.objects, measured), measured.get, catalog.now
         else:
             measured = cache.sizes.refresh(conn, catalog)

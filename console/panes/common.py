@@ -1,4 +1,6 @@
-"""What every pane returns, and running one pane's queries under its own statement timeout.
+"""The pane contract: what every pane returns, and running one pane's queries under its own statement timeout.
+
+The helpers that read and group rows are in console/panes/rows.py.
 
 A pane never raises because the server cannot provide it: a feature the edition lacks, a missing object or
 privilege becomes status `unavailable` with the reason; a query over the pane's statement or lock timeout
@@ -11,12 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from itertools import groupby
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from psycopg import errors as pgerrors
-from psycopg import sql
-from psycopg.rows import dict_row
 
 from console.infra import boundary, clock
 from console.infra.db import Conn
@@ -24,13 +23,11 @@ from console.infra.errors import cannot_read
 from console.infra.locks import strong_lock_holders
 from console.infra.queries import query
 from console.infra.server import ServerInfo
-from console.panes.view import Cell, Column, PaneView, Style
+from console.panes.catalog.cache import PaneCache
+from console.panes.view import PaneView
 from console.panes.window import CostWindow
+from console.view import Cell, Column, Style
 
-if TYPE_CHECKING:
-    from console.panes.cache import PaneCache
-
-Row = dict[str, Any]
 R = TypeVar("R")
 S = TypeVar("S")
 
@@ -106,13 +103,13 @@ class Refreshed:
     view: PaneView
 
 
-_STATUS_STYLE = {PaneStatus.OK: Style.OK, PaneStatus.EMPTY: Style.DIM, PaneStatus.UNAVAILABLE: Style.WARN,
+STATUS_STYLE = {PaneStatus.OK: Style.OK, PaneStatus.EMPTY: Style.DIM, PaneStatus.UNAVAILABLE: Style.WARN,
                  PaneStatus.TIMEOUT: Style.BAD}
 
 
 def status_view(result: PaneResult[Any, Any], columns: tuple[Column, ...], title: str | None = None) -> PaneView:
     """The view of a pane with no rows to show (empty, unavailable, timeout): its columns and the reason."""
-    message = Cell.of(result.reason or result.status.value, _STATUS_STYLE[result.status])
+    message = Cell.of(result.reason or result.status.value, STATUS_STYLE[result.status])
     return PaneView(result.pane, title or result.title, result.status.value, columns, (), result.status.value,
                     message, elapsed_ms=result.elapsed_ms)
 
@@ -203,32 +200,6 @@ def run_pane(
     if not data.rows:
         return done(PaneStatus.EMPTY, data, data.empty_reason)
     return done(PaneStatus.OK, data)
-
-
-def fetch(conn: Conn, name: str, params: Mapping[str, object] | None = None, *,
-          template: Mapping[str, sql.Composable] | None = None) -> list[Row]:
-    """The rows of queries/<name>.sql as dicts. `template` fills {placeholders} with identifiers chosen by
-    version (e.g. a function renamed between releases), composed safely by psycopg."""
-    text = sql.SQL(query(name)).format(**template) if template else query(name)
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(text, params).fetchall()
-
-
-def per_object(rows: list[Row]) -> list[list[Row]]:
-    """Per-chunk rows (ordered by object, as the pane queries return them) grouped per hypertable or aggregate."""
-    return [list(g) for _k, g in groupby(rows, key=lambda r: (r["object_kind"], r["object_schema"], r["object_name"]))]
-
-
-def object_identity(first: Row) -> dict[str, str]:
-    """The identity fields every per-object pane row carries (from the columns the pane queries all return):
-    the object (hypertable, or a continuous aggregate by its view name) and the hypertable holding its chunks."""
-    return {
-        "schema": first["object_schema"],
-        "name": first["object_name"],
-        "kind": first["object_kind"],
-        "hypertable_schema": first["hypertable_schema"],
-        "hypertable_name": first["hypertable_name"],
-    }
 
 
 def _first_line(exc: BaseException) -> str:

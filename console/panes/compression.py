@@ -19,16 +19,14 @@ from console.panes.common import (
     Pane,
     PaneData,
     PaneResult,
-    Row,
-    fetch,
-    object_identity,
-    per_object,
     run_pane,
     status_view,
     unavailable,
     unavailable_reason,
 )
-from console.panes.view import Align, BarChart, Cell, Column, PaneView, Style, ViewRow
+from console.panes.rows import Row, fetch, object_identity, per_object
+from console.panes.view import BarChart, PaneView
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "compression"
 TITLE = "Compression ratios"

@@ -24,16 +24,16 @@ from console.panes.common import (
     Pane,
     PaneData,
     PaneResult,
-    Row,
     Unavailable,
-    fetch,
     run_pane,
     status_view,
     unavailable,
     unavailable_reason,
 )
-from console.panes.view import Align, Cell, Column, LineChart, PaneView, Style, ViewRow
+from console.panes.rows import Row, fetch
+from console.panes.view import LineChart, PaneView
 from console.panes.window import CostWindow
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "cost"
 BUCKET = timedelta(hours=1)

@@ -21,14 +21,14 @@ from console.panes.common import (
     Pane,
     PaneData,
     PaneResult,
-    Row,
-    fetch,
     run_pane,
     status_view,
     unavailable,
     unavailable_reason,
 )
-from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow
+from console.panes.rows import Row, fetch
+from console.panes.view import PaneView
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "jobs"
 TITLE = "Background jobs"

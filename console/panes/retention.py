@@ -11,22 +11,21 @@ from console.infra import fmt
 from console.infra.db import Conn
 from console.infra.fmt import duration_words, interval_words
 from console.infra.server import ServerInfo
-from console.panes import chunk_catalog
-from console.panes.chunk_catalog import CatalogCache, CatalogObject
+from console.panes.catalog import objects
+from console.panes.catalog.objects import CatalogCache, CatalogObject
 from console.panes.common import (
     DEFAULT_TIMEOUT_MS,
     Pane,
     PaneData,
     PaneResult,
-    Row,
-    fetch,
-    object_identity,
     run_pane,
     status_view,
     unavailable,
     unavailable_reason,
 )
-from console.panes.view import Align, Cell, Column, PaneView, StackedBarChart, Style, ViewRow
+from console.panes.rows import Row, fetch, object_identity
+from console.panes.view import PaneView, StackedBarChart
+from console.view import Align, Cell, Column, Style, ViewRow
 
 NAME = "retention"
 TITLE = "Retention windows"
@@ -91,7 +90,7 @@ def retention(
         return unavailable(NAME, TITLE, reason)
 
     def body(conn: Conn) -> PaneData[RetentionWindow, RetentionSummary]:
-        catalog = chunk_catalog.read(conn, cache)
+        catalog = objects.read(conn, cache)
         windows = [_window(row, catalog.holding(row["hypertable_schema"], row["hypertable_name"]))
                    for row in fetch(conn, "panes/retention")]
         summary = RetentionSummary(

@@ -19,7 +19,7 @@ from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
 from console.infra.session import Disconnected, Session, endpoint
 from console.panes import CostWindow, PaneOptions, Snapshot, refresh_all
-from console.panes.cache import PaneCache
+from console.panes.catalog.cache import PaneCache
 from console.recording import events, facts
 from console.recording.model import Event, Facts, Kind, Stored
 from console.recording.store import Writer

@@ -3,11 +3,12 @@ the app until the user quits."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from console.fleet.probe import FleetMonitor
 from console.infra.dsn import ResolvedDsn
@@ -66,16 +67,21 @@ def first_paint_ms(target: ResolvedDsn) -> float:
     session = Session(target)
     session.call(lambda _conn, _info: None)  # "after the connection is made"
 
-    async def run() -> float:
-        app = ObsConsoleApp(session, refresh_s=60)
-        started = time.perf_counter()
-        async with app.run_test(size=(160, 48)) as pilot:
-            while not (isinstance(app.screen, DashboardScreen) and app.screen.last_snapshot is not None):
-                await pilot.pause(0.005)
-            await pilot.pause()  # let the drawn panes reach the screen
-            return (time.perf_counter() - started) * 1000
+    drawn: list[float] = []
 
+    async def watch(pilot: Pilot[object]) -> None:
+        while not (isinstance(app.screen, DashboardScreen) and app.screen.last_snapshot is not None):
+            await pilot.pause(0.005)
+        await pilot.pause()  # let the drawn panes reach the screen
+        drawn.append((time.perf_counter() - started) * 1000)
+        app.exit()
+
+    app = ObsConsoleApp(session, refresh_s=60)
+    started = time.perf_counter()
     try:
-        return asyncio.run(run())
+        app.run(headless=True, size=(160, 48), auto_pilot=watch)  # Textual's public headless run
     finally:
         session.close()
+    if not drawn:
+        raise ConsoleError("bench: the console exited before its first frame")
+    return drawn[0]

@@ -1,11 +1,13 @@
-"""The console left running: the dashboard headless (Textual's run_test) on a database for a while, its refresh
-interval set, and this process's resident memory sampled (`bench --chunks … --memory-minutes M`)."""
+"""The console left running: the dashboard headless (Textual's public `run(headless=True)` with an auto-pilot)
+on a database for a while, its refresh interval set, and this process's resident memory sampled
+(`bench --chunks … --memory-minutes M`)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from console.bench.scale import MemorySample
 from console.infra.dsn import ResolvedDsn
@@ -32,29 +34,30 @@ def memory_run(target: ResolvedDsn, minutes: float, refresh_s: float, every_s: f
     except Disconnected as exc:
         raise ConsoleError(exc.message) from None
 
-    async def run() -> list[MemorySample]:
-        app = ObsConsoleApp(session, refresh_s=refresh_s)
-        samples: list[MemorySample] = []
-        refreshes, seen = 0, None
-        async with app.run_test(size=(160, 48)) as pilot:
-            started = time.perf_counter()
-            next_sample = 0.0
-            while True:
-                elapsed = time.perf_counter() - started
-                screen = app.screen
-                snapshot = screen.last_snapshot if isinstance(screen, DashboardScreen) else None
-                if snapshot is not None and snapshot is not seen:
-                    refreshes, seen = refreshes + 1, snapshot
-                done = elapsed >= minutes * 60
-                if elapsed >= next_sample or done:
-                    samples.append(MemorySample(elapsed, rss_mib(), refreshes))
-                    next_sample += every_s
-                if done:
-                    return samples
-                await pilot.pause(0.05)
-        return samples
+    samples: list[MemorySample] = []
 
+    async def watch(pilot: Pilot[object]) -> None:
+        refreshes, seen = 0, None
+        started = time.perf_counter()
+        next_sample = 0.0
+        while True:
+            elapsed = time.perf_counter() - started
+            screen = app.screen
+            snapshot = screen.last_snapshot if isinstance(screen, DashboardScreen) else None
+            if snapshot is not None and snapshot is not seen:
+                refreshes, seen = refreshes + 1, snapshot
+            done = elapsed >= minutes * 60
+            if elapsed >= next_sample or done:
+                samples.append(MemorySample(elapsed, rss_mib(), refreshes))
+                next_sample += every_s
+            if done:
+                app.exit()
+                return
+            await pilot.pause(0.05)
+
+    app = ObsConsoleApp(session, refresh_s=refresh_s)
     try:
-        return asyncio.run(run())
+        app.run(headless=True, size=(160, 48), auto_pilot=watch)
     finally:
         session.close()
+    return samples

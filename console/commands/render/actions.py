@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.text import Text
 
 from console.actions.audit import Entry
 from console.actions.plan import Plan
+from console.actions.view import plan_view
+from console.commands.render.view import text
 from console.infra.fmt import printable
 
 
@@ -13,20 +16,19 @@ def print_plan(plan: Plan) -> None:
     """What will be touched, then the SQL exactly as it will run, then notes; on stdout. Every line is escaped
     (names from the server may hold control characters)."""
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"action   {printable(plan.action)}", markup=False)
-    how = "autocommit (outside a transaction)" if plan.autocommit else "one read-write transaction"
-    out.print(f"runs as  {how}; statement_timeout {plan.timeouts.statement_ms} ms, lock_timeout "
-              f"{plan.timeouts.lock_ms} ms", markup=False)
-    if plan.touches:
+    view = plan_view(plan)
+    out.print(f"action   {view.action}", markup=False)
+    out.print(Text.assemble("runs as  ", text(view.runs_as)))
+    if view.touches:
         out.print("touches:", markup=False)
-        for line in plan.touches:
-            out.print(f"  {printable(line)}", markup=False)
+        for line in view.touches:
+            out.print(f"  {line}", markup=False)
     if plan.statements:
         out.print("SQL:", markup=False)
-        for line in plan.sql.splitlines():
-            out.print(printable(line), markup=False, soft_wrap=True)
-    for note in plan.notes:
-        out.print(f"note: {printable(note)}", markup=False)
+        for cell in view.sql:
+            out.print(text(cell), soft_wrap=True)
+    for note in view.notes:
+        out.print(text(note))
 
 
 def print_audit(entries: list[Entry]) -> None:

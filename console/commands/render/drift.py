@@ -8,13 +8,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from console.commands.render.view import text
+from console.drift import view
 from console.drift.model import DriftReport, Kind
 from console.infra import userfiles
 from console.infra.fmt import one_line
 from console.infra.json_out import plain
-
-_STYLE = {Kind.MISSING: "bold red", Kind.EXTRA: "yellow", Kind.CHANGED: "bold red", Kind.RENAMED: "yellow",
-          Kind.UNSETTLED: "dim"}
 
 
 def as_dict(report: DriftReport) -> dict[str, object]:
@@ -32,10 +31,9 @@ def print_table(report: DriftReport) -> None:
         out.print(one_line(f"  replay: {f.file} line {f.line} ({f.statement}) failed: {f.message}"), markup=False,
                   soft_wrap=True)
     if report.differences:
-        table = Table("difference", "object", "name", "created by", "detail", title="Drift (migrations vs database)")
-        for d in report.differences:
-            table.add_row(f"[{_STYLE[d.kind]}]{d.kind.value}[/]", one_line(d.section), one_line(d.name),
-                          one_line(d.file or "-"), one_line(d.detail))
+        table = Table(*(c.name for c in view.COLUMNS), title="Drift (migrations vs database)")
+        for row in view.difference_rows(report):
+            table.add_row(*map(text, row.cells))
         out.print(table)
     counts = ", ".join(f"{report.count(k)} {k.value}" for k in Kind)
     verdict = "DRIFT" if report.drift else "no drift"

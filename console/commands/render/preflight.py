@@ -7,11 +7,13 @@ from rich.console import Console
 from console.drift.rehearsal import Preflight
 from console.infra.fmt import one_line
 from console.infra.json_out import plain
+from console.migrator.preflight import LintCheck
 
 
-def as_dict(checked: Preflight) -> dict[str, object]:
+def as_dict(checked: LintCheck) -> dict[str, object]:
+    rehearsal = checked.rehearsal if isinstance(checked, Preflight) else None
     return {"lint": [plain(f) | {"blocking": f in checked.blocking} for f in checked.findings],
-            "rehearsal": plain(checked.rehearsal) if checked.rehearsal else None}
+            "rehearsal": plain(rehearsal) if rehearsal else None}
 
 
 def print_findings(checked: Preflight) -> None:
@@ -22,7 +24,7 @@ def print_findings(checked: Preflight) -> None:
         out.print(one_line(f"lint {f.code} {f.level} {f.where}: {f.message}{mark}"), markup=False, soft_wrap=True)
 
 
-def print_lock_warnings(checked: Preflight) -> None:
+def print_lock_warnings(checked: LintCheck) -> None:
     """While migrating: only the L005 warnings of files about to run (a lock that blocks writes, now), on stderr
     like the progress lines; the other findings are for `--dry-run` and CI."""
     out = Console(stderr=True, highlight=False)

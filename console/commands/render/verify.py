@@ -11,18 +11,10 @@ from rich.console import Console
 from rich.text import Text
 
 from console.commands.render.view import print_table as print_table_view
+from console.commands.render.view import text
 from console.infra import fmt, userfiles
-from console.infra.fmt import printable
-from console.panes.view import Cell, Column, Style, ViewRow
+from console.verify import view
 from console.verify.model import Status, VerifyReport, as_dict
-
-_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
-          Status.COULD_NOT_CHECK: "yellow"}
-
-
-_VIEW_STYLE = {Status.PASS: Style.OK, Status.WARN: Style.WARN, Status.FAIL: Style.BAD, Status.SKIP: Style.DIM,
-               Status.COULD_NOT_CHECK: Style.WARN}
-COLUMNS = (Column("#"), Column("status"), Column("check", identifier=True), Column("found", 1))
 
 
 def print_table(report: VerifyReport, *, wide: bool = False) -> None:
@@ -30,19 +22,15 @@ def print_table(report: VerifyReport, *, wide: bool = False) -> None:
     skipped in its status), then each check that did not pass in full, the worst first: what was found, what was
     expected, the remedy. Names are never cut; piped, it is plain text."""
     out = Console(highlight=False)
-    rows = [ViewRow(c.id, (Cell.of(c.id), Cell.of(c.status_text, _VIEW_STYLE[c.status]), Cell.of(c.name),
-                           Cell.of(c.found))) for c in report.checks]
-    counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
     ran = f", ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
-    out.print(Text(f"obsconsole verify{ran}: {counts} in {report.elapsed_ms:.0f} ms", style="bold"))
-    print_table_view(out, COLUMNS, rows, wide=wide)
-    for check in report.findings:  # FAIL, WARN, COULD NOT CHECK, SKIP
+    out.print(Text(f"obsconsole verify{ran}: {view.counts(report)} in {report.elapsed_ms:.0f} ms", style="bold"))
+    print_table_view(out, view.COLUMNS, view.check_rows(report), wide=wide)
+    for finding in view.findings(report):
         out.print()
-        out.print(Text.assemble((f"{check.id} ", "bold"), (check.status.value, _STYLE[check.status]),
-                                f" {printable(check.name)}"))
-        for label, value in (("found", check.found), ("expected", check.expected), ("remedy", check.remedy)):
+        out.print(Text.assemble((f"{finding.id} ", "bold"), text(finding.status), f" {finding.name}"))
+        for label, value in finding.details:
             if value:
-                out.print(Text(f"  {label + ':':<10}{printable(value)}"))
+                out.print(Text(f"  {label + ':':<10}{value}"))
 
 
 def print_json(report: VerifyReport, extra: dict[str, object] | None = None) -> None:

@@ -11,16 +11,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from console.panes.view import Align, Cell, Column, PaneView, Style, ViewRow, column_width, fit_columns
+from console.panes.common import STATUS_STYLE, PaneStatus
+from console.panes.view import PaneView
+from console.view import COLOURS, Align, Cell, Column, ViewRow, column_width, fit_columns
 
-STYLES = {Style.PLAIN: "", Style.OK: "green", Style.WARN: "yellow", Style.BAD: "bold red", Style.DIM: "dim",
-          Style.ACTIVE: "cyan"}
 GAP = 3  # what rich's SIMPLE_HEAD box puts between two columns (padding and the divider)
 INDENT = "  "
 
 
 def text(cell: Cell) -> Text:
-    return Text(cell.text, style=STYLES[cell.style])
+    return Text(cell.text, style=COLOURS[cell.style])
 
 
 def print_table(out: Console, columns: Sequence[Column], rows: Sequence[ViewRow], *, wide: bool = False) -> None:
@@ -47,7 +47,7 @@ def print_table(out: Console, columns: Sequence[Column], rows: Sequence[ViewRow]
 
 def print_view(view: PaneView, out: Console, *, wide: bool = False) -> None:
     """A pane: its title, status and time, the table (or the reason there is none), the summary and notes."""
-    status_style = {"ok": "green", "empty": "dim", "unavailable": "yellow", "timeout": "bold red"}[view.status]
+    status_style = COLOURS[STATUS_STYLE[PaneStatus(view.status)]]
     out.print(Text.assemble((view.title, "bold"), " ", (view.status, status_style),
                             (f" ({view.elapsed_ms:.0f} ms)", "dim")))
     if view.message is not None:

@@ -1,10 +1,13 @@
-"""Operator actions in the console: `start_action` plans on the read-only session, shows the exact SQL and what
-it touches in ActionConfirmScreen (default No), then runs it on the same session and says how it went; every
-step is audited. In read-only mode it refuses (the screens hide their action keys)."""
+"""Operator actions in the console: `start_action` runs the actions' workflow (console.actions.workflow) on a
+worker: plan on the read-only session, show the exact SQL and what it touches in ActionConfirmScreen (default
+No), then run it on the same session and say how it went; every step is audited. In read-only mode it refuses
+(the screens hide their action keys)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from rich.console import Group
@@ -16,12 +19,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
-from console.actions import gate
+from console.actions import gate, workflow
 from console.actions.plan import Plan, Request
+from console.actions.view import plan_view
 from console.infra.errors import ConsoleError
-from console.infra.fmt import printable
 from console.tui.context import HasContext
 from console.tui.screens import action_prompts as prompts
+from console.tui.widgets.styles import cell_text
 
 
 class ActionConfirmScreen(ModalScreen[bool]):
@@ -44,15 +48,13 @@ class ActionConfirmScreen(ModalScreen[bool]):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        plan = self.plan
-        how = "autocommit (outside a transaction)" if plan.autocommit else "one read-write transaction"
-        parts: list[Text] = [Text(f"Run {printable(plan.action)}?", style="bold"),
-                             Text(f"runs as {how}; statement_timeout {plan.timeouts.statement_ms} ms, "
-                                  f"lock_timeout {plan.timeouts.lock_ms} ms", style="dim"),
+        view = plan_view(self.plan)
+        parts: list[Text] = [Text(f"Run {view.action}?", style="bold"),
+                             Text.assemble("runs as ", cell_text(view.runs_as)),
                              Text("touches:", style="bold")]
-        parts += [Text(f"  {printable(line)}") for line in plan.touches]
-        parts += [Text("SQL:", style="bold"), Text("\n".join(map(printable, plan.sql.splitlines())), style="cyan")]
-        parts += [Text(f"note: {printable(note)}", style="yellow") for note in plan.notes]
+        parts += [Text(f"  {line}") for line in view.touches]
+        parts += [Text("SQL:", style="bold"), Text("\n").join(map(cell_text, view.sql))]
+        parts += [cell_text(note) for note in view.notes]
         with VerticalScroll(id="action-box"):
             yield Static(Group(*parts), id="action-plan")
             with Horizontal(id="action-buttons"):
@@ -143,37 +145,44 @@ def start_action(screen: Screen[Any], request: Request, on_done: Callable[[], No
         if on_done is not None:
             on_done()
 
-    def run(plan: Plan) -> None:
-        try:
-            message = session.call(lambda conn, _info: gate.execute(conn, target, plan))
-        except ConsoleError as exc:
-            app.call_from_thread(finish, exc.message, "error")
-        else:
-            app.call_from_thread(finish, message, "information")
+    confirmed: list[Plan] = []  # the plan the user said Yes to: a failure after it is that run's outcome
 
-    def answered(plan: Plan) -> Callable[[bool | None], None]:
-        def callback(yes: bool | None) -> None:
-            if yes:
-                screen.run_worker(lambda: run(plan), thread=True, group="action-run", exit_on_error=False)
+    def confirm(plan: Plan) -> str | None:
+        """On the worker thread: nothing to confirm runs at once ("nothing to drop"); else the modal's answer."""
+        if not plan.statements:
+            return None
+        answer: Future[bool | None] = Future()
+        app.call_from_thread(app.push_screen, ActionConfirmScreen(plan), answer.set_result)
+        while True:  # the worker waits for the answer; the app quitting meanwhile counts as No
+            try:
+                yes = answer.result(timeout=0.25)
+            except FutureTimeout:
+                if not app.is_running:
+                    return workflow.CANCELLED
+                continue
+            if not yes:
+                return workflow.CANCELLED
+            confirmed.append(plan)
+            return None
+
+    def run() -> None:
+        try:
+            outcome = workflow.run_action(session.call, target, request, confirm)
+        except ConsoleError as exc:
+            if confirmed:
+                app.call_from_thread(finish, exc.message, "error")
             else:
-                try:
-                    gate.not_run(target, plan, "cancelled")
-                except ConsoleError as exc:  # the audit log refused the line: said, the console stays up
-                    app.notify(f"{plan.action} cancelled: nothing was done; {exc.message}", severity="warning")
-                    return
-                app.notify(f"{plan.action} cancelled: nothing was done")
-        return callback
-
-    def prepare() -> None:
-        try:
-            plan = session.call(lambda conn, info: gate.prepare(conn, info, target, request))
-            if not plan.statements:  # nothing to confirm: say so ("nothing to drop"), ask nothing
-                message = session.call(lambda conn, _info: gate.execute(conn, target, plan))
-                app.call_from_thread(app.notify, message, timeout=10)
-                return
-        except ConsoleError as exc:
-            app.call_from_thread(app.notify, exc.message, severity="error", timeout=10)
+                app.call_from_thread(app.notify, exc.message, severity="error", timeout=10)
             return
-        app.call_from_thread(app.push_screen, ActionConfirmScreen(plan), answered(plan))
+        action = outcome.plan.action
+        if outcome.unaudited is not None:  # the audit log refused the line: said, the console stays up
+            app.call_from_thread(app.notify, f"{action} cancelled: nothing was done; {outcome.unaudited.message}",
+                                 severity="warning")
+        elif not outcome.ran:
+            app.call_from_thread(app.notify, f"{action} cancelled: nothing was done")
+        elif outcome.plan.statements:
+            app.call_from_thread(finish, outcome.message, "information")
+        else:
+            app.call_from_thread(app.notify, outcome.message, timeout=10)
 
-    screen.run_worker(prepare, thread=True, group="action-plan", exit_on_error=False)
+    screen.run_worker(run, thread=True, group="action", exit_on_error=False)

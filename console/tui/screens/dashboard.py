@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from console.infra import clock, fmt
 from console.infra.session import Disconnected
 from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot
-from console.panes.cache import PaneCache
+from console.panes.catalog.cache import PaneCache
 from console.recording.recorder import refresher
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens import row_actions

@@ -19,13 +19,12 @@ from console.fleet.probe import FleetMonitor
 from console.fleet.targets import Target
 from console.infra import clock, fmt
 from console.infra.fmt import printable
-from console.panes.view import Style
 from console.tui.context import HasContext
 from console.tui.palette_items import PaletteCommand
-from console.tui.widgets.styles import STYLES
+from console.view import COLOURS, Style
 
-LEVEL_STYLES = {Level.OK.label: STYLES[Style.OK], Level.WARN.label: STYLES[Style.WARN],
-                Level.FAIL.label: STYLES[Style.BAD], Level.UNREACHABLE.label: STYLES[Style.BAD]}
+LEVEL_STYLES = {Level.OK.label: COLOURS[Style.OK], Level.WARN.label: COLOURS[Style.WARN],
+                Level.FAIL.label: COLOURS[Style.BAD], Level.UNREACHABLE.label: COLOURS[Style.BAD]}
 COLUMNS = ("database", "state", "worst finding", "role", "PostgreSQL", "TimescaleDB", "jobs fail/late",
            "compr. backlog", "ratio", "retention late", "agg lag", "chunks", "size", "growth/day", "cost 24h")
 

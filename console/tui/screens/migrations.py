@@ -9,17 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
-from console.drift.rehearsal import lint_pending
 from console.infra import fmt
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
 from console.migrator import service as migrations
+from console.migrator import view
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
+from console.tui.widgets.styles import cell_text
 
 COLUMNS = ("version", "description", "state", "applied at", "duration", "checksum")
-_STATE_STYLE = {"applied": "green", "pending": "yellow", "failed": "bold red", "missing file": "bold red"}
 
 
 class MigrationsScreen(ConsoleScreen):
@@ -57,12 +57,8 @@ class MigrationsScreen(ConsoleScreen):
         self.app.call_from_thread(self._show, rows, info)
 
     def _show(self, rows: list[migrations.MigrationStatus], info: ServerInfo) -> None:
-        cells = [[Text(f"{r.version:03d}"), Text(fmt.printable(r.description)),
-                  Text(r.state, style=_STATE_STYLE.get(r.state, "")),
-                  Text(fmt.when(r.applied_at)), Text(f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else ""),
-                  Text(f"DRIFTED: {fmt.printable(r.drift_cause or '')}", style="bold red")
-                  if r.checksum == "DRIFTED" else
-                  Text(r.checksum, style="green" if r.checksum == "ok" else "")] for r in rows]
+        order = [[c.name for c in view.STATUS_COLUMNS].index(label) for label in COLUMNS]  # this table's order
+        cells = [[cell_text(row.cells[i]) for i in order] for row in view.status_rows(rows)]
         # Each column as wide as its widest value, given up front: a column left to size itself is measured only
         # when the table is next idle, and a frame drawn before that kept its cells cut at the label's width
         # (Textual caches a rendered cell without its width), e.g. "appli" for "applied" at 80x24.
@@ -122,7 +118,7 @@ class MigrationsScreen(ConsoleScreen):
         except ConsoleError as exc:
             self.app.call_from_thread(self._log, f"refused: {exc.message}")
             return
-        lines = [f"would apply {p.file}" for p in plan.pending] or ["nothing to apply: up to date"]
+        lines = view.plan_lines(plan) or ["nothing to apply: up to date"]
         for line in ["dry-run plan:", *lines]:
             self.app.call_from_thread(self._log, line)
 
@@ -152,14 +148,10 @@ class MigrationsScreen(ConsoleScreen):
 
         directory, read_only = self.context.migrations_dir, self.context.read_only
         try:
-            # As `migrate` does: the write gate, then an error-level lint finding in a pending file refuses before
+            # `migrate`'s workflow: the write gate, then an error-level lint finding in a pending file refuses before
             # anything runs (read-only: the key is not even bound).
-            refusal = self.session.call(lambda conn, _info: lint_pending(conn, directory, read_only=read_only)
-                                        ).refusal("`obsconsole migrate --force` applies anyway")
-            if refusal:
-                raise ConsoleError(refusal)
-            result = self.session.call(
-                lambda conn, _info: migrations.apply(conn, directory, progress, read_only=read_only))
+            result = self.session.call(lambda conn, _info: migrations.apply(
+                conn, directory, progress, override="`obsconsole migrate --force` applies anyway", read_only=read_only))
         except ConsoleError as exc:
             progress(f"refused: {exc.message}" if exc.exit_code == 2 else f"failed: {exc.message}")
         else:

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from console.drift import view as drift_view
 from console.drift.model import DriftReport
 from console.drift.service import drift_on
 from console.infra import clock, fmt, userfiles
@@ -20,11 +21,11 @@ from console.infra.fmt import printable
 from console.infra.resources import state_dir
 from console.tui.palette_items import PaletteCommand
 from console.tui.screens.base import ConsoleScreen
-from console.verify.model import Status, VerifyReport, as_dict
+from console.tui.widgets.styles import cell_text
+from console.verify import view
+from console.verify.model import VerifyReport, as_dict
 from console.verify.runner import verify_on
-
-_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
-          Status.COULD_NOT_CHECK: "yellow"}
+from console.view import Cell
 
 
 class VerifyScreen(ConsoleScreen):
@@ -104,9 +105,8 @@ class VerifyScreen(ConsoleScreen):
     def _show_drift(self, report: DriftReport) -> None:
         table = self.query_one("#drift-table", DataTable)
         table.clear()
-        for d in report.differences:
-            table.add_row(Text(d.kind.value), Text(d.section), Text(printable(d.name)), Text(d.file or "-"),
-                          Text(printable(d.detail)))
+        for row in drift_view.difference_rows(report):
+            table.add_row(*map(cell_text, row.cells))
         verdict = f"DRIFT: {len(report.drift)} difference(s)" if report.drift else "no drift"
         self.query_one("#drift-summary", Static).update(Text(
             f"{verdict}, {len(report.differences) - len(report.drift)} unsettled; {len(report.replayed)} "
@@ -120,16 +120,14 @@ class VerifyScreen(ConsoleScreen):
         self.report, self.ran = report, started
         table = self.query_one("#verify-table", DataTable)
         table.clear()
-        for check in report.checks:
-            table.add_row(Text(check.id), Text(check.status_text, style=_STYLE[check.status]),
-                          Text(printable(check.name)), Text(printable(check.found)), key=check.id)
-        findings = [Text.assemble((f"{c.id} {c.status.value} ", _STYLE[c.status]), (printable(c.name), "bold"),
-                                  f"\n  found:    {printable(c.found)}\n  expected: {printable(c.expected)}"
-                                  f"\n  remedy:   {printable(c.remedy)}")
-                    for c in report.findings]
+        for row in view.check_rows(report):
+            table.add_row(*map(cell_text, row.cells), key=row.key)
+        findings = [Text.assemble(cell_text(Cell(f"{f.id} {f.status.text} ", f.status.style)), (f.name, "bold"),
+                                  *(f"\n  {label + ':':<10}{value}" for label, value in f.details))
+                    for f in view.findings(report)]
         self.query_one("#verify-findings-text", Static).update(
             Text("\n").join(findings) if findings else Text("every check passed", style="green"))
-        counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
+        counts = view.counts(report)
         verdict = "FAIL" if report.exit_code() else "PASS"
         ran = f" · ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
         self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms{ran} — r: re-run, e: export JSON",

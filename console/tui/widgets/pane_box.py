@@ -12,10 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from console.panes.view import Column, PaneView, column_width, fit_columns
+from console.panes.view import PaneView
 from console.tui.widgets import charts
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
+from console.view import Column, column_width, fit_columns
 
 CELL_GAP = 2  # DataTable pads each cell with one space on either side
 SCROLLBAR = 2

@@ -1,14 +1,11 @@
-"""The view model's semantic styles as Textual/rich styles, and view cells as rich Text."""
+"""View cells as rich Text for Textual widgets, coloured by the one Style -> colour map (console.view)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from console.panes.view import Cell, Style
-
-STYLES = {Style.PLAIN: "", Style.OK: "green", Style.WARN: "bold yellow", Style.BAD: "bold red", Style.DIM: "dim",
-          Style.ACTIVE: "cyan"}
+from console.view import COLOURS, Cell
 
 
 def cell_text(cell: Cell) -> Text:
-    return Text(cell.text, style=STYLES[cell.style])
+    return Text(cell.text, style=COLOURS[cell.style])

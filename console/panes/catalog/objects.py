@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from console.infra.db import Conn
-from console.panes.common import Row, fetch, per_object
+from console.panes.rows import Row, fetch, per_object
 
 Key = tuple[int, int | None]  # (chunk oid, compressed chunk oid): a change of compression state is a new key
 Version = tuple[object, ...]
@@ -23,7 +23,7 @@ Version = tuple[object, ...]
 
 @dataclass(frozen=True, slots=True)
 class CatalogChunk:
-    """One chunk as the catalog describes it (no size: see chunk_cache)."""
+    """One chunk as the catalog describes it (no size: see sizes.py)."""
 
     key: Key
     schema: str

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from console.infra import clock
 from console.infra.db import Conn
-from console.panes.chunk_catalog import Catalog, CatalogObject, Key
-from console.panes.common import Row, fetch
+from console.panes.catalog.objects import Catalog, CatalogObject, Key
+from console.panes.rows import Row, fetch
 
 HOT_PER_TABLE = 2  # the newest uncompressed chunks of each hypertable, measured on every refresh
 COLD_TTL = timedelta(minutes=30)  # a cold chunk's size is re-measured once older than this

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from console.panes.chunk_cache import SizeCache
-from console.panes.chunk_catalog import CatalogCache
-from console.panes.chunk_totals import TotalsCache
+from console.panes.catalog.objects import CatalogCache
+from console.panes.catalog.sizes import SizeCache
+from console.panes.catalog.totals import TotalsCache
 
 
 @dataclass

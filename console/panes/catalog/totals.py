@@ -13,8 +13,8 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from console.panes.chunk_cache import Measured
-from console.panes.chunk_catalog import CatalogChunk, CatalogObject, Key
+from console.panes.catalog.objects import CatalogChunk, CatalogObject, Key
+from console.panes.catalog.sizes import Measured
 
 Sized = tuple[int, int]  # (total bytes, -position in range order): the last of a sorted list is the biggest, earliest
 
