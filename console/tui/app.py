@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from console.fleet.probe import FleetMonitor
@@ -17,6 +16,7 @@ from console.recording.recorder import Recorder
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.palette import ConsoleCommands
 from console.tui.palette_items import WithholdsActions
+from console.tui.screen_keys import APP, TEXTUAL_HELP_QUIT
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen, keys_in_force
@@ -25,17 +25,13 @@ from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 
 
-class ObsConsoleApp(App[None], HasContext):
-    """One Session (one connection) shared by every screen."""
+class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
+    """One Session (one connection) shared by every screen. Textual's own ctrl+q is the console's quit key
+    (app.quit, q and ctrl+q), so a keymap that moves quit moves both and the footer shows where it went."""
 
     CSS_PATH = "app.tcss"
     TITLE = "obsconsole"
-    BINDINGS = [
-        Binding("d", "switch_mode('dashboard')", "Dashboard", id="app.dashboard"),
-        Binding("m", "switch_mode('migrations')", "Migrations", id="app.migrations"),
-        Binding("v", "switch_mode('verify')", "Verify", id="app.verify"),
-        Binding("j", "switch_mode('jobs')", "Jobs", id="app.jobs"),
-    ]
+    BINDINGS = [*APP.bindings(), TEXTUAL_HELP_QUIT]
     MODES = {
         "fleet": FleetScreen,
         "dashboard": DashboardScreen,
@@ -75,9 +71,10 @@ class ObsConsoleApp(App[None], HasContext):
         self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), keys_in_force(self), withheld))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In the fleet, the screens of one database are its dashboard only, left with Escape."""
+        """In the fleet, the screens of one database are its dashboard only, left with Escape. The key of the screen
+        shown is not offered (it would do nothing)."""
         if self.context.fleet is None:
-            return action != "back_to_fleet"
+            return action != "back_to_fleet" and not (action == "switch_mode" and parameters == (self.current_mode,))
         if action == "switch_mode":
             return False
         if action == "back_to_fleet":
