@@ -89,8 +89,9 @@ def root(
         os.environ["OBSCONSOLE_READ_ONLY"] = "1"
     if ctx.invoked_subcommand is None:
         from console.tui.run import run_console
+        from console.tui.settings import ConsoleSettings
 
-        run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
+        run_console(ConsoleSettings.load(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only), record=record)
 
 
 def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:

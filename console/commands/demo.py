@@ -18,17 +18,21 @@ def demo(
 ) -> None:
     """Start an embedded engine, migrate, seed traffic (with progress), open the console; stop the engine on
     exit unless --keep."""
+    from dataclasses import replace
+
     from console.commands.render.seed import RichReporter
     from console.demo import prepare
     from console.engines import KINDS, registry
     from console.infra.errors import ConsoleError
     from console.tui.run import run_console
+    from console.tui.settings import ConsoleSettings
 
     if engine not in KINDS:
         raise ConsoleError(f"unknown engine {engine!r}: choose one of {', '.join(KINDS)}")
+    settings = ConsoleSettings.load(None, refresh_s=refresh)  # a bad keymap is refused before an engine starts
     ready = prepare(engine, days=days, progress=lambda m: typer.echo(m, err=True), reporter=RichReporter(), keep=keep)
     try:
-        run_console(ready.target, refresh_s=refresh)
+        run_console(replace(settings, target=ready.target))
     finally:
         if keep:
             registry.save(ready.engine)

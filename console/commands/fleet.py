@@ -72,10 +72,10 @@ def fleet(
             report = monitor.refresh()
             print_json(report)
             raise typer.Exit(report.exit_code)
-        from console.infra.write_gate import read_only_mode
         from console.tui.run import run_fleet
+        from console.tui.settings import ConsoleSettings
 
-        run_fleet(monitor, refresh_s=refresh, read_only=read_only_mode())
+        run_fleet(monitor, ConsoleSettings.load(None, refresh_s=refresh))
 
 
 @app.command()

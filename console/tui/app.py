@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual.app import App
@@ -23,6 +24,7 @@ from console.tui.screens.help import HelpScreen, keys_in_force
 from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
+from console.tui.settings import ConsoleSettings
 
 
 class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
@@ -44,14 +46,21 @@ class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard", read_only: bool = False,
-                 keymap: dict[str, str] | None = None, fleet: FleetMonitor | None = None,
+                 keymap: Mapping[str, str] | None = None, fleet: FleetMonitor | None = None,
                  recorder: Recorder | None = None) -> None:
+        """`refresh_s`, `read_only` and `keymap`: the settings (console/tui/settings.py, as the launchers gather
+        them) on the session's database."""
         # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
         super().__init__(ansi_color="NO_COLOR" in os.environ)
-        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only, fleet, recorder)
+        self.settings = ConsoleSettings(session.target, read_only, refresh_s, keymap or {})
+        self.context = ConsoleContext(session, migrations_dir, self.settings, fleet, recorder)
         self.opened: str | None = None  # in the fleet: the database whose dashboard is open
         self.start_mode = start_mode
-        self.user_keymap = keymap or {}  # binding id -> keys (console/tui/keymap.py)
+
+    @property
+    def user_keymap(self) -> Mapping[str, str]:
+        """Binding id -> keys (console/tui/keymap.py)."""
+        return self.settings.keymap
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -61,7 +70,7 @@ class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
 
     def on_mount(self) -> None:
         if self.user_keymap:
-            self.set_keymap(self.user_keymap)
+            self.set_keymap(dict(self.user_keymap))
         self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:
@@ -72,9 +81,11 @@ class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In the fleet, the screens of one database are its dashboard only, left with Escape. The key of the screen
-        shown is not offered (it would do nothing)."""
+        shown is disabled (it would do nothing): the footer dims it, or leaves it out first when short of room."""
         if self.context.fleet is None:
-            return action != "back_to_fleet" and not (action == "switch_mode" and parameters == (self.current_mode,))
+            if action == "switch_mode" and parameters == (self.current_mode,):
+                return None
+            return action != "back_to_fleet"
         if action == "switch_mode":
             return False
         if action == "back_to_fleet":

@@ -36,9 +36,9 @@ DASHBOARD = ScreenKeys("Dashboard", (
         rank=MORE),
     Key("dashboard.window", "w", "next_window", "Cost window", "next cost window", short="Window",
         palette="Cost window: next", palette_help="1h, 24h, 7d, 30d", rank=MORE),
-    Key("dashboard.faster", "minus", "faster", "Refresh more often", "refresh more often", short="Faster",
+    Key("dashboard.faster", "minus", "faster", "Faster", "refresh more often",
         palette="Refresh more often", key_display="-", rank=MORE),
-    Key("dashboard.slower", "plus,equals_sign", "slower", "Refresh less often", "refresh less often", short="Slower",
+    Key("dashboard.slower", "plus,equals_sign", "slower", "Slower", "refresh less often",
         palette="Refresh less often", key_display="+", rank=MORE),
     Key("dashboard.charts", "c", "toggle_charts", "Charts", "show or hide the charts", palette="Hide charts",
         rank=MORE),
@@ -52,7 +52,7 @@ DASHBOARD = ScreenKeys("Dashboard", (
     Key("dashboard.policy", "e", "row('policy')", "Policy…", "set or remove the row's policy", short="Policy",
         rank=ROW, writes=True),
     Key("dashboard.refresh_cagg", "a", "row('refresh')", "Refresh aggregate…",
-        "refresh the row's continuous aggregate over a window", short="Refresh agg", rank=ROW, writes=True),
+        "refresh the row's continuous aggregate over a window", short="Aggregate", rank=ROW, writes=True),
     # Opened from the fleet screen only (the app hides it otherwise).
     Key("dashboard.fleet_back", "escape", "app.back_to_fleet", "Fleet", "back to the fleet", rank=SCREENS),
 ))

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from console.tui.registry import MORE
 from console.tui.screen_keys import by_id
 
 
@@ -45,18 +46,19 @@ class HelpScreen(ModalScreen[None]):
 
 
 def keys_in_force(app: App[None]) -> list[tuple[str, str, str]]:
-    """(keys, description, what it does) of every binding in force: the screen's and the app's own first, then
-    those of the focused widget."""
+    """(keys, description, what it does) of every binding in force: the screen's and the app's own first (in the
+    footer's order: quit and help, the screens, the row's actions, the rest), then those of the focused widget."""
     declared = by_id()
-    by_action: dict[str, tuple[list[str], str, str, bool]] = {}
+    by_action: dict[str, tuple[list[str], str, str, tuple[bool, int]]] = {}
     for _key, (node, binding, enabled, _tooltip) in app.active_bindings.items():
         if enabled:
             own = isinstance(node, App | Screen) and binding.id is not None  # the console's, not Textual's
             key = declared.get(binding.id or "")
             keys, *_rest = by_action.setdefault(
-                binding.action, ([], binding.description or binding.action, key.does if key else "", own))
+                binding.action, ([], binding.description or binding.action, key.does if key else "",
+                                 (not own, key.rank if key else MORE)))
             display = app.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-    ordered = sorted(by_action.values(), key=lambda entry: not entry[3])
-    return [(", ".join(keys), description, does) for keys, description, does, _own in ordered]
+    ordered = sorted(by_action.values(), key=lambda entry: entry[3])
+    return [(", ".join(keys), description, does) for keys, description, does, _order in ordered]

@@ -1,7 +1,8 @@
 """The footer, fitted to its one line: the keys in force in the order of their rank in the registry (quit and
 help, the screens, the focused row's actions, the screen's main keys, the rest), each as the user's keymap has
-it. When the full words do not fit, the short ones (e.g. "Migr"); when even those do not, whole keys of the
-lowest rank give way, never a word cut in half. `?` lists them all."""
+it. When the full words do not fit, the short ones (e.g. "Migr"); when even those do not, whole keys give way,
+the disabled ones (e.g. the screen shown) first, then the lowest ranked; never a word cut in half. `?` lists them
+all."""
 
 from __future__ import annotations
 
@@ -41,13 +42,15 @@ class KeyFooter(Footer):
         width = self._fitted_width = self.size.width or app.size.width
         if palette is not None:
             width -= cell_len(app.get_key_display(palette.binding)) + cell_len(palette.binding.description) + _PALETTE
-        compact = sum(cell_len(key) + cell_len(b.description) + 3 for b, _e, _t, key in shown) > width
-        self.compact = compact
-        words = [_short(binding) if compact else binding.description for binding, _e, _t, _k in shown]
-        while compact and shown and sum(cell_len(key) + cell_len(word) + 2
-                                        for (_b, _e, _t, key), word in zip(shown, words, strict=True)) > width:
-            drop = max(range(len(shown)), key=lambda i: (_rank(shown[i][0]), i))
+        full = [binding.description for binding, _e, _t, _k in shown]
+        short = [_short(binding) for binding, _e, _t, _k in shown]
+        # The first that fits: the full words, the same closer together, the short words, then fewer keys.
+        compact, words = next(((tight, words) for tight, words in ((False, full), (True, full), (True, short))
+                               if _width(shown, words, tight) <= width), (True, short))
+        while shown and _width(shown, words, compact) > width:
+            drop = max(range(len(shown)), key=lambda i: (not shown[i][1], _rank(shown[i][0]), i))
             del shown[drop], words[drop]
+        self.compact = compact
         for (binding, enabled, tooltip, key), word in zip(shown, words, strict=True):
             yield FooterKey(binding.key, key, word, binding.action, disabled=not enabled,
                             tooltip=tooltip or binding.description).data_bind(compact=Footer.compact)
@@ -59,6 +62,12 @@ class KeyFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._fitted_width:
             self.call_after_refresh(self.recompose)
+
+
+def _width(shown: list[tuple[Binding, bool, str, str]], words: list[str], compact: bool) -> int:
+    """Columns the keys take: key, space, word, and the padding or margin around them."""
+    return sum(cell_len(key) + cell_len(word) + (2 if compact else 3)
+               for (_b, _e, _t, key), word in zip(shown, words, strict=True))
 
 
 def _rank(binding: Binding) -> int:
