@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,11 @@ def _footer(app: ObsConsoleApp) -> dict[str, str]:
 
 def _text(app: ObsConsoleApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+def _shows(app: ObsConsoleApp, screen: str, keys: set[str]) -> bool:
+    """Whether `screen` is up and its footer shows `keys`."""
+    return type(app.screen).__name__ == screen and keys <= set(_footer(app))
 
 
 async def _palette_help(app: ObsConsoleApp, pilot: Pilot[None], typed: str, name: str) -> str:
@@ -181,8 +187,7 @@ def test_at_80x24_the_footer_keeps_the_screen_keys_and_the_focused_panes_actions
                                         ("VerifyScreen", "v", {"d", "m", "j", "r", "e"}),
                                         ("JobsScreen", "j", {"d", "m", "v"})):
                 await pilot.press(key)
-                await wait_for(pilot, lambda screen=screen: type(app.screen).__name__ == screen)
-                await wait_for(pilot, lambda others=others: {"q", "?"} | others <= set(_footer(app)))
+                await wait_for(pilot, partial(_shows, app, screen, {"q", "?"} | others))
             table = app.screen.query_one("#jobs-table", DataTable)
             await wait_for(pilot, lambda: table.row_count > 0, timeout=60)
             table.focus()
