@@ -61,7 +61,7 @@ class CrashServer:
     def crash(self) -> None:
         """`pg_ctl stop -m immediate`: the postmaster sends SIGQUIT to every server process and quits."""
         user = native._run_as_user()
-        done = subprocess.run([str(native.PG_BIN / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate",
+        done = subprocess.run([str(native.pg_bin() / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate",
                                "-w", "-t", "30"], user=user, group=user, capture_output=True, text=True,
                               timeout=60, check=False)
         assert done.returncode == 0, done.stdout + done.stderr

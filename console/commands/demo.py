@@ -27,9 +27,11 @@ def demo(
 
     if engine not in KINDS:
         raise ConsoleError(f"unknown engine {engine!r}: choose one of {', '.join(KINDS)}")
+    shell = console_shell(ctx)
+    shell.check_settings()  # a bad keymap is refused before an engine starts
     ready = prepare(engine, days=days, progress=lambda m: typer.echo(m, err=True), reporter=RichReporter(), keep=keep)
     try:
-        console_shell(ctx).run_console(ready.target, refresh_s=refresh)
+        shell.run_console(ready.target, refresh_s=refresh)
     finally:
         if keep:
             registry.save(ready.engine)

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 class ConsoleShell(Protocol):
     """Open the console (on a database, a fleet, a recording), or run it headless for the benchmarks."""
 
+    def check_settings(self) -> None:
+        """ConsoleError (exit 2, one line) when the console's own settings (the keymap file) are bad."""
+
     def run_console(self, target: ResolvedDsn, *, refresh_s: float = 5.0, read_only: bool = False,
                     record: Path | None = None) -> None: ...
 

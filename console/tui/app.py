@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from console.fleet.probe import FleetMonitor
@@ -17,25 +17,23 @@ from console.recording.recorder import Recorder
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.palette import ConsoleCommands
 from console.tui.palette_items import WithholdsActions
+from console.tui.screen_keys import APP, TEXTUAL_HELP_QUIT
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen, keys_in_force
 from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
+from console.tui.settings import ConsoleSettings
 
 
-class ObsConsoleApp(App[None], HasContext):
-    """One Session (one connection) shared by every screen."""
+class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
+    """One Session (one connection) shared by every screen. Textual's own ctrl+q is the console's quit key
+    (app.quit, q and ctrl+q), so a keymap that moves quit moves both and the footer shows where it went."""
 
     CSS_PATH = "app.tcss"
     TITLE = "obsconsole"
-    BINDINGS = [
-        Binding("d", "switch_mode('dashboard')", "Dashboard", id="app.dashboard"),
-        Binding("m", "switch_mode('migrations')", "Migrations", id="app.migrations"),
-        Binding("v", "switch_mode('verify')", "Verify", id="app.verify"),
-        Binding("j", "switch_mode('jobs')", "Jobs", id="app.jobs"),
-    ]
+    BINDINGS = [*APP.bindings(), TEXTUAL_HELP_QUIT]
     MODES = {
         "fleet": FleetScreen,
         "dashboard": DashboardScreen,
@@ -48,14 +46,21 @@ class ObsConsoleApp(App[None], HasContext):
 
     def __init__(self, session: Session, *, refresh_s: float = 5.0, migrations_dir: Path = MIGRATIONS_DIR,
                  start_mode: str = "dashboard", read_only: bool = False,
-                 keymap: dict[str, str] | None = None, fleet: FleetMonitor | None = None,
+                 keymap: Mapping[str, str] | None = None, fleet: FleetMonitor | None = None,
                  recorder: Recorder | None = None) -> None:
+        """`refresh_s`, `read_only` and `keymap`: the settings (console/tui/settings.py, as the launchers gather
+        them) on the session's database."""
         # NO_COLOR: no colour at all (Textual would otherwise draw its theme in greys with 256-colour codes).
         super().__init__(ansi_color="NO_COLOR" in os.environ)
-        self.context = ConsoleContext(session, migrations_dir, refresh_s, read_only, fleet, recorder)
+        self.settings = ConsoleSettings(session.target, read_only, refresh_s, keymap or {})
+        self.context = ConsoleContext(session, migrations_dir, self.settings, fleet, recorder)
         self.opened: str | None = None  # in the fleet: the database whose dashboard is open
         self.start_mode = start_mode
-        self.user_keymap = keymap or {}  # binding id -> keys (console/tui/keymap.py)
+
+    @property
+    def user_keymap(self) -> Mapping[str, str]:
+        """Binding id -> keys (console/tui/keymap.py)."""
+        return self.settings.keymap
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -65,7 +70,7 @@ class ObsConsoleApp(App[None], HasContext):
 
     def on_mount(self) -> None:
         if self.user_keymap:
-            self.set_keymap(self.user_keymap)
+            self.set_keymap(dict(self.user_keymap))
         self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:
@@ -75,8 +80,11 @@ class ObsConsoleApp(App[None], HasContext):
         self.push_screen(HelpScreen(type(self.screen).__name__.removesuffix("Screen"), keys_in_force(self), withheld))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In the fleet, the screens of one database are its dashboard only, left with Escape."""
+        """In the fleet, the screens of one database are its dashboard only, left with Escape. The key of the screen
+        shown is disabled (it would do nothing): the footer dims it, or leaves it out first when short of room."""
         if self.context.fleet is None:
+            if action == "switch_mode" and parameters == (self.current_mode,):
+                return None
             return action != "back_to_fleet"
         if action == "switch_mode":
             return False

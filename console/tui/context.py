@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.fleet.probe import FleetMonitor
 from console.infra.session import Session
 from console.recording.recorder import Recorder
-
-MIN_REFRESH_S = 1.0
-MAX_REFRESH_S = 60.0
+from console.tui.settings import ConsoleSettings
 
 
 @dataclass
 class ConsoleContext:
-    """The one Session, the migrations folder, the dashboard's refresh interval (changed by `+`/`-`), whether
-    operator actions are hidden (read-only mode), in the fleet the monitor of every database, and the recorder
-    the dashboard writes each refresh to (`obsconsole --record FILE`)."""
+    """The one Session, the migrations folder, the settings the console was opened with, the dashboard's refresh
+    interval (from the settings, changed by `+`/`-`), in the fleet the monitor of every database, and the
+    recorder the dashboard writes each refresh to (`obsconsole --record FILE`)."""
 
     session: Session
     migrations_dir: Path
-    refresh_s: float = 5.0
-    read_only: bool = False
+    settings: ConsoleSettings
     fleet: FleetMonitor | None = None  # `obsconsole fleet`: the fleet screen first, `session` the opened database
     recorder: Recorder | None = None
+    refresh_s: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.refresh_s = min(max(self.refresh_s, MIN_REFRESH_S), MAX_REFRESH_S)
+        self.refresh_s = self.settings.refresh_s
+
+    @property
+    def read_only(self) -> bool:
+        """Operator actions hidden, no key that writes bound (read-only mode)."""
+        return self.settings.read_only
 
 
 class HasContext:

@@ -15,16 +15,23 @@ if TYPE_CHECKING:
 class TextualConsole:
     """console.tui's runners behind the CLI's ConsoleShell protocol."""
 
+    def check_settings(self) -> None:
+        from console.tui.keymap import load_keymap
+
+        load_keymap()
+
     def run_console(self, target: ResolvedDsn, *, refresh_s: float = 5.0, read_only: bool = False,
                     record: Path | None = None) -> None:
         from console.tui.run import run_console
+        from console.tui.settings import ConsoleSettings
 
-        run_console(target, refresh_s=refresh_s, read_only=read_only, record=record)
+        run_console(ConsoleSettings.load(target, refresh_s=refresh_s, read_only=read_only), record=record)
 
     def run_fleet(self, monitor: FleetMonitor, *, refresh_s: float, read_only: bool) -> None:
         from console.tui.run import run_fleet
+        from console.tui.settings import ConsoleSettings
 
-        run_fleet(monitor, refresh_s=refresh_s, read_only=read_only)
+        run_fleet(monitor, ConsoleSettings.load(None, refresh_s=refresh_s, read_only=read_only))
 
     def run_replay(self, path: Path) -> None:
         from console.tui.replay import run_replay

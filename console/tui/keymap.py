@@ -1,29 +1,33 @@
 """The user's own keys: $XDG_CONFIG_HOME/obsconsole/keymap.toml maps a binding id to the keys that replace its
 default (Textual's keymap), e.g. `"dashboard.refresh" = "f5"` or `"app.quit" = "ctrl+q"`. Every key the footer,
-`?` and the palette show follows it. Confirmation dialogs keep y / n / Escape: a yes must never move."""
+`?`, the palette and the screens' hints show follows it. A key name Textual does not know is refused, as an
+unknown id is. Confirmation dialogs keep y / n / Escape: a yes must never move."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
-from textual.binding import Binding
+from textual.keys import KEY_NAME_REPLACEMENTS, Keys
 
 from console.infra.errors import ConsoleError
 from console.infra.fmt import has_control, printable
 from console.infra.resources import config_dir
 from console.infra.userfiles import load_toml
-from console.tui.app import ObsConsoleApp
-from console.tui.screens.dashboard import DashboardScreen
-from console.tui.screens.fleet import FleetScreen
-from console.tui.screens.jobs import JobDetailScreen, JobsScreen
-from console.tui.screens.migrations import MigrationsScreen
-from console.tui.screens.replay import ReplayScreen
-from console.tui.screens.verify import VerifyScreen
+from console.tui.screen_keys import SCOPES
 
 KEYMAP_FILE = "keymap.toml"
 KEYMAP_BYTES = 64 << 10
-_OWNERS = (ObsConsoleApp, DashboardScreen, JobsScreen, JobDetailScreen, MigrationsScreen, VerifyScreen, FleetScreen,
-           ReplayScreen)
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+# The keys a terminal sends by name (f5, home, escape...), and the names Textual gives the printable ASCII
+# characters that are not letters or digits (question_mark, plus, slash...).
+NAMED_KEYS = frozenset(
+    {key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<") and "-" not in key.value}
+    | {KEY_NAME_REPLACEMENTS.get(name, name) for name in (
+        unicodedata.name(chr(code)).lower().replace("-", "_").replace(" ", "_")
+        for code in range(0x21, 0x7F) if not chr(code).isalnum())})
+# Textual's own keys, in force on every screen before the console's.
+RESERVED = {"ctrl+p": "the command palette", "ctrl+c": "Textual's quit hint"}
 
 
 def default_path() -> Path:
@@ -37,12 +41,16 @@ def binding_ids() -> dict[str, str]:
 
 def _scopes() -> list[dict[str, str]]:
     """Per screen, the bindings in force together (the app's own and the screen's): id -> default keys."""
-    def own(owner: type) -> dict[str, str]:
-        return {b.id: b.key for cls in owner.__mro__ for b in cls.__dict__.get("BINDINGS", [])
-                if isinstance(b, Binding) and b.id}
+    return [{i: k for keys in scope for i, k in keys.defaults().items()} for scope in SCOPES]
 
-    app = own(ObsConsoleApp)
-    return [app | own(screen) for screen in _OWNERS[1:]]
+
+def known_key(key: str) -> bool:
+    """Whether Textual can receive `key` from a terminal: modifiers (each once) then one key name or printable
+    character ("ctrl+r", "f5", "question_mark", "é"; not "ctrl+shift+banana")."""
+    *modifiers, name = key.split("+")
+    if not set(modifiers) <= MODIFIERS or len(set(modifiers)) != len(modifiers):
+        return False
+    return name in NAMED_KEYS or (len(name) == 1 and name.isprintable() and not name.isspace())
 
 
 def load_keymap(path: Path | None = None) -> dict[str, str]:
@@ -64,7 +72,16 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
         if (not isinstance(keys, str) or not keys.strip() or any(not k.strip() for k in keys.split(","))
                 or has_control(keys)):
             raise ConsoleError(f"keymap {path}: {binding_id} takes keys as a string, e.g. \"f5\" or \"r,f5\"")
-        keymap[binding_id] = keys.replace(" ", "")
+        keys = keys.replace(" ", "")
+        unknown = next((key for key in keys.split(",") if not known_key(key)), None)
+        if unknown is not None:
+            raise ConsoleError(f"keymap {path}: {binding_id}: {printable(unknown)!r} is not a key name Textual knows "
+                               "(e.g. \"f5\", \"ctrl+r\", \"question_mark\", \"x\")")
+        reserved = next((key for key in keys.split(",") if key in RESERVED), None)
+        if reserved is not None:
+            raise ConsoleError(f"keymap {path}: {binding_id}: {reserved!r} is {RESERVED[reserved]} on every screen: "
+                               "choose another key")
+        keymap[binding_id] = keys
     for scope in _scopes():
         taken: dict[str, str] = {}
         for binding_id, default in scope.items():

@@ -14,8 +14,10 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.actions.plan import Request
+from console.tui import registry
 from console.tui.context import HasContext
 from console.tui.palette_items import OffersActions, OffersCommands, PaletteCommand
+from console.tui.screen_keys import APP, REPLAY_APP
 from console.tui.screens import action_prompts as prompts
 from console.tui.screens.action_confirm import ask_action
 
@@ -34,11 +36,7 @@ class ConsoleCommands(Provider):
 
     def _console_commands(self) -> list[PaletteCommand]:
         app = self.app
-        in_fleet = isinstance(app, HasContext) and app.context.fleet is not None  # one database: its dashboard
-        commands = [PaletteCommand(f"Go to {title}", partial(app.switch_mode, mode), f"switch to the {title} screen")
-                    for mode, title in (("dashboard", "Dashboard"), ("migrations", "Migrations"),
-                                        ("verify", "Verify"), ("jobs", "Jobs")) if not in_fleet]
-        commands.append(PaletteCommand("Keys and help", partial(app.run_action, "help"), "the keys of this screen"))
+        commands = registry.palette(app, APP)  # the other screens (none in the fleet), keys and help
         if isinstance(self.screen, OffersCommands):
             commands += self.screen.palette_commands()
         if isinstance(app, HasContext) and app.context.read_only:
@@ -96,7 +94,7 @@ class ReplayCommands(ConsoleCommands):
     """The replay console's palette: its keys and help, then Textual's own commands (no screens, no actions)."""
 
     def _console_commands(self) -> list[PaletteCommand]:
-        commands = [PaletteCommand("Keys and help", partial(self.app.run_action, "help"), "the keys of this screen")]
+        commands = registry.palette(self.app, REPLAY_APP)
         if isinstance(self.screen, OffersCommands):
             commands += self.screen.palette_commands()
         return commands

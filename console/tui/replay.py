@@ -12,15 +12,17 @@ from console.recording.replay import Timeline
 from console.recording.store import Reader
 from console.tui.keymap import load_keymap
 from console.tui.palette import ReplayCommands
+from console.tui.screen_keys import REPLAY_APP, TEXTUAL_HELP_QUIT
 from console.tui.screens.help import HelpScreen, keys_in_force
 from console.tui.screens.replay import ReplayScreen
 
 
-class ReplayApp(App[None]):
+class ReplayApp(App[None], inherit_bindings=False):
     """One screen: the replay of one recording, at its last moment first."""
 
     CSS_PATH = "app.tcss"
     TITLE = "obsconsole replay"
+    BINDINGS = [*REPLAY_APP.bindings(), TEXTUAL_HELP_QUIT]
     COMMANDS = {ReplayCommands}
 
     def __init__(self, timeline: Timeline, *, keymap: dict[str, str] | None = None) -> None:

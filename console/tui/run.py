@@ -16,16 +16,17 @@ from console.infra.errors import ConsoleError
 from console.infra.session import Disconnected, Session
 from console.recording.recorder import Recorder, Schedule
 from console.tui.app import ObsConsoleApp
-from console.tui.keymap import load_keymap
+from console.tui.settings import ConsoleSettings
 
 
-def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str = "dashboard",
-                read_only: bool = False, record: Path | None = None) -> None:
-    """Run the TUI against `target` (`read_only`: no operator action is offered), with the user's keymap;
-    `record`: each dashboard refresh is also written to that recording. Raises ConsoleError (exit 2) for a bad
-    keymap file, a recording that cannot be written, or when the first connection fails."""
-    keymap = load_keymap()
-    recorder = Recorder(record, target, Schedule(every=timedelta(seconds=refresh_s))) if record else None
+def run_console(settings: ConsoleSettings, *, start_mode: str = "dashboard", record: Path | None = None) -> None:
+    """Run the TUI with `settings` (console/tui/settings.py: the database, read-only mode, refresh, keymap);
+    `record`: each dashboard refresh is also written to that recording. Raises ConsoleError (exit 2) for a
+    recording that cannot be written, or when the first connection fails."""
+    target = settings.target
+    assert target is not None, "the console opens on one database"
+    every = timedelta(seconds=settings.refresh_s)
+    recorder = Recorder(record, target, Schedule(every=every)) if record else None
     session = Session(target)
     try:
         session.call(lambda _conn, _info: None)
@@ -33,8 +34,8 @@ def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str 
         if recorder is not None:
             recorder.close()
         raise ConsoleError(exc.message) from None
-    app = ObsConsoleApp(session, refresh_s=refresh_s, start_mode=start_mode, read_only=read_only, keymap=keymap,
-                        recorder=recorder)
+    app = ObsConsoleApp(session, refresh_s=settings.refresh_s, start_mode=start_mode, read_only=settings.read_only,
+                        keymap=settings.keymap, recorder=recorder)
     # The terminal went away (window closed, ssh dropped): leave cleanly instead of spinning, so the caller's
     # clean-up (e.g. the demo stopping its engine) runs.
     previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())
@@ -47,11 +48,11 @@ def run_console(target: ResolvedDsn, *, refresh_s: float = 5.0, start_mode: str 
             recorder.close()
 
 
-def run_fleet(monitor: FleetMonitor, *, refresh_s: float = 10.0, read_only: bool = False) -> None:
-    """Run the TUI on the fleet screen; Enter opens a database's dashboard through a Session of its own."""
-    keymap = load_keymap()
-    app = ObsConsoleApp(Session(monitor.targets[0].dsn), refresh_s=refresh_s, start_mode="fleet",
-                        read_only=read_only, keymap=keymap, fleet=monitor)
+def run_fleet(monitor: FleetMonitor, settings: ConsoleSettings) -> None:
+    """Run the TUI on the fleet screen with `settings`; Enter opens a database's dashboard through a Session of
+    its own."""
+    app = ObsConsoleApp(Session(monitor.targets[0].dsn), refresh_s=settings.refresh_s, start_mode="fleet",
+                        read_only=settings.read_only, keymap=settings.keymap, fleet=monitor)
     previous = signal.signal(signal.SIGHUP, lambda _signum, _frame: app.exit())
     try:
         app.run()

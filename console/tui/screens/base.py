@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+from textual.actions import parse
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from console.infra import boundary
 from console.infra.fmt import printable
 from console.infra.session import Session
+from console.tui import registry
 from console.tui.context import ConsoleContext, HasContext
+from console.tui.palette_items import PaletteCommand
+from console.tui.registry import Key, ScreenKeys
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.server_header import ServerHeader
 
 
 class ConsoleScreen(Screen[None]):
-    """A full screen of the console; subclasses yield their body from `compose_body`."""
+    """A full screen of the console; subclasses yield their body from `compose_body` and declare their keys in
+    KEYS (console/tui/screen_keys.py), from which BINDINGS, the palette entries and the hints come."""
 
     SCREEN_TITLE = ""
-    # Declared here, not on the app, so the footer shows them first, even on an 80-column terminal.
-    BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="app.quit"),
-        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
-    ]
+    KEYS = ScreenKeys("", ())
 
     @property
     def context(self) -> ConsoleContext:
@@ -37,7 +37,7 @@ class ConsoleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ServerHeader(self.session, self.SCREEN_TITLE)
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -61,9 +61,32 @@ class ConsoleScreen(Screen[None]):
 
     def keys_of(self, action: str) -> str:
         """The keys bound to `action` on this screen as the footer shows them (the user's keymap applied)."""
-        keys = [self.app.get_key_display(binding) for bindings in self._bindings.key_to_bindings.values()
-                for binding in bindings if binding.action == action]
-        return ", ".join(dict.fromkeys(keys))
+        key = self.KEYS.by_action(action)
+        return ", ".join(registry.keys_in_force(self.app, key)) if key is not None else ""
+
+    def key(self, binding_id: str) -> str:
+        """The first key of the binding `binding_id` of this screen, as the footer shows it."""
+        return registry.first_key(self.app, self.KEYS[binding_id])
+
+    def hint(self, *binding_ids: str) -> str:
+        """'r: re-run, e: export JSON': the keys `binding_ids` this screen offers now, as in force."""
+        return registry.hint(self, self.KEYS, *binding_ids)
+
+    def writes(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether the key of `action(parameters)` changes the server."""
+        return any(key.writes and parse(key.action)[1:] == (action, parameters) for key in self.KEYS.keys)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A console opened read-only binds no key that writes (console.infra.write_gate's switch)."""
+        return not (self.context.read_only and self.writes(action, parameters))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The screen's own keys that have a palette entry and are offered now."""
+        return registry.palette(self, self.KEYS, self.palette_name)
+
+    def palette_name(self, key: Key) -> str:
+        """The palette entry of `key` (a screen may name one after its state: "Resume refresh")."""
+        return key.palette
 
     @property
     def header(self) -> ServerHeader:

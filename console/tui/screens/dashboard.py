@@ -9,7 +9,6 @@ from functools import partial
 
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid
 from textual.timer import Timer
 from textual.widgets import DataTable
@@ -21,6 +20,8 @@ from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot
 from console.panes.catalog.cache import PaneCache
 from console.recording.recorder import refresher
 from console.tui.palette_items import PaletteCommand
+from console.tui.registry import Key
+from console.tui.screen_keys import DASHBOARD
 from console.tui.screens import row_actions
 from console.tui.screens.action_confirm import ask_action, read_only
 from console.tui.screens.base import ConsoleScreen
@@ -36,22 +37,8 @@ TWO_COLUMNS_FROM = 140  # narrower: the panes stack, full width, and scroll (Tab
 
 class DashboardScreen(ConsoleScreen):
     SCREEN_TITLE = "Dashboard"
-    BINDINGS = [
-        Binding("r", "refresh_now", "Refresh", id="dashboard.refresh"),
-        Binding("p,space", "toggle_pause", "Pause", id="dashboard.pause"),
-        Binding("plus,equals_sign", "slower", "Refresh less often", key_display="+", show=False, id="dashboard.slower"),
-        Binding("minus", "faster", "Refresh more often", key_display="-", show=False, id="dashboard.faster"),
-        Binding("w", "next_window", "Cost window", id="dashboard.window"),
-        Binding("c", "toggle_charts", "Charts", show=False, id="dashboard.charts"),
-        # On the row under the cursor; shown only where they apply (check_action).
-        Binding("z", "row('compress')", "Compress…", id="dashboard.compress"),
-        Binding("u", "row('decompress')", "Decompress…", id="dashboard.decompress"),
-        Binding("x", "row('drop')", "Drop chunks…", id="dashboard.drop"),
-        Binding("e", "row('policy')", "Policy…", id="dashboard.policy"),
-        Binding("a", "row('refresh')", "Refresh aggregate…", id="dashboard.refresh_cagg"),
-        # Opened from the fleet screen only (the app hides it otherwise).
-        Binding("escape", "app.back_to_fleet", "Fleet", id="dashboard.fleet_back"),
-    ]
+    KEYS = DASHBOARD
+    BINDINGS = DASHBOARD.bindings()
 
     def __init__(self) -> None:
         super().__init__()
@@ -255,7 +242,8 @@ class DashboardScreen(ConsoleScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions are shown only where they apply to the row under the cursor (never in read-only mode)."""
-        return action != "row" or parameters[0] in self._row_actions()
+        return bool(super().check_action(action, parameters)) and (
+            action != "row" or parameters[0] in self._row_actions())
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._sync_row_bindings()
@@ -276,17 +264,13 @@ class DashboardScreen(ConsoleScreen):
 
     def palette_actions(self) -> list[PaletteCommand]:
         """The actions on the row under the cursor, for the command palette."""
-        return [PaletteCommand(a.title, partial(self.action_row, a.verb), f"asks e.g. {a.example}, then confirms")
+        return [PaletteCommand(a.title, partial(self.action_row, a.verb),
+                               f"{self.keys_of(f'row({a.verb!r})')}: asks e.g. {a.example}, then confirms")
                 for a in self._row_actions().values()]
 
-    def palette_commands(self) -> list[PaletteCommand]:
-        """The dashboard's own keys, for the command palette."""
+    def palette_name(self, key: Key) -> str:
+        """The palette's names of the moment: pause or resume, the window that comes next, hide or show."""
         following = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
-        return [
-            PaletteCommand("Refresh now", self.action_refresh_now, "r: run the five panes' queries now"),
-            PaletteCommand("Resume refresh" if self.paused else "Pause refresh", self.action_toggle_pause, "p"),
-            PaletteCommand(f"Cost window: next ({following})", self.action_next_window, "w: 1h, 24h, 7d, 30d"),
-            PaletteCommand("Refresh more often", self.action_faster, "-"),
-            PaletteCommand("Refresh less often", self.action_slower, "+"),
-            PaletteCommand("Hide charts" if self.charts_on else "Show charts", self.action_toggle_charts, "c"),
-        ]
+        return {"dashboard.pause": "Resume refresh" if self.paused else "Pause refresh",
+                "dashboard.window": f"Cost window: next ({following})",
+                "dashboard.charts": "Hide charts" if self.charts_on else "Show charts"}.get(key.id, key.palette)

@@ -9,18 +9,20 @@ from datetime import timedelta
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.fleet.model import DatabaseStatus, FleetReport, Level
 from console.fleet.probe import FleetMonitor
 from console.fleet.targets import Target
 from console.infra import clock, fmt
 from console.infra.fmt import printable
+from console.tui import registry
 from console.tui.context import HasContext
 from console.tui.palette_items import PaletteCommand
+from console.tui.screen_keys import FLEET
+from console.tui.widgets.key_footer import KeyFooter
 from console.view import COLOURS, Style
 
 LEVEL_STYLES = {Level.OK.label: COLOURS[Style.OK], Level.WARN.label: COLOURS[Style.WARN],
@@ -32,16 +34,7 @@ COLUMNS = ("database", "state", "worst finding", "role", "PostgreSQL", "Timescal
 class FleetScreen(Screen[None]):
     """The fleet's table; the monitor comes from the app's context."""
 
-    BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="app.quit"),
-        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
-        # priority: shown in the footer although the table has an Enter of its own; in the filter box it keeps the
-        # filter instead.
-        Binding("enter", "open", "Dashboard", priority=True, id="fleet.open"),
-        Binding("slash", "filter", "Filter", key_display="/", id="fleet.filter"),
-        Binding("r", "refresh_now", "Refresh", id="fleet.refresh"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="fleet.clear"),
-    ]
+    BINDINGS = FLEET.bindings()
 
     AUTO_FOCUS = "#fleet-table"  # not the (hidden) filter box
 
@@ -60,11 +53,12 @@ class FleetScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="fleet-header", classes="server-header", markup=False)
         yield Static("", id="fleet-problems", markup=False)
-        yield Input(placeholder="filter by name or tag (Enter: keep, Escape: clear)", id="fleet-filter")
+        keep, clear = (registry.first_key(self.app, FLEET[i]) for i in ("fleet.open", "fleet.clear"))
+        yield Input(placeholder=f"filter by name or tag ({keep}: keep, {clear}: clear)", id="fleet-filter")
         table: DataTable[Text] = DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#fleet-filter", Input).display = False
@@ -174,9 +168,7 @@ class FleetScreen(Screen[None]):
         self.query_one("#fleet-table", DataTable).focus()
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return [PaletteCommand("Open the selected database's dashboard", self.action_open, "Enter"),
-                PaletteCommand("Filter the fleet by name or tag", self.action_filter, "/"),
-                PaletteCommand("Refresh the fleet now", self.action_refresh_now, "r")]
+        return registry.palette(self, FLEET)
 
 
 def _num(value: float | int | None, zero_ok: bool = True) -> Text:

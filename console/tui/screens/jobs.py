@@ -15,7 +15,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -27,7 +26,9 @@ from console.infra.durations import parse_interval
 from console.infra.errors import ConsoleError
 from console.panes import Job, JobSummary, PaneResult, PaneStatus
 from console.panes.jobs import COLUMNS, job_cells, jobs, next_start_text
+from console.tui import registry
 from console.tui.palette_items import PaletteCommand
+from console.tui.screen_keys import JOB_DETAIL, JOBS
 from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
 from console.tui.widgets.server_header import ServerHeader
@@ -37,15 +38,8 @@ from console.tui.widgets.table_sync import sync_rows
 
 class JobsScreen(ConsoleScreen):
     SCREEN_TITLE = "Jobs"
-    BINDINGS = [
-        Binding("r", "reload", "Reload", id="jobs.reload"),
-        Binding("enter", "details", "Details", id="jobs.details"),
-        Binding("n", "job('run')", "Run now", id="jobs.run"),
-        Binding("p", "job('pause')", "Pause", id="jobs.pause"),
-        Binding("u", "job('resume')", "Resume", id="jobs.resume"),
-        Binding("s", "schedule", "Schedule", id="jobs.schedule"),
-    ]
-    ACTIONS = frozenset({"job", "schedule"})
+    KEYS = JOBS
+    BINDINGS = JOBS.bindings()
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,8 +106,7 @@ class JobsScreen(ConsoleScreen):
             self._summary(f"{result.reason or result.status.value} · {ran}", "yellow")
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
-            keys = "Enter: details, r: reload" if read_only(self) or self._refused_edition() else \
-                "Enter: details, n: run now, p: pause, u: resume, s: schedule, r: reload"
+            keys = self.hint("jobs.details", "jobs.run", "jobs.pause", "jobs.resume", "jobs.schedule", "jobs.reload")
             self._summary(f"{len(rows)} jobs, {failing} failing · {ran} — {keys}")
 
     def _selected(self) -> Job | None:
@@ -139,7 +132,8 @@ class JobsScreen(ConsoleScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Action keys are hidden (and refused) in read-only mode, and where the server's edition would only
         refuse them (alter_job and run_job need TimescaleDB Community)."""
-        return not (action in self.ACTIONS and (read_only(self) or self._refused_edition()))
+        return bool(super().check_action(action, parameters)) and not (
+            self.writes(action, parameters) and self._refused_edition())
 
     def _refused_edition(self) -> str:
         """The edition that refuses the job actions ('' where they run, or before the first connection)."""
@@ -186,10 +180,14 @@ class JobsScreen(ConsoleScreen):
         if job is None or self._refused_edition():
             return []
         what = f"job {job.job_id} ({job.kind} on {job.target_name or '-'})"
-        return [PaletteCommand(f"Run {what} now", partial(self.action_job, "run"), "CALL run_job, after confirmation"),
-                PaletteCommand(f"Pause {what}", partial(self.action_job, "pause"), "alter_job scheduled => false"),
-                PaletteCommand(f"Resume {what}", partial(self.action_job, "resume"), "alter_job scheduled => true"),
-                PaletteCommand(f"Reschedule {what}", self.action_schedule, "alter_job schedule_interval")]
+        return [PaletteCommand(f"Run {what} now", partial(self.action_job, "run"),
+                               f"{self.key('jobs.run')}: CALL run_job, after confirmation"),
+                PaletteCommand(f"Pause {what}", partial(self.action_job, "pause"),
+                               f"{self.key('jobs.pause')}: alter_job scheduled => false"),
+                PaletteCommand(f"Resume {what}", partial(self.action_job, "resume"),
+                               f"{self.key('jobs.resume')}: alter_job scheduled => true"),
+                PaletteCommand(f"Reschedule {what}", self.action_schedule,
+                               f"{self.key('jobs.schedule')}: alter_job schedule_interval")]
 
 
 def open_job_details(screen: ConsoleScreen, job: Job) -> None:
@@ -209,7 +207,7 @@ def open_job_details(screen: ConsoleScreen, job: Job) -> None:
 class JobDetailScreen(ModalScreen[None]):
     """One job: config, stats, last error and logged runs."""
 
-    BINDINGS = [Binding("escape,q", "close", "Close", id="job_detail.close")]
+    BINDINGS = JOB_DETAIL.bindings()
 
     def __init__(self, job: Job, runs: list[JobRun]) -> None:
         super().__init__()
@@ -247,7 +245,8 @@ class JobDetailScreen(ModalScreen[None]):
         config = Text(json.dumps(job.config, indent=2, default=str) if job.config else "{}")  # JSON escapes controls
         with VerticalScroll(id="job-detail-box"):
             yield Static(Group(facts, Text(""), Text("config (jsonb)", style="bold"), config, Text(""), runs))
-            yield Static("Escape closes.", classes="hint")
+            yield Static(f"{', '.join(registry.keys_in_force(self.app, JOB_DETAIL['job_detail.close']))}: close",
+                         classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

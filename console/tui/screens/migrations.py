@@ -6,7 +6,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Log, Static
 
 from console.infra import fmt
@@ -14,7 +13,7 @@ from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
 from console.migrator import service as migrations
 from console.migrator import view
-from console.tui.palette_items import PaletteCommand
+from console.tui.screen_keys import MIGRATIONS
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.widgets.styles import cell_text
@@ -24,11 +23,8 @@ COLUMNS = ("version", "description", "state", "applied at", "duration", "checksu
 
 class MigrationsScreen(ConsoleScreen):
     SCREEN_TITLE = "Migrations"
-    BINDINGS = [
-        Binding("r", "reload", "Reload", id="migrations.reload"),
-        Binding("p", "plan", "Dry-run plan", id="migrations.plan"),
-        Binding("a", "apply", "Apply pending", id="migrations.apply"),
-    ]
+    KEYS = MIGRATIONS
+    BINDINGS = MIGRATIONS.bindings()
 
     pending: list[str] | None = None  # the pending migrations as last loaded (None: not loaded yet)
     refusal: str = ""  # why this server can only refuse `apply` (a pending migration its edition cannot run)
@@ -78,18 +74,15 @@ class MigrationsScreen(ConsoleScreen):
         if refusal != self.refusal:
             self.refusal = refusal
             self.refresh_bindings()
-        if self.context.read_only:
-            keys = "p: dry-run plan"
-        elif refusal:
-            keys = f"p: dry-run plan; apply not offered: {refusal}"
-        else:
-            keys = "p: dry-run plan, a: apply pending"
+        keys = self.hint("migrations.plan", "migrations.apply")
+        if refusal and not self.context.read_only:
+            keys += f"; apply not offered: {refusal}"
         self._summary(f"{applied} applied, {pending} pending — {keys}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`apply` is not offered where it can only be refused: a console opened read-only binds no key that
         writes, and the server's edition may lack what a pending migration needs."""
-        return not (action == "apply" and (self.context.read_only or bool(self.refusal)))
+        return bool(super().check_action(action, parameters)) and not (action == "apply" and bool(self.refusal))
 
     def withheld_actions(self) -> list[tuple[str, str, str]]:
         """What `?` says is not offered here, and why."""
@@ -157,11 +150,3 @@ class MigrationsScreen(ConsoleScreen):
         else:
             progress(f"applied {len(result.applied)} migration(s)" if result.applied else "nothing to apply")
         self._load()
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        """The Migrations screen's own keys, for the command palette."""
-        commands = [PaletteCommand("Reload migrations", self.action_reload, "r"),
-                    PaletteCommand("Dry-run plan of the pending migrations", self.action_plan, "p: nothing is applied")]
-        if not self.context.read_only and not self.refusal:
-            commands.append(PaletteCommand("Apply pending migrations", self.action_apply, "a: after confirmation"))
-        return commands

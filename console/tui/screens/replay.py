@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from console.infra.errors import ConsoleError
 from console.panes import REGISTRY
 from console.recording import times
 from console.recording.replay import Moment, Timeline
+from console.tui import registry
 from console.tui.palette_items import PaletteCommand
+from console.tui.registry import Key
+from console.tui.screen_keys import REPLAY
 from console.tui.screens.action_confirm import AskScreen
 from console.tui.widgets.event_list import EventList
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.pane_box import PaneBox
 from console.tui.widgets.replay_header import ReplayHeader
 
@@ -31,19 +33,7 @@ ORDER = ("cost", "chunks", "compression", "jobs", "retention")  # the dashboard'
 
 class ReplayScreen(Screen[None]):
     SCREEN_TITLE = "Replay"
-    BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="app.quit"),
-        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
-        # Before the focused table's own use of the arrows: in a replay they move in time.
-        Binding("left", "step(-1)", "Back", key_display="←", priority=True, id="replay.back"),
-        Binding("right", "step(1)", "Forward", key_display="→", priority=True, id="replay.forward"),
-        Binding("space", "toggle_play", "Play", id="replay.play"),
-        Binding("f", "next_speed", "Speed", id="replay.speed"),
-        Binding("g", "go_to", "Go to…", id="replay.goto"),
-        Binding("home", "first", "First", show=False, id="replay.first"),
-        Binding("end", "last", "Last", show=False, id="replay.last"),
-        Binding("c", "toggle_charts", "Charts", show=False, id="replay.charts"),
-    ]
+    BINDINGS = REPLAY.bindings()
 
     def __init__(self, timeline: Timeline) -> None:
         super().__init__()
@@ -61,7 +51,7 @@ class ReplayScreen(Screen[None]):
             for name in ORDER:
                 yield PaneBox(name, panes[name].title, id=f"pane-{name}")
         yield EventList(id="replay-events")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.size.width < TWO_COLUMNS_FROM, "-narrow")
@@ -166,11 +156,11 @@ class ReplayScreen(Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         """The replay's own keys, for the command palette."""
-        return [
-            PaletteCommand("Step back", lambda: self.action_step(-1), "←"),
-            PaletteCommand("Step forward", lambda: self.action_step(1), "→"),
-            PaletteCommand("Pause" if self.playing else f"Play at {self.speed}x", self.action_toggle_play, "space"),
-            PaletteCommand("Go to a time…", self.action_go_to, "g: ISO 8601 or an age"),
-            PaletteCommand("First moment", self.action_first, "Home"),
-            PaletteCommand("Last moment", self.action_last, "End"),
-        ]
+        return registry.palette(self, REPLAY, self._palette_name)
+
+    def _palette_name(self, key: Key) -> str:
+        if key.id == "replay.play":
+            return "Pause" if self.playing else f"Play at {self.speed}x"
+        if key.id == "replay.charts":
+            return "Hide charts" if self.charts_on else "Show charts"
+        return key.palette

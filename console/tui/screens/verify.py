@@ -8,7 +8,6 @@ import json
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -19,7 +18,7 @@ from console.infra import clock, fmt, userfiles
 from console.infra.errors import ConsoleError
 from console.infra.fmt import printable
 from console.infra.resources import state_dir
-from console.tui.palette_items import PaletteCommand
+from console.tui.screen_keys import VERIFY
 from console.tui.screens.base import ConsoleScreen
 from console.tui.widgets.styles import cell_text
 from console.verify import view
@@ -30,11 +29,8 @@ from console.view import Cell
 
 class VerifyScreen(ConsoleScreen):
     SCREEN_TITLE = "Verify"
-    BINDINGS = [
-        Binding("r", "rerun", "Re-run", id="verify.rerun"),
-        Binding("e", "export", "Export JSON", id="verify.export"),
-        Binding("f", "drift", "Drift (replay)", id="verify.drift"),
-    ]
+    KEYS = VERIFY
+    BINDINGS = VERIFY.bindings()
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,8 +47,7 @@ class VerifyScreen(ConsoleScreen):
                 with VerticalScroll(id="verify-findings"):
                     yield Static("", id="verify-findings-text")
             with TabPane("Drift", id="drift-tab"):
-                yield Static("f: replay the applied migrations into a scratch engine and compare (10-40 s)",
-                             id="drift-summary", markup=False)
+                yield Static(self.hint("verify.drift"), id="drift-summary", markup=False)
                 drift: DataTable[Text] = DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
                 drift.add_columns("difference", "object", "name", "created by", "detail")
                 yield drift
@@ -110,7 +105,8 @@ class VerifyScreen(ConsoleScreen):
         verdict = f"DRIFT: {len(report.drift)} difference(s)" if report.drift else "no drift"
         self.query_one("#drift-summary", Static).update(Text(
             f"{verdict}, {len(report.differences) - len(report.drift)} unsettled; {len(report.replayed)} "
-            f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; f: again",
+            f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; "
+            f"{self.key('verify.drift')}: again",
             style="bold red" if report.drift else "bold green"))
 
     def _summary(self, text: str, style: str = "") -> None:
@@ -130,7 +126,8 @@ class VerifyScreen(ConsoleScreen):
         counts = view.counts(report)
         verdict = "FAIL" if report.exit_code() else "PASS"
         ran = f" · ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
-        self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms{ran} — r: re-run, e: export JSON",
+        self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms{ran} — "
+                      f"{self.hint('verify.rerun', 'verify.export')}",
                       "bold red" if verdict == "FAIL" else "bold green")
 
     def action_export(self) -> None:
@@ -150,10 +147,3 @@ class VerifyScreen(ConsoleScreen):
             self.notify(exc.message, severity="error", timeout=10)
             return
         self.notify(f"verify report written to {path}")
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        """The Verify screen's own keys, for the command palette."""
-        return [PaletteCommand("Run verify again", self.action_rerun, "r: the 14 checks and the health checks"),
-                PaletteCommand("Export the verify report (JSON)", self.action_export,
-                               "e: to $XDG_STATE_HOME/obsconsole/exports/"),
-                PaletteCommand("Check drift (replay the migrations)", self.action_drift, "f: verify --drift")]
