@@ -79,8 +79,8 @@ def test_a_remap_shows_in_the_footer_palette_help_and_hints_of_every_screen(tsl_
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), refresh_s=60, keymap=REMAP)
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen)
-                           and app.screen.last_snapshot is not None, timeout=60)
-            footer = _footer(app)
+                           and app.screen.last_snapshot is not None and "f5" in _footer(app), timeout=60)
+            footer = _footer(app)  # read once the footer has drawn the screen's keys (it is composed after mount)
             assert (footer["^q"], footer["f1"], footer["f5"]) == ("Quit", "Help", "Refresh"), footer
             assert (footer["f3"], footer["f4"], footer["f6"]) == ("Migrations", "Verify", "Jobs"), footer
             assert not {"q", "?", "r", "m", "v", "j"} & set(footer), footer

@@ -151,11 +151,11 @@ _Sample = tuple[float, dict[int, float], float | None]  # process CPU, each back
 def _postmaster(dsn: ResolvedDsn) -> tuple[int | None, str]:
     """The server's postmaster when it runs on this machine (the process listening on its port, the parent of our
     backends), and how its CPU is read — or None and why not."""
-    with connect(dsn, timeouts=scratch.SCRATCH_TIMEOUTS) as conn:
+    with connect(dsn, timeouts=scratch.SCRATCH_TIMEOUTS) as conn:  # the backend is looked at while it lives
         host, port, backend = conn.info.host or "", conn.info.port, conn.info.backend_pid
-    if not (host in LOCAL_HOSTS or host.startswith("/")):
-        return None, f"server CPU: n/a (the server, {host}, is not on this machine)"
-    why = unmeasurable(backend) if backend > 0 else "the server has no backend processes (pg_backend_pid() = 0)"
+        if not (host in LOCAL_HOSTS or host.startswith("/")):
+            return None, f"server CPU: n/a (the server, {host}, is not on this machine)"
+        why = unmeasurable(backend) if backend > 0 else "the server has no backend processes (pg_backend_pid() = 0)"
     pid = listener_pid(port) if why is None else None
     if pid is None or run_time_ms(pid) is None:
         return None, f"server CPU: n/a ({why or 'its postmaster is not visible in /proc'})"
