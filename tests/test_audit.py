@@ -117,8 +117,11 @@ def test_ctrl_c_during_an_action_writes_interrupted(cli: Cli, native_db: TestDb,
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
     with psycopg.connect(dsn, application_name="holder") as holder:
         holder.execute("LOCK TABLE llm_logs IN SHARE MODE")
+        # As from a terminal: SIGINT at its default in the child, so Python turns it into KeyboardInterrupt (a
+        # child inherits an ignored SIGINT, and a pytest-xdist worker may be ignoring it).
         proc = subprocess.Popen([OBSCONSOLE, *DROP, "--lock-timeout", "60s", "--dsn", dsn], env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             deadline = time.monotonic() + 30
             waiting = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obsconsole'"
