@@ -43,14 +43,13 @@ def _select(app: ObsConsoleApp, job_id: int) -> None:
 
 
 @pytest.mark.tsl
-def test_jobs_screen_actions_confirm_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+def test_jobs_screen_actions_confirm_change_and_audit(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    assert cli("seed", "--dsn", tsl_db.dsn, "--days", "2", "--no-aftercare").code == 0
+    assert cli("seed", "--dsn", tsl_migrated_db.dsn, "--days", "2", "--no-aftercare").code == 0
 
     async def scenario() -> None:
-        session = Session(ResolvedDsn(tsl_db.dsn, "test"))
+        session = Session(ResolvedDsn(tsl_migrated_db.dsn, "test"))
         app = ObsConsoleApp(session, start_mode="jobs")
         async with app.run_test(size=(160, 48)) as pilot:
             table = app.screen.query_one("#jobs-table", DataTable)
@@ -118,13 +117,12 @@ def test_jobs_screen_actions_confirm_change_and_audit(cli: Cli, tsl_db: TestDb, 
 
 
 @pytest.mark.tsl
-def test_read_only_console_hides_the_job_actions(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+def test_read_only_console_hides_the_job_actions(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
 
     async def scenario() -> None:
-        session = Session(ResolvedDsn(tsl_db.dsn, "test"))
+        session = Session(ResolvedDsn(tsl_migrated_db.dsn, "test"))
         app = ObsConsoleApp(session, start_mode="jobs", read_only=True)
         async with app.run_test(size=(160, 48)) as pilot:
             table = app.screen.query_one("#jobs-table", DataTable)

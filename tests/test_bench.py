@@ -63,15 +63,16 @@ def test_native_bench_against_psql_copy(cli: Cli, native_db: TestDb, tmp_path: P
     assert span_count(native_db.dsn) == 20_000, "refused: nothing emptied"
 
 
-def test_tsl_bench_skips_the_psql_baseline_and_keeps_the_engine_up(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    _result, data = run_bench(cli, tsl_db.dsn, tmp_path, "--spans", "3000", "--workers", "4")
+def test_tsl_bench_skips_the_psql_baseline_and_keeps_the_engine_up(
+    cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path
+) -> None:
+    _result, data = run_bench(cli, tsl_migrated_db.dsn, tmp_path, "--spans", "3000", "--workers", "4")
     assert data["ingest"]["spans"] == 3_000 and data["ingest"]["path"].startswith("INSERT")
     assert data["ingest"]["workers"] == 1
     skipped = data["baseline"]["skipped"]
     assert skipped is not None and "crashes the tsl engine" in skipped and data["baseline"]["ratio"] is None
     check_queries(data)
-    assert span_count(tsl_db.dsn) == 3_000, "the engine is still up"
+    assert span_count(tsl_migrated_db.dsn) == 3_000, "the engine is still up"
 
 
 def test_bench_bad_flags(cli: Cli) -> None:

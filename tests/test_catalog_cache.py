@@ -33,9 +33,8 @@ def _agree(conn: Conn, info: ServerInfo, cache: PaneCache) -> dict[str, list[tup
     return cached
 
 
-def test_cached_panes_agree_with_fresh_ones_as_the_catalog_changes(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+def test_cached_panes_agree_with_fresh_ones_as_the_catalog_changes(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute(SEED_TRACES)
         conn.execute(SEED_LOGS)
         info = server_info(conn)
@@ -66,9 +65,8 @@ def test_cached_panes_agree_with_fresh_ones_as_the_catalog_changes(cli: Cli, tsl
         assert shortened[1] == "drop after 5 days" and shortened[3] != "0", shortened
 
 
-def test_the_catalog_is_read_again_only_when_its_version_changes(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+def test_the_catalog_is_read_again_only_when_its_version_changes(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute(SEED_LOGS)
         cache = CatalogCache()
 

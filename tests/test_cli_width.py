@@ -24,14 +24,13 @@ def _lines(text: str) -> list[str]:
 
 @pytest.mark.tsl
 @pytest.mark.parametrize("columns", ["80", ""], ids=["COLUMNS=80", "piped-default-width"])
-def test_verify_status_snapshot_readable_at_80_columns(cli: Cli, tsl_db: TestDb, columns: str) -> None:
+def test_verify_status_snapshot_readable_at_80_columns(cli: Cli, tsl_migrated_db: TestDb, columns: str) -> None:
     env = {"COLUMNS": columns}
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with psycopg.connect(tsl_db.dsn, autocommit=True, prepare_threshold=None) as conn:
+    with psycopg.connect(tsl_migrated_db.dsn, autocommit=True, prepare_threshold=None) as conn:
         conn.execute("SET default_transaction_read_only = off")
         conn.execute("DROP INDEX idx_traces_cost_analysis")
 
-    verify = cli("verify", "--dsn", tsl_db.dsn, extra_env=env)
+    verify = cli("verify", "--dsn", tsl_migrated_db.dsn, extra_env=env)
     assert verify.code == 1, verify.output
     lines = _lines(verify.stdout)
     assert "…" not in verify.stdout and all(len(line) <= 80 for line in lines), verify.stdout
@@ -43,7 +42,7 @@ def test_verify_status_snapshot_readable_at_80_columns(cli: Cli, tsl_db: TestDb,
     assert "S14 FAIL Validation summary" in lines and "found: 12 PASS, 1 FAIL" in " ".join(verify.stdout.split())
     assert any(line.split()[:2] == ["S05", "FAIL"] and "All 20 indexes created" in line for line in lines)
 
-    status = cli("status", "--dsn", tsl_db.dsn, extra_env=env)
+    status = cli("status", "--dsn", tsl_migrated_db.dsn, extra_env=env)
     assert status.code == 0, status.output
     lines = _lines(status.stdout)
     assert "…" not in status.stdout and all(len(line) <= 80 for line in lines), status.stdout
@@ -51,7 +50,7 @@ def test_verify_status_snapshot_readable_at_80_columns(cli: Cli, tsl_db: TestDb,
         row = next(line for line in lines if line.startswith(f"{version:03d} "))
         assert description in row and "applied" in row and " ok " in f"{row} " and "UTC" in row, row
 
-    snapshot = cli("snapshot", "--dsn", tsl_db.dsn, extra_env=env)
+    snapshot = cli("snapshot", "--dsn", tsl_migrated_db.dsn, extra_env=env)
     assert snapshot.code == 0, snapshot.output
     lines = _lines(snapshot.stdout)
     assert "…" not in snapshot.stdout and all(len(line) <= 80 for line in lines), snapshot.stdout
@@ -66,6 +65,6 @@ def test_verify_status_snapshot_readable_at_80_columns(cli: Cli, tsl_db: TestDb,
     jobs = snapshot.stdout.split("Background jobs", 1)[1].split("Retention windows", 1)[0]
     assert sum(1 for line in _lines(jobs) if line.strip()[:4].strip().isdigit()) == 15
 
-    wide = cli("snapshot", "--dsn", tsl_db.dsn, "--wide", extra_env=env)
+    wide = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--wide", extra_env=env)
     assert wide.code == 0 and "left out" not in wide.stdout
     assert all(h in wide.stdout for h in ("toast", "timeline", "last success", "oldest backlog"))

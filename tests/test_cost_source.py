@@ -25,9 +25,8 @@ def _snapshot(cli: Cli, dsn: str, *args: str) -> dict[str, Any]:
 
 
 @pytest.mark.tsl
-def test_cost_from_another_hourly_aggregate_and_extra_objects(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+def test_cost_from_another_hourly_aggregate_and_extra_objects(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute("SET default_transaction_read_only = off")
         conn.execute(SEED_TRACES)
         conn.execute("DROP MATERIALIZED VIEW cost_analysis_hourly")
@@ -51,14 +50,14 @@ def test_cost_from_another_hourly_aggregate_and_extra_objects(cli: Cli, tsl_db: 
             " SELECT model, sum(request_count)::int FROM llm_metrics_1hour, w"
             " WHERE bucket >= w.e - interval '24 hours' AND bucket < w.e GROUP BY model").fetchall())
 
-    panes = _snapshot(cli, tsl_db.dsn)
+    panes = _snapshot(cli, tsl_migrated_db.dsn)
     cost = panes["cost"]
     assert cost["status"] == "ok", cost
     source = cost["summary"]["source"]
     assert (source["view"], source["cost"], source["requests"], source["unpriced"]) == (
         "llm_metrics_1hour", "total_cost_usd", "request_count", None)
     assert {r["model"]: r["requests"] for r in cost["rows"]} == expected and expected
-    text = cli("snapshot", "--dsn", tsl_db.dsn, "--pane", "cost", extra_env={"COLUMNS": "160"})
+    text = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--pane", "cost", extra_env={"COLUMNS": "160"})
     assert "Cost per model (llm_metrics_1hour: bucket, provider, model, total_cost_usd, request_count" in text.stdout
     assert "llm_metrics_1hour has no unpriced_request_count" in " ".join(text.stdout.split())
 
@@ -68,10 +67,10 @@ def test_cost_from_another_hourly_aggregate_and_extra_objects(cli: Cli, tsl_db: 
     retention = {r["name"]: r for r in panes["retention"]["rows"]}
     assert retention["dev_events"]["policy"] == "drop after 30 days" and "dev_events_daily" in retention
 
-    with connect(tsl_db.dsn) as conn:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute("SET default_transaction_read_only = off")
         conn.execute("DROP MATERIALIZED VIEW llm_metrics_1hour")
-    cost = _snapshot(cli, tsl_db.dsn, "--pane", "cost")["cost"]
+    cost = _snapshot(cli, tsl_migrated_db.dsn, "--pane", "cost")["cost"]
     assert cost["status"] == "unavailable"
     assert cost["reason"].startswith("no hourly cost aggregate in this database (looked for "
                                      "cost_analysis_hourly, or a continuous aggregate with a 1-hour bucket")

@@ -76,14 +76,13 @@ def _said(app: ObsConsoleApp, *phrases: str) -> list[str]:
 
 
 @pytest.mark.tsl
-def test_dashboard_row_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+def test_dashboard_row_actions_on_tsl(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    assert cli("seed", "--dsn", tsl_db.dsn, "--days", "3", "--no-aftercare").code == 0
+    assert cli("seed", "--dsn", tsl_migrated_db.dsn, "--days", "3", "--no-aftercare").code == 0
 
     async def scenario() -> None:
-        session = Session(ResolvedDsn(tsl_db.dsn, "test"))
+        session = Session(ResolvedDsn(tsl_migrated_db.dsn, "test"))
         app = ObsConsoleApp(session, refresh_s=60)
         async with app.run_test(size=(160, 48)) as pilot:
             chunks, cost = _pane(app, "chunks"), _pane(app, "cost")

@@ -203,12 +203,11 @@ GROUP BY 1;
 
 
 def test_rehearsal_reports_the_failing_statement_before_the_database_is_touched(
-    cli: Cli, tsl_db: TestDb, tmp_path: Path
+    cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path
 ) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     folder = write_folder(tmp_path, {"008_errors_hourly.sql": WITH_DATA_007}, upto=7)
-    before = hashlib.sha256(json.dumps(sorted(map(str, _ledger(tsl_db.dsn)))).encode()).hexdigest()
-    result = cli("migrate", "--dsn", tsl_db.dsn, "--dir", str(folder), "--dry-run", "--json", timeout=300)
+    before = hashlib.sha256(json.dumps(sorted(map(str, _ledger(tsl_migrated_db.dsn)))).encode()).hexdigest()
+    result = cli("migrate", "--dsn", tsl_migrated_db.dsn, "--dir", str(folder), "--dry-run", "--json", timeout=300)
     assert result.code == 1, result.output
     data = json.loads(result.stdout)
     rehearsal = data["rehearsal"]
@@ -218,8 +217,8 @@ def test_rehearsal_reports_the_failing_statement_before_the_database_is_touched(
     assert "cannot run inside a transaction block" in rehearsal["failure"]
     assert [(f["code"], f["file"], f["line"], f["blocking"]) for f in data["lint"]] == [
         ("L002", "008_errors_hourly.sql", 2, True)]
-    assert hashlib.sha256(json.dumps(sorted(map(str, _ledger(tsl_db.dsn)))).encode()).hexdigest() == before
-    text = cli("migrate", "--dsn", tsl_db.dsn, "--dir", str(folder), "--dry-run", timeout=300)
+    assert hashlib.sha256(json.dumps(sorted(map(str, _ledger(tsl_migrated_db.dsn)))).encode()).hexdigest() == before
+    text = cli("migrate", "--dsn", tsl_migrated_db.dsn, "--dir", str(folder), "--dry-run", timeout=300)
     assert "would apply 008_errors_hourly.sql" in text.stdout
     assert "WOULD FAIL: 008_errors_hourly.sql line 2" in text.stdout
     assert "lint L002 error 008_errors_hourly.sql:2:" in text.stdout
@@ -265,12 +264,11 @@ def test_apache_target_refusals_and_version_differences_are_unsettled_not_drift(
     assert retention["file"] == "005_retention_policies.sql"
 
 
-def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    execute(tsl_db.dsn, "ALTER INDEX idx_logs_provider RENAME TO idx_logs_provider_old")
+def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    execute(tsl_migrated_db.dsn, "ALTER INDEX idx_logs_provider RENAME TO idx_logs_provider_old")
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="verify")
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, lambda: app.screen.query_one("#verify-table", DataTable).row_count >= 14)
             await pilot.press("f")

@@ -419,14 +419,13 @@ def test_verify_junit_is_written_whole(cli: Cli, native_db: TestDb, tmp_path: Pa
 
 @pytest.mark.tsl
 def test_the_verify_screen_export_with_an_unusable_state_folder_says_so_and_stays_up(
-        cli: Cli, tsl_db: TestDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+        cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "state-is-a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="verify")
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.screen.query_one("#verify-table", DataTable)
             await wait_for(pilot, lambda: table.row_count >= 14)

@@ -213,12 +213,11 @@ def test_standby_pgbouncer_and_outage(native_engine: RunningEngine, migrated: st
         _stop(replica)
 
 
-def test_tsl_engine_community_figures(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
+def test_tsl_engine_community_figures(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path) -> None:
     """The tsl engine (Community, ONE client connection): aggregates, compression and cost are read through the
     fleet's single kept connection, and a slow or dead neighbour does not hold it up."""
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    assert cli("seed", "--dsn", tsl_db.dsn, "--days", "2", "--rate", "20").code == 0
-    targets = [fleet_targets.Target("tsl", ResolvedDsn(tsl_db.dsn, "test"), ("community",)),
+    assert cli("seed", "--dsn", tsl_migrated_db.dsn, "--days", "2", "--rate", "20").code == 0
+    targets = [fleet_targets.Target("tsl", ResolvedDsn(tsl_migrated_db.dsn, "test"), ("community",)),
                fleet_targets.Target("dead", ResolvedDsn(f"postgresql://u@127.0.0.1:{free_port()}/x", "test"))]
     with FleetMonitor(targets, timeout_s=10) as monitor:
         first = monitor.refresh()
@@ -261,11 +260,11 @@ def test_a_silent_database_does_not_hold_up_the_rest(migrated: str) -> None:
 
 
 @pytest.mark.tsl
-def test_fleet_json_exits_1_on_a_fail_level_finding(cli: Cli, tsl_db: TestDb) -> None:
+def test_fleet_json_exits_1_on_a_fail_level_finding(cli: Cli, tsl_migrated_db: TestDb) -> None:
     """A job whose last run failed is a FAIL-level finding (as verify's H01 says): `fleet --json` names it as the
     database's worst finding and exits 1, though every database answered."""
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with psycopg.connect(tsl_db.dsn, autocommit=True) as conn:  # the engine takes one client: closed before the CLI
+    # the engine takes one client: closed before the CLI
+    with psycopg.connect(tsl_migrated_db.dsn, autocommit=True) as conn:
         conn.execute("CREATE PROCEDURE public.nightly(job_id int, config jsonb) LANGUAGE plpgsql AS "
                      "$$ BEGIN RAISE EXCEPTION 'nightly failed: disk full'; END $$")
         row = conn.execute("SELECT add_job('public.nightly', '1 day')").fetchone()
@@ -279,7 +278,7 @@ def test_fleet_json_exits_1_on_a_fail_level_finding(cli: Cli, tsl_db: TestDb) ->
                      "interval '1 s', interval '1 s', 0, 1, 0, 1, 0, 0) ON CONFLICT (job_id) DO UPDATE SET "
                      "last_start = excluded.last_start, last_finish = excluded.last_finish, last_run_success = false, "
                      "total_runs = 1, total_failures = 1, consecutive_failures = 1", (row[0],))
-    result = cli("fleet", "--json", "--dsn", tsl_db.dsn)
+    result = cli("fleet", "--json", "--dsn", tsl_migrated_db.dsn)
     assert result.code == 1, result.output
     [database] = json.loads(result.stdout)["databases"]
     assert database["reachable"] is True and database["worst_finding"]["level"] == "FAIL", database

@@ -148,13 +148,12 @@ def test_a_run_by_hand_tells_one_story_everywhere(cli: Cli, tsl_db: TestDb, tmp_
 
 
 @pytest.mark.tsl
-def test_the_jobs_a_seed_ran_show_as_run(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    seeded = cli("seed", "--dsn", tsl_db.dsn, "--days", "1", "--rate", "5", "--json", timeout=300)
+def test_the_jobs_a_seed_ran_show_as_run(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    seeded = cli("seed", "--dsn", tsl_migrated_db.dsn, "--days", "1", "--rate", "5", "--json", timeout=300)
     assert seeded.code == 0, seeded.output
     steps = [s for s in json.loads(seeded.stdout)["aftercare"]["steps"] if s["action"] == "run_job"]
     assert len(steps) >= 10
-    rows = _snapshot_rows(cli, tsl_db.dsn)
+    rows = _snapshot_rows(cli, tsl_migrated_db.dsn)
     for step in steps:
         job = rows[step["job_id"]]
         assert job["last_run_by_hand"] and job["hand_runs"] == 1, job

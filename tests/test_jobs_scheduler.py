@@ -55,9 +55,8 @@ def test_native_scheduler_running_then_stopped(cli: Cli, native_db: TestDb) -> N
 
 
 @pytest.mark.tsl
-def test_tsl_has_no_scheduler_and_says_so(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    said = _jobs(cli, tsl_db.dsn)["summary"]["not_scheduled"]
+def test_tsl_has_no_scheduler_and_says_so(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    said = _jobs(cli, tsl_migrated_db.dsn)["summary"]["not_scheduled"]
     assert said == ("jobs are not being scheduled: this engine has no background workers (WASM). "
                     "They run only by hand (CALL run_job), and TimescaleDB does not count such runs in its job "
                     "statistics (runs made from obsconsole are counted from its audit log)"), said

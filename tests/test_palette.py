@@ -23,8 +23,7 @@ Cli = Callable[..., CliResult]
 
 
 @pytest.mark.tsl
-def test_palette_finds_and_runs_the_app_commands(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+def test_palette_finds_and_runs_the_app_commands(cli: Cli, tsl_migrated_db: TestDb) -> None:
 
     async def choose(app: ObsConsoleApp, pilot: Pilot[None], typed: str, expected: str) -> None:
         await pilot.press("ctrl+p")
@@ -37,7 +36,7 @@ def test_palette_finds_and_runs_the_app_commands(cli: Cli, tsl_db: TestDb) -> No
         await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), refresh_s=60, read_only=True)
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), refresh_s=60, read_only=True)
         async with app.run_test(size=(120, 36)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen)
                            and app.screen.last_snapshot is not None, timeout=60)

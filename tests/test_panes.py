@@ -58,9 +58,8 @@ def seed_tsl(conn: Conn) -> None:
 
 
 @pytest.mark.tsl
-def test_tsl_panes_agree_with_the_catalogs_and_the_raw_spans(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+def test_tsl_panes_agree_with_the_catalogs_and_the_raw_spans(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    with connect(tsl_migrated_db.dsn) as conn:
         seed_tsl(conn)
         info = server_info(conn)
         snap = refresh_all(conn, info)
@@ -350,15 +349,14 @@ def test_words_for_intervals_durations_and_windows() -> None:
         parse_window("yesterday")
 
 
-def test_both_stats_function_names_give_the_same_compression_rows(cli: Cli, tsl_db: TestDb) -> None:
+def test_both_stats_function_names_give_the_same_compression_rows(cli: Cli, tsl_migrated_db: TestDb) -> None:
     """2.18 renamed chunk_compression_stats to chunk_columnstore_stats (the old name stays): the pane picks by
     version; on 2.23 both exist, so the query must give the same rows with either."""
     from psycopg import sql
 
     from console.panes.rows import fetch
 
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute("SET default_transaction_read_only = off")
         conn.execute(SEED_TRACES)
         conn.execute("SELECT compress_chunk(c) FROM show_chunks('llm_traces', older_than => interval '7 days') c")

@@ -185,9 +185,8 @@ def test_the_dashboard_plans_its_queries_once_only_on_a_session_of_its_own(
     assert threshold is None and statements == 0, (threshold, statements)
 
 
-def test_the_tsl_engine_shares_its_one_server_session_so_nothing_is_prepared(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    assert _dashboard_refreshes(tsl_db.dsn, 3) == (None, 0)
+def test_the_tsl_engine_shares_its_one_server_session_so_nothing_is_prepared(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    assert _dashboard_refreshes(tsl_migrated_db.dsn, 3) == (None, 0)
 
 
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)

@@ -364,12 +364,11 @@ def test_record_refuses_an_unwritable_out_before_connecting(cli: Cli, tmp_path: 
 
 
 @pytest.mark.tsl
-def test_bench_record_prints_its_figures(cli: Cli, tsl_db: TestDb) -> None:
+def test_bench_record_prints_its_figures(cli: Cli, tsl_migrated_db: TestDb) -> None:
     """`bench --record` runs through on a real (small) database and prints what it measured; the figures
     themselves are for the README, not asserted against a threshold."""
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    assert cli("seed", "--dsn", tsl_db.dsn, "--days", "2", "--seed", "3", timeout=300).code == 0
-    result = cli("bench", "--record", "--snapshots", "40", "--dsn", tsl_db.dsn, timeout=600)
+    assert cli("seed", "--dsn", tsl_migrated_db.dsn, "--days", "2", "--seed", "3", timeout=300).code == 0
+    result = cli("bench", "--record", "--snapshots", "40", "--dsn", tsl_migrated_db.dsn, timeout=600)
     assert result.code == 0, result.output
     out = " ".join(result.stdout.split())
     assert re.search(r"recorded 40 snapshots of the target \(8 compressed with the trained dictionary", out), out
@@ -377,4 +376,4 @@ def test_bench_record_prints_its_figures(cli: Cli, tsl_db: TestDb) -> None:
     assert re.search(r"a week filled and measured: 10,080 snapshots, [\d.]+ [KM]iB", out)
     assert re.search(r"then p50 [\d.]+ ms, p95 [\d.]+ ms, max [\d.]+ ms", out)
     assert "Traceback" not in result.output
-    assert cli("bench", "--record", "--snapshots", "5", "--dsn", tsl_db.dsn).code == 2
+    assert cli("bench", "--record", "--snapshots", "5", "--dsn", tsl_migrated_db.dsn).code == 2

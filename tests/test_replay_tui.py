@@ -85,12 +85,11 @@ def _record(target: ResolvedDsn, out: Path, snapshots: int) -> None:
 
 
 @pytest.mark.tsl
-def test_replay_console_before_and_after_a_change(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+def test_replay_console_before_and_after_a_change(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path) -> None:
     out = tmp_path / "change.obsrec"
-    target = _target(tsl_db.dsn)
+    target = _target(tsl_migrated_db.dsn)
     _record(target, out, 2)
-    with psycopg.connect(tsl_db.dsn, autocommit=True, prepare_threshold=None) as conn:
+    with psycopg.connect(tsl_migrated_db.dsn, autocommit=True, prepare_threshold=None) as conn:
         conn.execute("SET default_transaction_read_only = off")
         for day in range(3):  # three daily chunks of llm_logs, one of them compressed
             conn.execute("INSERT INTO llm_logs (ts, service_name, log_level, message) VALUES "

@@ -16,15 +16,14 @@ TITLES = ("Chunk sizes", "Compression ratios", "Background jobs", "Retention win
 
 
 @pytest.mark.tsl
-def test_tsl_snapshot_json_and_tables(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    before = cli("snapshot", "--dsn", tsl_db.dsn, "--json", "--pane", "cost")
+def test_tsl_snapshot_json_and_tables(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    before = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--json", "--pane", "cost")
     assert before.code == 0, before.output
     cost = json.loads(before.stdout)["panes"]["cost"]
     assert cost["status"] == "empty" and "never refreshed" in cost["reason"]
     assert cost["summary"]["freshness"]["never_refreshed"] and cost["summary"]["freshness"]["stale"]
 
-    with psycopg.connect(tsl_db.dsn, autocommit=True, prepare_threshold=None) as conn:
+    with psycopg.connect(tsl_migrated_db.dsn, autocommit=True, prepare_threshold=None) as conn:
         # The tsl engine is one backend shared by successive connections: the snapshot's read-only session
         # setting is still there.
         conn.execute("SET default_transaction_read_only = off")
@@ -32,7 +31,7 @@ def test_tsl_snapshot_json_and_tables(cli: Cli, tsl_db: TestDb) -> None:
         conn.execute(SEED_LOGS)
         conn.execute("CALL refresh_continuous_aggregate('cost_analysis_hourly', NULL, NULL)")
 
-    result = cli("snapshot", "--dsn", tsl_db.dsn, "--json")
+    result = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--json")
     assert result.code == 0, result.output
     snap = json.loads(result.stdout)
     assert list(snap["panes"]) == ["chunks", "compression", "jobs", "retention", "cost"]
@@ -43,13 +42,13 @@ def test_tsl_snapshot_json_and_tables(cli: Cli, tsl_db: TestDb) -> None:
     assert {row["model"] for row in cost["rows"]} == {"gpt-4o", "claude-sonnet-4", "gemini-2.5-flash", "mystery-1"}
     assert all(isinstance(pane["elapsed_ms"], float) for pane in snap["panes"].values())
 
-    text = cli("snapshot", "--dsn", tsl_db.dsn)
+    text = cli("snapshot", "--dsn", tsl_migrated_db.dsn)
     assert text.code == 0, text.output
     for title in TITLES:
         assert title in text.stdout
     assert "cost_analysis_hourly (cagg)" in text.stdout and "refresh from 2 days to 1 hour ago" in text.stdout
 
-    week = cli("snapshot", "--dsn", tsl_db.dsn, "--json", "--pane", "cost", "--window", "7d")
+    week = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--json", "--pane", "cost", "--window", "7d")
     assert week.code == 0, week.output
     only = json.loads(week.stdout)["panes"]
     assert list(only) == ["cost"] and only["cost"]["summary"]["length"] == 7 * 86_400

@@ -34,11 +34,10 @@ def _cells(table: DataTable[object], column: int) -> list[str]:
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
 
 
-def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_migrated_db: TestDb) -> None:
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="verify")
         async with app.run_test(size=(160, 48)) as pilot:
             table = app.screen.query_one("#verify-table", DataTable)
             await wait_for(pilot, lambda: table.row_count >= 14)
@@ -97,12 +96,12 @@ async def _refused_apply(app: ObsConsoleApp, pilot: Pilot[None], rows: int) -> t
     return table, next(line for line in log.lines if line.startswith("refused:"))
 
 
-def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
+def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path) -> None:
     bad = write_folder(tmp_path / "bad", {"008_hand_written.sql": BAD_007}, upto=7)
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="migrations", migrations_dir=bad)
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="migrations",
+                            migrations_dir=bad)
         async with app.run_test(size=(120, 40)) as pilot:
             table, refusal = await _refused_apply(app, pilot, rows=8)
             assert refusal.startswith("refused: lint L001 at 008_hand_written.sql:2: "), refusal
@@ -110,7 +109,7 @@ def test_migrations_screen_refuses_what_migrate_lint_refuses(cli: Cli, tsl_db: T
             assert _cells(table, 2).count("pending") == 1
 
     asyncio.run(scenario())
-    with psycopg.connect(tsl_db.dsn, prepare_threshold=None) as conn:
+    with psycopg.connect(tsl_migrated_db.dsn, prepare_threshold=None) as conn:
         assert conn.execute("SELECT max(version) FROM _sqlx_migrations").fetchone() == (7,)
 
 
@@ -146,15 +145,14 @@ def test_migrations_screen_does_not_offer_what_apache_refuses(native_db: TestDb)
     asyncio.run(scenario())
 
 
-def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     exports = tmp_path / "state" / "obsconsole" / "exports"
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), start_mode="verify")
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="verify")
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.screen.query_one("#verify-table", DataTable)
             await wait_for(pilot, lambda: table.row_count >= 14)

@@ -41,13 +41,12 @@ def test_native_reports_the_failing_builtin_job_with_its_error_and_skew(cli: Cli
     assert strict.code == 1
 
 
-def test_tsl_backlog_retention_overdue_and_stale_aggregates_are_named(cli: Cli, tsl_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+def test_tsl_backlog_retention_overdue_and_stale_aggregates_are_named(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute("SET default_transaction_read_only = off")
         conn.execute(SEED_TRACES)
         conn.execute(SEED_OLD_LOGS)
-    result = cli("verify", "--dsn", tsl_db.dsn, "--json")
+    result = cli("verify", "--dsn", tsl_migrated_db.dsn, "--json")
     assert result.code == 0, result.output
     checks = health(result)
     # The tsl engine has no background workers: verify says its jobs are not being scheduled.
@@ -60,19 +59,18 @@ def test_tsl_backlog_retention_overdue_and_stale_aggregates_are_named(cli: Cli, 
         assert check["status"] != "WARN" or check["remedy"], check
 
 
-def test_tsl_overdue_job_is_reported_by_the_pane_and_verify(cli: Cli, tsl_db: TestDb) -> None:
+def test_tsl_overdue_job_is_reported_by_the_pane_and_verify(cli: Cli, tsl_migrated_db: TestDb) -> None:
     # The tsl engine has no scheduler: a job whose next start is an hour ago just stays overdue.
-    assert cli("migrate", "--dsn", tsl_db.dsn).code == 0
-    with connect(tsl_db.dsn) as conn:
+    with connect(tsl_migrated_db.dsn) as conn:
         conn.execute("SET default_transaction_read_only = off")
         job = conn.execute("SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
                            " AND hypertable_name = 'llm_logs'").fetchone()
         assert job is not None
         conn.execute("SELECT alter_job(%s, next_start => now() - interval '1 hour')", (job[0],))
-    snapshot = json.loads(cli("snapshot", "--dsn", tsl_db.dsn, "--json", "--pane", "jobs").stdout)
+    snapshot = json.loads(cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--json", "--pane", "jobs").stdout)
     rows = {row["job_id"]: row for row in snapshot["panes"]["jobs"]["rows"]}
     assert rows[job[0]]["overdue_by"] >= 3000  # seconds past next_start (beyond the grace)
     assert snapshot["panes"]["jobs"]["summary"]["overdue"] == 1
-    checks = health(cli("verify", "--dsn", tsl_db.dsn, "--json"))
+    checks = health(cli("verify", "--dsn", tsl_migrated_db.dsn, "--json"))
     assert checks["H01"]["status"] == "WARN"
     assert f"job {job[0]} " in checks["H01"]["found"] and "overdue by" in checks["H01"]["found"]
