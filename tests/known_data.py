@@ -64,3 +64,19 @@ def wait_for_builtin_job_failure(conn: Conn, limit_s: float = 60) -> None:
             return
         time.sleep(0.2)
     pytest.fail(f"built-in job 3 did not run within {limit_s} s")
+
+
+# No scheduler runs on the tsl engine (and a CALL run_job is not counted): a failed run is written where
+# TimescaleDB's scheduler writes it.
+FAILED_RUN = ("INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, "
+              "last_successful_finish, last_run_success, total_runs, total_duration, total_duration_failures, "
+              "total_successes, total_failures, total_crashes, consecutive_failures, consecutive_crashes, "
+              "flags) VALUES (%s, now(), now(), now() + interval '1 day', '-infinity', false, 1, "
+              "interval '1 s', interval '1 s', 0, 1, 0, 1, 0, 0) ON CONFLICT (job_id) DO UPDATE SET "
+              "last_start = excluded.last_start, last_finish = excluded.last_finish, last_run_success = false, "
+              "total_runs = 1, total_failures = 1, consecutive_failures = 1")
+
+
+def write_failed_run(conn: Conn, job_id: object) -> None:
+    """Job `job_id`'s statistics as the scheduler leaves them after one failed run."""
+    conn.execute(FAILED_RUN, (job_id,))

@@ -20,6 +20,7 @@ from console.fleet.model import Level
 from console.fleet.probe import FleetMonitor
 from console.infra.dsn import ResolvedDsn
 from tests.conftest import SECRETS, CliResult, TestDb, _with_database
+from tests.known_data import write_failed_run
 from tests.pooler import start_pgbouncer, start_standby
 from tests.test_production import _started, _stop, via
 
@@ -269,15 +270,7 @@ def test_fleet_json_exits_1_on_a_fail_level_finding(cli: Cli, tsl_migrated_db: T
                      "$$ BEGIN RAISE EXCEPTION 'nightly failed: disk full'; END $$")
         row = conn.execute("SELECT add_job('public.nightly', '1 day')").fetchone()
         assert row is not None
-        # No scheduler runs on the tsl engine (and a CALL run_job is not counted): the failed run is written where
-        # TimescaleDB's scheduler writes it.
-        conn.execute("INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, "
-                     "last_successful_finish, last_run_success, total_runs, total_duration, total_duration_failures, "
-                     "total_successes, total_failures, total_crashes, consecutive_failures, consecutive_crashes, "
-                     "flags) VALUES (%s, now(), now(), now() + interval '1 day', '-infinity', false, 1, "
-                     "interval '1 s', interval '1 s', 0, 1, 0, 1, 0, 0) ON CONFLICT (job_id) DO UPDATE SET "
-                     "last_start = excluded.last_start, last_finish = excluded.last_finish, last_run_success = false, "
-                     "total_runs = 1, total_failures = 1, consecutive_failures = 1", (row[0],))
+        write_failed_run(conn, row[0])
     result = cli("fleet", "--json", "--dsn", tsl_migrated_db.dsn)
     assert result.code == 1, result.output
     [database] = json.loads(result.stdout)["databases"]

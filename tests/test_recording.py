@@ -23,6 +23,7 @@ from console.infra.server import ServerInfo
 from console.recording.model import Facts, Panes, Stored
 from console.recording.store import Writer
 from tests.conftest import OBSCONSOLE, CliResult, TestDb, record_output
+from tests.known_data import write_failed_run
 from tests.test_faults import OwnCluster, own_cluster  # noqa: F401  # the fixture, used by name
 
 Cli = Callable[..., CliResult]
@@ -134,15 +135,7 @@ def test_record_across_a_change_on_tsl_then_replay_shows_before_and_after(
                  extra_env={"XDG_STATE_HOME": str(tmp_path / "state")})
     assert policy.code == 0, policy.output
     with writable(dsn) as conn:
-        # No scheduler runs on the tsl engine (and a CALL run_job is not counted): write the failed run where
-        # TimescaleDB's scheduler writes it, its statistics and its history.
-        conn.execute("INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, "
-                     "last_successful_finish, last_run_success, total_runs, total_duration, total_duration_failures, "
-                     "total_successes, total_failures, total_crashes, consecutive_failures, consecutive_crashes, "
-                     "flags) VALUES (%s, now(), now(), now() + interval '1 day', '-infinity', false, 1, "
-                     "interval '1 s', interval '1 s', 0, 1, 0, 1, 0, 0) ON CONFLICT (job_id) DO UPDATE SET "
-                     "last_start = excluded.last_start, last_finish = excluded.last_finish, last_run_success = false, "
-                     "total_runs = 1, total_failures = 1, consecutive_failures = 1", (job_id,))
+        write_failed_run(conn, job_id)
         conn.execute("INSERT INTO _timescaledb_internal.bgw_job_stat_history (job_id, pid, execution_start, "
                      "execution_finish, succeeded, data) VALUES (%s, 4242, now(), now(), false, "
                      """'{"error_data": {"message": "i25 nightly failed: disk full", "sqlerrcode": "P0001"}}')""",
