@@ -145,15 +145,14 @@ def test_read_only_console_hides_the_job_actions(cli: Cli, tsl_migrated_db: Test
 
 
 @pytest.mark.native
-def test_jobs_screen_does_not_offer_what_apache_refuses(cli: Cli, native_db: TestDb, tmp_path: Path,
+def test_jobs_screen_does_not_offer_what_apache_refuses(cli: Cli, native_migrated_db: TestDb, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 24: alter_job and run_job are refused on Apache: the keys are not offered (footer, palette), `?` says
     # why; Enter still opens a job's detail.
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="jobs")
+        app = ObsConsoleApp(Session(ResolvedDsn(native_migrated_db.dsn, "test")), start_mode="jobs")
         async with app.run_test(size=(160, 48)) as pilot:
             screen = app.screen
             assert isinstance(screen, JobsScreen)

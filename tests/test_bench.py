@@ -45,9 +45,8 @@ def check_queries(data: dict[str, Any]) -> dict[str, list[str]]:
     return used
 
 
-def test_native_bench_against_psql_copy(cli: Cli, native_db: TestDb, tmp_path: Path) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    result, data = run_bench(cli, native_db.dsn, tmp_path, "--spans", "20000")
+def test_native_bench_against_psql_copy(cli: Cli, native_migrated_db: TestDb, tmp_path: Path) -> None:
+    result, data = run_bench(cli, native_migrated_db.dsn, tmp_path, "--spans", "20000")
     ingest, baseline = data["ingest"], data["baseline"]
     assert ingest["spans"] == 20_000 and ingest["path"] == "binary COPY" and ingest["seconds"] > 0
     assert ingest["spans_per_s"] == pytest.approx(ingest["spans"] / ingest["seconds"])  # a figure, not a speed test
@@ -55,12 +54,12 @@ def test_native_bench_against_psql_copy(cli: Cli, native_db: TestDb, tmp_path: P
     assert baseline["ratio"] == ingest["spans_per_s"] / baseline["spans_per_s"]
     assert "seeder / psql = " in result.stdout and "idx_traces_errors" in result.stdout
     check_queries(data)
-    assert span_count(native_db.dsn) == 20_000, "the baseline's copy of the spans stays loaded"
+    assert span_count(native_migrated_db.dsn) == 20_000, "the baseline's copy of the spans stays loaded"
 
-    refused = cli("bench", "--dsn", native_db.dsn, "--spans", "10")
+    refused = cli("bench", "--dsn", native_migrated_db.dsn, "--spans", "10")
     assert refused.code == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "already holds spans" in refused.stderr and "--yes" in refused.stderr
-    assert span_count(native_db.dsn) == 20_000, "refused: nothing emptied"
+    assert span_count(native_migrated_db.dsn) == 20_000, "refused: nothing emptied"
 
 
 def test_tsl_bench_skips_the_psql_baseline_and_keeps_the_engine_up(

@@ -132,10 +132,10 @@ def test_bench_chunks_refusals(cli: Cli, native_db: TestDb) -> None:
             conn.execute("DROP ROLE bench_nocreate")
 
 
-def test_verify_passes_on_a_catalog_of_thousands_of_chunks(cli: Cli, native_db: TestDb) -> None:
+def test_verify_passes_on_a_catalog_of_thousands_of_chunks(cli: Cli, native_migrated_db: TestDb) -> None:
     chunks = 2000
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    with connect(ResolvedDsn(native_db.dsn, "--dsn"), read_only=False, timeouts=Timeouts(600_000, 10_000)) as conn:
+    target = ResolvedDsn(native_migrated_db.dsn, "--dsn")
+    with connect(target, read_only=False, timeouts=Timeouts(600_000, 10_000)) as conn:
         built = catalog.build(conn, chunks)
         assert built.total == chunks
         # A row written into the newest chunk after the ANALYZE: that chunk is measured exactly, the settled ones
@@ -159,7 +159,7 @@ def test_verify_passes_on_a_catalog_of_thousands_of_chunks(cli: Cli, native_db: 
             assert row is not None and row[0] is not None, (table, sizes)
             exact = int(str(row[0]))
             assert exact - 4 * 8192 * count <= estimated <= exact, (table, estimated, exact)
-    result = cli("verify", "--dsn", native_db.dsn, "--json", timeout=600)
+    result = cli("verify", "--dsn", native_migrated_db.dsn, "--json", timeout=600)
     assert result.code == 0, result.output
     checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
     assert all(c["status"] != "FAIL" for c in checks.values()), result.stdout

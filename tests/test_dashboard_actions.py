@@ -260,13 +260,12 @@ def test_dashboard_drops_chunks_and_withholds_what_apache_refuses_on_native(cli:
 
 
 @pytest.mark.native
-def test_read_only_dashboard_hides_the_row_actions(cli: Cli, native_db: TestDb, tmp_path: Path,
+def test_read_only_dashboard_hides_the_row_actions(cli: Cli, native_migrated_db: TestDb, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "tui-state"))
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), refresh_s=60, read_only=True)
+        app = ObsConsoleApp(Session(ResolvedDsn(native_migrated_db.dsn, "test")), refresh_s=60, read_only=True)
         async with app.run_test(size=(160, 48)) as pilot:
             chunks = _pane(app, "chunks")
             await wait_for(pilot, lambda: chunks.table.row_count >= 3, 60)

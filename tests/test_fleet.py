@@ -60,10 +60,9 @@ def value(found: dict[str, list[Sample]], name: str, database: str) -> float:
 
 
 @pytest.fixture
-def migrated(native_db: TestDb, cli: Cli) -> str:
+def migrated(native_migrated_db: TestDb, cli: Cli) -> str:
     """A native database migrated as far as the Apache edition goes (003)."""
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    return native_db.dsn
+    return native_migrated_db.dsn
 
 
 def test_service_file_fleet_with_bad_input(cli: Cli, migrated: str, native_plain_db: TestDb, tmp_path: Path) -> None:

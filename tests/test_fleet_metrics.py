@@ -22,9 +22,8 @@ Cli = Callable[..., CliResult]
 
 
 @pytest.fixture
-def migrated(native_db: TestDb, cli: Cli) -> str:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    return native_db.dsn
+def migrated(native_migrated_db: TestDb, cli: Cli) -> str:
+    return native_migrated_db.dsn
 
 
 def _service_file(tmp_path: Path, dsn: str) -> dict[str, str]:

@@ -32,10 +32,9 @@ def _backends(dsn: str, database: str) -> int:
     return int(row[0])
 
 
-def test_fleet_screen_filter_open_and_back(cli: Cli, native_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    name = str(psycopg.conninfo.conninfo_to_dict(native_db.dsn)["dbname"])
-    targets = [Target("eu-prod", ResolvedDsn(native_db.dsn, "test"), ("prod", "eu")),
+def test_fleet_screen_filter_open_and_back(cli: Cli, native_migrated_db: TestDb) -> None:
+    name = str(psycopg.conninfo.conninfo_to_dict(native_migrated_db.dsn)["dbname"])
+    targets = [Target("eu-prod", ResolvedDsn(native_migrated_db.dsn, "test"), ("prod", "eu")),
                Target("us-dead", ResolvedDsn(f"postgresql://u@127.0.0.1:{free_port()}/x", "test"), ("prod", "us"))]
     monitor = FleetMonitor(targets, problems=["service file /x: unknown service 'nosuch'"], timeout_s=5)
 
@@ -56,18 +55,18 @@ def test_fleet_screen_filter_open_and_back(cli: Cli, native_db: TestDb) -> None:
             assert str(table.get_row_at(0)[0]) == "eu-prod"
             await pilot.press("enter")  # keep the filter, back to the table
             await wait_for(pilot, lambda: table.has_focus)
-            assert _backends(native_db.dsn, name) == 1  # the fleet's one kept connection
+            assert _backends(native_migrated_db.dsn, name) == 1  # the fleet's one kept connection
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), timeout=30)
             dashboard = app.screen
             assert isinstance(dashboard, DashboardScreen)
             await wait_for(pilot, lambda: dashboard.last_snapshot is not None, timeout=60)
-            assert app.context.session.target.dsn == native_db.dsn
-            assert _backends(native_db.dsn, name) == 1  # the dashboard's: the fleet handed its own over
+            assert app.context.session.target.dsn == native_migrated_db.dsn
+            assert _backends(native_migrated_db.dsn, name) == 1  # the dashboard's: the fleet handed its own over
             await pilot.press("escape")
             await wait_for(pilot, lambda: app.screen is screen, timeout=30)
             await pilot.press("r")
-            await wait_for(pilot, lambda: _backends(native_db.dsn, name) == 1 and table.row_count == 1
+            await wait_for(pilot, lambda: _backends(native_migrated_db.dsn, name) == 1 and table.row_count == 1
                            and screen.report is not None and screen.report.databases[-1].reachable, timeout=30)
             await pilot.press("slash", "escape")  # Escape in the filter clears it: everyone again
             await wait_for(pilot, lambda: table.row_count == 2)
@@ -76,4 +75,4 @@ def test_fleet_screen_filter_open_and_back(cli: Cli, native_db: TestDb) -> None:
         asyncio.run(run())
     finally:
         monitor.close()
-    assert _backends(native_db.dsn, name) == 0
+    assert _backends(native_migrated_db.dsn, name) == 0

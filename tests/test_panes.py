@@ -300,9 +300,8 @@ def test_native_apache_chunks_exact_jobs_show_the_failing_builtin_and_community_
 
 
 @pytest.mark.native
-def test_a_pane_over_its_timeout_says_so_and_the_others_still_answer(cli: Cli, native_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    with connect(native_db.dsn) as conn, connect(native_db.dsn) as locker:
+def test_a_pane_over_its_timeout_says_so_and_the_others_still_answer(cli: Cli, native_migrated_db: TestDb) -> None:
+    with connect(native_migrated_db.dsn) as conn, connect(native_migrated_db.dsn) as locker:
         conn.execute(SEED_LOGS)
         row = conn.execute("SELECT count(*) FROM show_chunks('llm_logs')").fetchone()
         assert row is not None and row[0] > 1

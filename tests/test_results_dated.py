@@ -108,11 +108,10 @@ def test_verify_screen_dates_orders_and_reruns_when_reentered(cli: Cli, native_d
 
 
 @pytest.mark.native
-def test_jobs_screen_says_when_it_ran_and_reads_again_when_reentered(cli: Cli, native_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
+def test_jobs_screen_says_when_it_ran_and_reads_again_when_reentered(cli: Cli, native_migrated_db: TestDb) -> None:
 
     async def scenario() -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(native_db.dsn, "test")), start_mode="jobs", refresh_s=1)
+        app = ObsConsoleApp(Session(ResolvedDsn(native_migrated_db.dsn, "test")), start_mode="jobs", refresh_s=1)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = app.screen
             assert isinstance(screen, JobsScreen)

@@ -292,11 +292,10 @@ def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_db: TestD
     assert kept == (300, 0), "llm_traces keeps 90 days, llm_logs 37"
 
 
-def test_same_seed_same_rows_on_both_engines(cli: Cli, native_db: TestDb, tsl_migrated_db: TestDb) -> None:
+def test_same_seed_same_rows_on_both_engines(cli: Cli, native_migrated_db: TestDb, tsl_migrated_db: TestDb) -> None:
     # native: COPY and migration 006's price list; tsl: INSERT batches and the model_pricing table.
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
     args = ("--spans", "3000", "--days", "4", "--end", END, "--seed", "11", "--no-aftercare")
-    native = seed_json(cli, native_db.dsn, *args)
+    native = seed_json(cli, native_migrated_db.dsn, *args)
     tsl = seed_json(cli, tsl_migrated_db.dsn, *args)
     assert native["path"] != tsl["path"]
-    assert digests(native_db.dsn) == digests(tsl_migrated_db.dsn)
+    assert digests(native_migrated_db.dsn) == digests(tsl_migrated_db.dsn)

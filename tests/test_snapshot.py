@@ -55,15 +55,14 @@ def test_tsl_snapshot_json_and_tables(cli: Cli, tsl_migrated_db: TestDb) -> None
 
 
 @pytest.mark.native
-def test_native_snapshot_says_what_apache_cannot_show(cli: Cli, native_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    result = cli("snapshot", "--dsn", native_db.dsn, "--json")
+def test_native_snapshot_says_what_apache_cannot_show(cli: Cli, native_migrated_db: TestDb) -> None:
+    result = cli("snapshot", "--dsn", native_migrated_db.dsn, "--json")
     assert result.code == 0, result.output
     panes = json.loads(result.stdout)["panes"]
     assert {name: pane["status"] for name, pane in panes.items()} == {
         "chunks": "ok", "compression": "unavailable", "jobs": "ok", "retention": "ok", "cost": "unavailable"}
     assert "Apache edition" in panes["compression"]["reason"] and "Apache edition" in panes["cost"]["reason"]
-    text = cli("snapshot", "--dsn", native_db.dsn)
+    text = cli("snapshot", "--dsn", native_migrated_db.dsn)
     assert text.code == 0 and all(title in text.stdout for title in TITLES), text.output
     assert "unavailable on the Apache edition" in text.stdout
 
@@ -93,15 +92,14 @@ def test_snapshot_without_timescaledb_says_so_per_pane(cli: Cli, native_plain_db
 
 
 @pytest.mark.native
-def test_snapshot_names_the_session_holding_the_lock_it_waited_for(cli: Cli, native_db: TestDb) -> None:
-    assert cli("migrate", "--dsn", native_db.dsn, "--to", "3").code == 0
-    with psycopg.connect(native_db.dsn, autocommit=True) as conn:
+def test_snapshot_names_the_session_holding_the_lock_it_waited_for(cli: Cli, native_migrated_db: TestDb) -> None:
+    with psycopg.connect(native_migrated_db.dsn, autocommit=True) as conn:
         conn.execute(SEED_TRACES)
         row = conn.execute("SELECT count(*) FROM show_chunks('llm_traces')").fetchone()
         assert row is not None and row[0] > 0
-    with psycopg.connect(native_db.dsn, application_name="nightly-batch") as blocker:
+    with psycopg.connect(native_migrated_db.dsn, application_name="nightly-batch") as blocker:
         blocker.execute("LOCK TABLE llm_traces IN ACCESS EXCLUSIVE MODE")  # chunks too: their sizes must wait
-        result = cli("snapshot", "--dsn", native_db.dsn, "--json", "--pane", "chunks", "--timeout", "500ms")
+        result = cli("snapshot", "--dsn", native_migrated_db.dsn, "--json", "--pane", "chunks", "--timeout", "500ms")
         holder = blocker.info.backend_pid
     assert result.code == 0, result.output
     pane = json.loads(result.stdout)["panes"]["chunks"]
