@@ -15,7 +15,7 @@ from console.actions import audit
 from console.actions.plan import Plan, Request
 from console.infra.db import Conn, outside_transaction, session_timeouts, writable
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.errors import EXIT_FAILED, ConsoleError, server_words
 from console.infra.locks import holders_of, strong_lock_holders
 from console.infra.server import ServerInfo
 from console.infra.write_gate import READ_ONLY_REASON, lacking, reasons, refuse
@@ -126,8 +126,7 @@ def _outcome(target: ResolvedDsn, plan: Plan, outcome: str, elapsed: float) -> N
 
 def _reason(exc: psycopg.Error) -> str:
     """The server's one-line reason."""
-    lines = (exc.diag.message_primary or str(exc)).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    return server_words(exc) or type(exc).__name__
 
 
 def _run(conn: Conn, plan: Plan) -> object:

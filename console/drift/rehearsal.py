@@ -13,7 +13,7 @@ from console.drift.replay import StatementFailure, run_like_psql
 from console.drift.service import describe, scratch
 from console.infra.db import DEFAULT_TIMEOUTS, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import ConsoleError
+from console.infra.errors import ConsoleError, server_words
 from console.infra.server import server_info
 from console.migrator import files, ledger, runner
 from console.migrator.files import MigrationFile
@@ -71,7 +71,7 @@ def rehearsal(applied: list[MigrationFile], local: list[MigrationFile], to: int 
                 applied_ok = [_applies(a) for a in getattr(exc, "applied", [])]
                 return Rehearsal(engine, "", replay_failures, applied_ok, runner.without_undo(exc.message))
             except psycopg.Error as exc:  # whatever the runner did not foresee: said, never a crash
-                message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+                message = server_words(exc)
                 return Rehearsal(engine, "", replay_failures, [], f"the runner stopped: {message}")
             return Rehearsal(engine, "", replay_failures, [_applies(a) for a in done.applied])
     except ConsoleError as exc:

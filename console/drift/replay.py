@@ -15,6 +15,7 @@ import psycopg
 from console.drift import snapshot
 from console.drift.snapshot import Snapshot
 from console.infra.db import Conn, outside_transaction
+from console.infra.errors import server_words
 from console.infra.server import ServerInfo
 from console.migrator.files import MigrationFile
 
@@ -78,7 +79,7 @@ def _statements(conn: Conn, migration: MigrationFile) -> list[StatementFailure]:
         try:
             conn.execute(statement.sql)
         except psycopg.Error as exc:
-            message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+            message = server_words(exc)
             failures.append(StatementFailure(migration.label, statement.line, statement.summary, message))
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()

@@ -33,6 +33,7 @@ from console.fleet.model import (
 from console.fleet.targets import Target
 from console.infra import clock
 from console.infra.db import APPLICATION_NAME, describe_connect_error
+from console.infra.errors import server_words
 from console.infra.fmt import printable, short_duration
 from console.infra.queries import query
 from console.infra.server import COMMUNITY
@@ -195,7 +196,7 @@ def _note_server_process(slot: _Slot, conn: AsyncConn, pid: int) -> None:
 
 
 def _reachable_error(target: Target, exc: psycopg.Error) -> DatabaseStatus:
-    said = target.scrub(printable(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__))
+    said = target.scrub(printable(server_words(exc) or type(exc).__name__))
     return DatabaseStatus(target.name, target.tags, target.dsn.masked, True, error=said,
                           findings=(Finding(Level.WARN, f"could not read its figures: {said}"),))
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
+from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem, server_words
 
 DEBUG_ENV = "OBSCONSOLE_DEBUG"  # =1: the boundary lets the traceback through as well
 
@@ -119,7 +119,7 @@ def _condition(exc: BaseException) -> str:
     if not isinstance(exc, psycopg.Error):
         return f"{type(exc).__name__}: {_first_line(str(exc))}"
     known = circumstances(exc)
-    server = _first_line(exc.diag.message_primary or str(exc))
+    server = _first_line(server_words(exc))
     obj = _object(exc)
     if isinstance(exc, pgerrors.InsufficientPrivilege):
         return privilege_problem(server, known.statement, known.role)

@@ -89,3 +89,14 @@ def cannot_read(server_message: str, role: str, statement: str = "") -> str:
         kind, name = denied.groups()
         return f"cannot read {kind} {name} ({_grant(_privilege(kind, 'select'), kind, name, statement, role)})"
     return f"cannot read it: {privilege_problem(message, '', role)}"
+
+
+_DRIVER_STEP = re.compile(r"^(consuming input|sending query(?: and params)?|flushing output) failed: ")
+
+
+def server_words(exc: BaseException) -> str:
+    """The first line of the server's (or, for a loss, the network's) words for `exc`, without the driver's step
+    that met it ("consuming input failed: server closed the connection unexpectedly" -> "server closed ...")."""
+    diag = getattr(exc, "diag", None)
+    text = ((diag.message_primary if diag is not None else None) or str(exc)).strip()
+    return _DRIVER_STEP.sub("", text.splitlines()[0]) if text else ""

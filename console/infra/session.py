@@ -14,7 +14,7 @@ import psycopg
 from console.infra import clock
 from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import ConsoleError
+from console.infra.errors import ConsoleError, server_words
 from console.infra.prepared import prepare_when_direct
 from console.infra.queries import query
 from console.infra.server import ServerInfo, server_info
@@ -69,8 +69,8 @@ class Session:
             result = fn(conn, info)
         except psycopg.OperationalError as exc:
             if conn.closed or conn.broken:
-                self._lost(str(exc))
-                raise Disconnected(f"connection lost: {self._last_error}") from None
+                self._lost(server_words(exc))
+                raise Disconnected(f"lost the connection to the server ({self._last_error})") from None
             raise
         self._last_answer = clock.counter()
         return result
@@ -113,8 +113,8 @@ class Session:
             self._lost(exc.message)
             raise Disconnected(exc.message) from None
         except psycopg.Error as exc:
-            self._lost(str(exc).strip())
-            raise Disconnected(self._last_error or "connection failed") from None
+            self._lost(server_words(exc))
+            raise Disconnected(f"lost the connection to the server ({self._last_error})") from None
         self._disconnected_since = None
         self._last_error = None
         return self._conn, self._info

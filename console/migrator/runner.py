@@ -23,7 +23,7 @@ from psycopg import errors as pgerrors
 from console.infra import boundary, write_gate
 from console.infra.db import IDLE, Conn, Timeouts, connect, outside_transaction, writable
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem
+from console.infra.errors import EXIT_CANNOT_RUN, EXIT_FAILED, ConsoleError, privilege_problem, server_words
 from console.infra.fmt import printable
 from console.infra.queries import query
 from console.infra.resources import MIGRATIONS_DIR
@@ -417,7 +417,7 @@ def _partly_committed(conn: Conn, migration: MigrationFile, message: str, own_co
                                                       "description": migration.description,
                                                       "checksum": migration.checksum})
     except psycopg.Error as exc:
-        reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        reason = server_words(exc)
         return (f"{head}; the file's own COMMIT (line {own_commit}) had made its statements up to there permanent, "
                 f"and the ledger row saying so could not be written ({reason}): check the objects and "
                 "_sqlx_migrations by hand before running migrate again")
@@ -436,7 +436,7 @@ def without_undo(message: str) -> str:
 
 def _failure_message(conn: Conn, migration: MigrationFile, statement: Statement | None, exc: psycopg.Error) -> str:
     where = f"{migration.label} line {statement.line} ({statement.summary})" if statement else migration.label
-    server = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+    server = server_words(exc)
     undo = "rolled back: nothing of it remains" if not migration.no_transaction else (
         "NOT rolled back (no-transaction migration): earlier statements of it stay applied")
     if isinstance(exc, pgerrors.LockNotAvailable) and statement is not None:

@@ -19,7 +19,7 @@ from psycopg import errors as pgerrors
 
 from console.infra import boundary, clock
 from console.infra.db import Conn
-from console.infra.errors import cannot_read
+from console.infra.errors import cannot_read, server_words
 from console.infra.locks import strong_lock_holders
 from console.infra.queries import query
 from console.infra.server import ServerInfo
@@ -203,5 +203,4 @@ def run_pane(
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return server_words(exc) or type(exc).__name__

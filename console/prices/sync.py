@@ -15,7 +15,7 @@ import psycopg
 
 from console.infra import write_gate
 from console.infra.db import Conn, writable
-from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.errors import EXIT_FAILED, ConsoleError, server_words
 from console.infra.queries import query
 from console.prices import catalog, store
 from console.prices.catalog import CatalogModel, Rates
@@ -121,7 +121,7 @@ def apply(conn: Conn, result: SyncPlan) -> SyncPlan:
                 }).fetchone()
                 result.inserted += returned is not None
     except psycopg.Error as exc:
-        message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        message = server_words(exc)
         raise ConsoleError(f"prices sync failed, nothing was inserted: {message}", EXIT_FAILED) from None
     return result
 

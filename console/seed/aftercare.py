@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import psycopg
 
 from console.infra.db import Conn
+from console.infra.errors import server_words
 from console.infra.queries import query
 
 Progress = Callable[[str], None]
@@ -98,7 +99,7 @@ def _step(conn: Conn, action: str, target: str, name: str, params: dict[str, obj
     try:
         conn.execute(query(name), params)
     except psycopg.Error as exc:
-        message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        message = server_words(exc)
         return Step(action, target, time.perf_counter() - started, message, job_id)
     return Step(action, target, time.perf_counter() - started, job_id=job_id)
 

@@ -20,7 +20,7 @@ from console.actions import audit
 from console.infra import boundary, durations, write_gate
 from console.infra.db import Conn, Timeouts, connect, outside_transaction, wasm_engine
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import EXIT_FAILED, ConsoleError
+from console.infra.errors import EXIT_FAILED, ConsoleError, server_words
 from console.infra.queries import query
 from console.infra.server import server_info
 from console.seed import aftercare, pricing
@@ -415,7 +415,7 @@ def write(conn: Conn, target: ResolvedDsn, spec: SeedSpec, *, wasm: bool, worker
                 generate_s += block_gen_s
             path = copier.path
     except psycopg.Error as exc:
-        message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        message = server_words(exc)
         written = copier.committed_spans if copier is not None else stats.spans
         rest = " (the logs and metrics of their last block were not written)" if copier and copier.rest_pending else ""
         raise ConsoleError(f"writing failed after {written:,} spans{rest}: {message}", EXIT_FAILED) from None

@@ -13,7 +13,7 @@ from console.infra import boundary, clock
 from console.infra.access import LEDGER, access
 from console.infra.db import Conn, Timeouts, connect, session_timeouts
 from console.infra.dsn import ResolvedDsn
-from console.infra.errors import privilege_problem
+from console.infra.errors import privilege_problem, server_words
 from console.infra.locks import strong_lock_holders
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.server import server_info
@@ -97,7 +97,7 @@ def _timed(conn: Conn, check_id: str, name: str, run: Callable[[], CheckResult],
         result = CheckResult(check_id, name, Status.COULD_NOT_CHECK, "an answer", f"could not check: {said}",
                              _grant_in(said))
     except psycopg.Error as exc:
-        message = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+        message = server_words(exc)
         result = CheckResult(check_id, name, Status.FAIL, "an answer", f"catalog query failed: {message}",
                              "check the role's privileges on the catalog views")
     elapsed = clock.elapsed_ms(started)
