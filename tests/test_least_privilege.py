@@ -187,6 +187,9 @@ def test_pg_monitor_alone_gets_one_line_or_a_degraded_answer_never_a_traceback(c
         doctor = " ".join(cli("doctor", "--dsn", dsn).stdout.split())
         assert f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};" in doctor
         assert "pg_read_all_settings" not in doctor and "GRANT pg_monitor" not in doctor, doctor
+        # The server takes writes; this role may not: doctor does not call that "allowed".
+        assert "writes the server takes them; each write command first checks this role's privileges" in doctor
+        assert "allowed" not in doctor, doctor
         assert scalar(owned, "SELECT count(*) FROM _sqlx_migrations") == 4
     finally:
         _drop(owned, role)

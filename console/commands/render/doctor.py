@@ -23,7 +23,8 @@ def print_report(report: DoctorReport) -> None:
         "unknown: timescaledb is not preloaded on this server")
     out.print(f"edition     {edition} (timescaledb.license={info.license})", markup=False, highlight=False)
     refusal = report.guard.refusal()
-    out.print(f"writes      {'refused: ' + refusal if refusal else 'allowed'}", markup=False, highlight=False)
+    taken = "the server takes them; each write command first checks this role's privileges"
+    out.print(f"writes      {'refused: ' + refusal if refusal else taken}", markup=False, highlight=False)
     for finding in report.findings():
         out.print(f"note        {finding}", markup=False, highlight=False)
     _print_grants(out, report)
