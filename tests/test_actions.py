@@ -60,9 +60,8 @@ def _audit(cli: Cli) -> list[dict[str, Any]]:
 
 
 @pytest.mark.tsl
-def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path) -> None:
+    dsn = tsl_migrated_db.dsn
     assert cli("seed", "--dsn", dsn, "--days", "2", "--no-aftercare").code == 0
     job = _one(dsn, JOB, "policy_retention", "llm_traces")
     scheduled = "SELECT scheduled FROM timescaledb_information.jobs WHERE job_id = %s"
@@ -135,11 +134,10 @@ def test_job_actions_on_tsl_gate_change_and_audit(cli: Cli, tsl_db: TestDb, tmp_
 
 
 @pytest.mark.tsl
-def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+def test_chunk_cagg_and_policy_actions_on_tsl(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the in-process actions below: the cli's log
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+    dsn = tsl_migrated_db.dsn
     assert cli("seed", "--dsn", dsn, "--days", "10", "--rate", "20", "--no-aftercare").code == 0
     assert _column(dsn, COMPRESSED, "llm_traces") == []
 

@@ -56,9 +56,8 @@ def _scalar(dsn: str, sql: str) -> Any:
 
 @pytest.mark.tsl
 def test_a_chunk_named_with_escape_sequences_is_printed_escaped_by_every_chunk_action(
-        cli: Cli, tsl_db: TestDb) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+        cli: Cli, tsl_migrated_db: TestDb) -> None:
+    dsn = tsl_migrated_db.dsn
     assert cli("seed", "--dsn", dsn, "--days", "4", "--rate", "5", "--no-aftercare").code == 0
     assert cli("chunk", "compress", "--table", "llm_traces", "--older-than", "1d", "--yes", "--dsn", dsn).code == 0
     old = _scalar(dsn, "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks "
@@ -329,9 +328,10 @@ def test_a_migration_or_expectations_file_that_is_not_a_regular_text_file_never_
 
 
 @pytest.mark.tsl
-def test_values_larger_than_the_tsl_engine_takes_are_refused_and_the_engine_lives(cli: Cli, tsl_db: TestDb) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+def test_values_larger_than_the_tsl_engine_takes_are_refused_and_the_engine_lives(
+    cli: Cli, tsl_migrated_db: TestDb
+) -> None:
+    dsn = tsl_migrated_db.dsn
     assert cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", "prod").code == 0
     huge = "k" * 100_000
     one_line(cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", huge), 2,
@@ -340,7 +340,7 @@ def test_values_larger_than_the_tsl_engine_takes_are_refused_and_the_engine_live
     for args in (("keys", "revoke", huge, "--yes"), ("chunk", "compress", huge, "--dry-run"),
                  ("cagg", "refresh", huge, "--dry-run")):
         one_line(cli(*args, "--dsn", dsn), 2, "the tsl engine takes no message over ~64 KiB", "Nothing was sent")
-    assert tsl_db.engine is not None and tsl_db.engine.alive()
+    assert tsl_migrated_db.engine is not None and tsl_migrated_db.engine.alive()
     assert _scalar(dsn, "SELECT count(*) FROM api_keys") == 1  # the engine and its data are there
 
 
@@ -353,9 +353,10 @@ def _stdin_cli(tmp_path: Path, data: bytes, *args: str) -> CliResult:
 
 
 @pytest.mark.tsl
-def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(cli: Cli, tsl_db: TestDb, tmp_path: Path) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+def test_keys_check_reads_binary_or_oversized_stdin_as_one_line(
+    cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path
+) -> None:
+    dsn = tsl_migrated_db.dsn
     created = cli("keys", "create", "--dsn", dsn, "--email", "ops@example.com", "--name", "prod")
     assert created.code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]

@@ -33,7 +33,6 @@ HOUR = timedelta(hours=1)
 
 
 def _seed(cli: Cli, dsn: str, *args: str) -> None:
-    assert cli("migrate", "--dsn", dsn).code == 0
     seeded = cli("seed", "--dsn", dsn, "--rate", "20", *args, timeout=300)
     assert seeded.code == 0, seeded.output
 
@@ -67,11 +66,11 @@ def _expected(conn: Conn, summary: Any) -> tuple[int, list[datetime], dict[str, 
 
 
 @pytest.mark.tsl
-def test_cost_change_pairs_buckets_holding_data_and_says_so(cli: Cli, tsl_db: TestDb) -> None:
+def test_cost_change_pairs_buckets_holding_data_and_says_so(cli: Cli, tsl_migrated_db: TestDb) -> None:
     # Ten days of data: a 7-day window's previous week holds data for only its last 3 days (72 of 168 buckets);
     # a 6-day window's previous 6 days hold 4 days of it (96 of 144: compared over the pairs); a day, all of it.
-    _seed(cli, tsl_db.dsn, "--days", "10")
-    with connect(tsl_db.dsn) as conn:
+    _seed(cli, tsl_migrated_db.dsn, "--days", "10")
+    with connect(tsl_migrated_db.dsn) as conn:
         info = server_info(conn)
         week = cost_per_model(conn, info, CostWindow.last("7d"))
         summary = week.summary
@@ -111,15 +110,15 @@ def test_cost_change_pairs_buckets_holding_data_and_says_so(cli: Cli, tsl_db: Te
             assert f"vs {len(paired)} of {buckets} buckets)" in line and BASELINE_PARTIAL not in line
 
     # The CLI prints the same words.
-    printed = cli("snapshot", "--dsn", tsl_db.dsn, "--pane", "cost", "--window", "7d")
+    printed = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--pane", "cost", "--window", "7d")
     assert printed.code == 0, printed.output
     assert BASELINE_PARTIAL in printed.stdout and "of the 168 buckets before hold data" in printed.stdout
 
 
 @pytest.mark.tsl
-def test_growth_per_day_says_when_the_chunks_cover_less_than_its_week(cli: Cli, tsl_db: TestDb) -> None:
-    _seed(cli, tsl_db.dsn, "--days", "3")
-    with connect(tsl_db.dsn) as conn:
+def test_growth_per_day_says_when_the_chunks_cover_less_than_its_week(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    _seed(cli, tsl_migrated_db.dsn, "--days", "3")
+    with connect(tsl_migrated_db.dsn) as conn:
         snap = refresh_all(conn, server_info(conn), only=["chunks"])
     pane, shown = snap.pane("chunks"), snap.views[0]
     assert pane is not None
@@ -141,9 +140,9 @@ def _detailed(conn: Conn, hypertable: str) -> int:
 
 @pytest.mark.tsl
 def test_first_refresh_measures_a_demo_sized_catalog_and_estimates_are_marked(
-        cli: Cli, tsl_db: TestDb, monkeypatch: pytest.MonkeyPatch) -> None:
-    _seed(cli, tsl_db.dsn, "--days", "10")  # the demo's ten days: a few hundred chunks
-    with connect(tsl_db.dsn) as conn:
+        cli: Cli, tsl_migrated_db: TestDb, monkeypatch: pytest.MonkeyPatch) -> None:
+    _seed(cli, tsl_migrated_db.dsn, "--days", "10")  # the demo's ten days: a few hundred chunks
+    with connect(tsl_migrated_db.dsn) as conn:
         info = server_info(conn)
         # A console's first refresh (a fresh PaneCache, its defaults) measures every chunk, whatever it takes.
         snap = refresh_all(conn, info, PaneOptions(cache=PaneCache()), only=["chunks", "compression"])
@@ -174,7 +173,7 @@ def test_first_refresh_measures_a_demo_sized_catalog_and_estimates_are_marked(
             assert row.cells[total].text.startswith("~") is (table.estimated_chunks > 0), table.name
 
     async def console(exact: dict[str, str] | None) -> None:
-        app = ObsConsoleApp(Session(ResolvedDsn(tsl_db.dsn, "test")), refresh_s=60)
+        app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), refresh_s=60)
         async with app.run_test(size=(80, 24)) as pilot:
             pane = app.screen.query_one("#pane-chunks", PaneBox)
             await wait_for(pilot, lambda: pane.table.row_count > 0, timeout=60)
@@ -191,7 +190,7 @@ def test_first_refresh_measures_a_demo_sized_catalog_and_estimates_are_marked(
                 assert "~ estimated)" in screen, str(pane.border_subtitle)
 
     # A freshly launched console on the demo-sized catalog: exact from its first refresh.
-    with connect(tsl_db.dsn) as conn:
+    with connect(tsl_migrated_db.dsn) as conn:
         exact = {f"{t.schema}.{t.name}": fmt.size(_detailed(conn, f"{t.hypertable_schema}.{t.hypertable_name}"))
                  for t in chunks.rows}
     asyncio.run(console(exact))

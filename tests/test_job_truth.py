@@ -60,11 +60,10 @@ def _column(table: DataTable[Any], name: str) -> dict[str, str]:
 
 
 @pytest.mark.tsl
-def test_a_run_by_hand_tells_one_story_everywhere(cli: Cli, tsl_db: TestDb, tmp_path: Path,
+def test_a_run_by_hand_tells_one_story_everywhere(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the cli fixture's: one audit log for both
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+    dsn = tsl_migrated_db.dsn
     with connect(dsn) as conn:
         compress, retention = _job(conn, "policy_compression", "llm_traces"), _job(conn, "policy_retention", "llm_logs")
         by_console = _job(conn, "policy_retention", "llm_traces")

@@ -86,9 +86,8 @@ def test_migrations_001_to_006_are_byte_identical() -> None:
     assert [p.name for p in sorted(MIGRATIONS_DIR.glob("007_*.sql"))] == ["007_cache_token_prices.sql"]
 
 
-def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_db: TestDb) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+def test_tsl_sync_dry_run_sync_idempotent_list(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    dsn = tsl_migrated_db.dsn
     verify = json.loads(cli("verify", "--dsn", dsn, "--json").stdout)
     s11 = next(c for c in verify["checks"] if c["id"] == "S11")
     assert s11["status"] == "PASS" and "model_pricing 7" in s11["expected"], s11

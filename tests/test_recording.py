@@ -95,10 +95,9 @@ def hypertable(snapshot: dict[str, Any], name: str) -> dict[str, Any]:
 
 @pytest.mark.tsl
 def test_record_across_a_change_on_tsl_then_replay_shows_before_and_after(
-    cli: Cli, tsl_db: TestDb, tmp_path: Path
+    cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path
 ) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+    dsn = tsl_migrated_db.dsn
     assert cli("seed", "--dsn", dsn, "--days", "3", "--seed", "5", timeout=300).code == 0
     out = tmp_path / "night.obsrec"
 

@@ -241,9 +241,8 @@ def test_native_copy_seed_is_consistent_deterministic_and_refuses_a_taken_window
     assert_costs(dsn, change)
 
 
-def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_db: TestDb) -> None:
-    dsn = tsl_db.dsn
-    assert cli("migrate", "--dsn", dsn).code == 0
+def test_tsl_default_ten_days_with_caggs_and_compression(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    dsn = tsl_migrated_db.dsn
     result = seed_json(cli, dsn)  # the defaults: 10 days ending now, 250 spans/hour (its speed: `bench`)
     assert result["spans"] >= 50_000, result["spans"]
     assert result["path"].startswith("INSERT ... SELECT FROM unnest()") and result["workers"] == 1
