@@ -1,0 +1,107 @@
+"""Fitting a line of parts to a width without cutting a word: each part has shorter forms (a form "" leaves it
+out); they give way in rounds, one form each, in the order of `gives`. A header whose shortest forms do not fit
+one line gets a line per group of parts, and a group too long for one line wraps between words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from rich.cells import cell_len
+from rich.text import Text
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a header: its forms, longest first; `gives` orders the shortening (lowest first); `sep` goes
+    before it on a line (dropped at the start of a line)."""
+
+    forms: tuple[str, ...]
+    style: str = ""
+    gives: int = 9
+    sep: str = " · "
+
+    @property
+    def text(self) -> str:
+        return self.forms[0]
+
+
+def fit(one_line: Sequence[Part], groups: Sequence[Sequence[Part]], width: int) -> list[Text]:
+    """A header's lines: `one_line` when it fits (shortened as it may), else one or more per group."""
+    one = _first_fitting(list(one_line), width)
+    if one is not None:
+        return [_line(one)]
+    lines: list[Text] = []
+    for group in groups:
+        fitted = _first_fitting(list(group), width)
+        lines.extend([_line(fitted)] if fitted is not None else _wrapped(_shortest(list(group)), width))
+    return lines
+
+
+def fitted(parts: Sequence[Part], width: int) -> str:
+    """The parts on one line without a margin, shortened until they fit `width` (at their shortest if none do)."""
+    chosen = next((step for step in _ladder(list(parts)) if _width(step) - 1 <= width), _shortest(list(parts)))
+    return _line(chosen).plain.removeprefix(" ")
+
+
+def _first_fitting(parts: list[Part], width: int) -> list[Part] | None:
+    return next((step for step in _ladder(parts) if _width(step) <= width), None)
+
+
+def _ladder(parts: list[Part]) -> Iterator[list[Part]]:
+    """The parts as they are, then shorter one form at a time: in rounds, each part one form, in `gives` order."""
+    current = list(parts)
+    yield current
+    order = sorted(range(len(parts)), key=lambda i: parts[i].gives)
+    while any(len(part.forms) > 1 for part in current):
+        for index in order:
+            if len(current[index].forms) > 1:
+                current = [*current]
+                current[index] = replace(current[index], forms=current[index].forms[1:])
+                yield current
+
+
+def _shortest(parts: list[Part]) -> list[Part]:
+    return [replace(part, forms=part.forms[-1:]) for part in parts]
+
+
+def _shown(parts: list[Part]) -> list[Part]:
+    return [part for part in parts if part.text]
+
+
+def _lead(part: Part) -> str:
+    """A line starts one column in, unless its first part brings its own margin (the reversed title)."""
+    return "" if part.text.startswith(" ") else " "
+
+
+def _width(parts: list[Part]) -> int:
+    shown = _shown(parts)
+    if not shown:
+        return 0
+    return cell_len(_lead(shown[0])) + sum(cell_len(part.text) for part in shown) + \
+        sum(cell_len(part.sep) for part in shown[1:])
+
+
+def _line(parts: list[Part]) -> Text:
+    shown = _shown(parts)
+    line = Text(_lead(shown[0]) if shown else "", no_wrap=True)
+    for index, part in enumerate(shown):
+        if index:
+            line.append(part.sep)
+        line.append(part.text, style=part.style)
+    return line
+
+
+def _wrapped(parts: list[Part], width: int) -> list[Text]:
+    """Parts laid out between words over as many lines as they need (a word wider than the line is folded)."""
+    lines = [Text(" ", overflow="fold")]
+    for part in _shown(parts):
+        sep = part.sep if lines[-1].cell_len > 1 else ""
+        for index, word in enumerate(part.text.strip().split(" ")):
+            gap = sep if index == 0 else " "
+            if lines[-1].cell_len > 1 and lines[-1].cell_len + cell_len(gap) + cell_len(word) > width:
+                lines.append(Text(" ", overflow="fold"))
+                gap = ""
+            lines[-1].append(gap)
+            lines[-1].append(word, style=part.style)
+    return lines
