@@ -178,7 +178,7 @@ class DashboardScreen(ConsoleScreen):
     # Keys -----------------------------------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
-        self.notify("refresh paused" if self.paused else "refresh resumed")
+        self.notify("paused" if self.paused else "resumed", title="refresh")
         self._show_state()
         if self.paused:
             self._cancel_timer()
@@ -195,7 +195,7 @@ class DashboardScreen(ConsoleScreen):
         steps = INTERVAL_STEPS
         current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.interval))
         self.context.refresh_s = steps[max(0, min(len(steps) - 1, current + direction))]
-        self.notify(f"refresh every {self.context.refresh_s:g} s")
+        self.notify(f"every {self.context.refresh_s:g} s", title="refresh")
         self._show_state()
         if self._timer is not None:  # the refresh waited for moves at once: the new interval after the wait began
             self._cancel_timer()
@@ -207,7 +207,7 @@ class DashboardScreen(ConsoleScreen):
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
-        self.notify(f"cost window: last {self.window}")
+        self.notify(f"last {self.window}", title="cost window")
         self._show_state()
         self.action_refresh_now()
 
@@ -215,7 +215,7 @@ class DashboardScreen(ConsoleScreen):
         self.charts_on = not self.charts_on
         for pane in self.query(PaneBox):
             pane.set_charts(self.charts_on)
-        self.notify("charts shown" if self.charts_on else "charts hidden")
+        self.notify("shown" if self.charts_on else "hidden", title="charts")
 
     def on_pane_box_row_chosen(self, event: PaneBox.RowChosen) -> None:
         """Enter on a job row opens the job's detail, as on the Jobs screen."""

@@ -128,7 +128,12 @@ class PaneBox(Vertical):
         message.update(Text("\n").join(lines))
         message.display = bool(lines)
         self.table.display = view.status != "unavailable"
-        self.border_subtitle = self._subtitle(view, shown)
+        self._show_subtitle(view, shown)
+        self.call_after_refresh(self._show_subtitle, view, shown)  # the rows shown, once the table has its height
+
+    def _show_subtitle(self, view: PaneView, shown: list[int]) -> None:
+        if view is self.view:
+            self.border_subtitle = self._subtitle(view, shown)
 
     def _fill(self, view: PaneView, shown: list[int]) -> None:
         """The shown columns with the widths their cells need, set up front: Textual's DataTable keeps a cell
