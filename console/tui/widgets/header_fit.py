@@ -1,6 +1,7 @@
 """Fitting a line of parts to a width without cutting a word: each part has shorter forms (a form "" leaves it
 out); they give way in rounds, one form each, in the order of `gives`. A header whose shortest forms do not fit
-one line gets a line per group of parts, and a group too long for one line wraps between words."""
+one line gets a line per group of parts, and a group too long for one line wraps between words (in the longest
+forms that take no more lines)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,13 @@ def fit(one_line: Sequence[Part], groups: Sequence[Sequence[Part]], width: int) 
     lines: list[Text] = []
     for group in groups:
         fitted = _first_fitting(list(group), width)
-        lines.extend([_line(fitted)] if fitted is not None else _wrapped(_shortest(list(group)), width))
+        lines.extend([_line(fitted)] if fitted is not None else _fewest_lines(list(group), width))
     return lines
+
+
+def _fewest_lines(parts: list[Part], width: int) -> list[Text]:
+    """Parts too long for one line, wrapped: in the longest forms that take no more lines than the shortest."""
+    return min((_wrapped(step, width) for step in _ladder(parts)), key=len)
 
 
 def fitted(parts: Sequence[Part], width: int) -> str:
