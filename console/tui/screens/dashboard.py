@@ -143,8 +143,8 @@ class DashboardScreen(ConsoleScreen):
         elif self._refreshed is not None:
             moment, elapsed_ms = self._refreshed
             parts.append(Part((f"refreshed {fmt.clock(moment)} in {elapsed_ms:.0f} ms",
-                               f"{fmt.clock(moment)} in {elapsed_ms:.0f} ms"), gives=4))
-        parts.append(Part((f"cost {self.window}", ""), gives=2))
+                               f"{fmt.clock(moment)} in {elapsed_ms:.0f} ms"), gives=(4,)))
+        parts.append(Part((f"cost {self.window}", ""), gives=(2,)))
         self.header.note_refresh(parts)
 
     def show_error(self, group: str, message: str) -> None:

@@ -1,5 +1,5 @@
 """Fitting a line of parts to a width without cutting a word: each part has shorter forms (a form "" leaves it
-out); they give way in rounds, one form each, in the order of `gives`. A header whose shortest forms do not fit
+out); they give way one form at a time, in the order of `gives`. A header whose shortest forms do not fit
 one line gets a line per group of parts, and a group too long for one line wraps between words (in the longest
 forms that take no more lines)."""
 
@@ -14,12 +14,12 @@ from rich.text import Text
 
 @dataclass(frozen=True)
 class Part:
-    """One part of a header: its forms, longest first; `gives` orders the shortening (lowest first); `sep` goes
-    before it on a line (dropped at the start of a line)."""
+    """One part of a line: its forms, longest first; `gives`, one per shorter form (rising), orders the shortening
+    among all parts (lowest first); `sep` goes before it on a line (dropped at the start of a line)."""
 
     forms: tuple[str, ...]
     style: str = ""
-    gives: int = 9
+    gives: tuple[float, ...] = ()
     sep: str = " · "
 
     @property
@@ -41,30 +41,40 @@ def fit(one_line: Sequence[Part], groups: Sequence[Sequence[Part]], width: int) 
 
 def _fewest_lines(parts: list[Part], width: int) -> list[Text]:
     """Parts too long for one line, wrapped: in the longest forms that take no more lines than the shortest."""
-    return min((_wrapped(step, width) for step in _ladder(parts)), key=len)
+    return min((_wrapped(step, width) for step, _given in _ladder(parts)), key=len)
 
 
 def fitted(parts: Sequence[Part], width: int) -> str:
     """The parts on one line without a margin, shortened until they fit `width` (at their shortest if none do)."""
-    chosen = next((step for step in _ladder(list(parts)) if _width(step) - 1 <= width), _shortest(list(parts)))
+    chosen = _first_fitting(list(parts), width + 1) or _shortest(list(parts))
     return _line(chosen).plain.removeprefix(" ")
 
 
 def _first_fitting(parts: list[Part], width: int) -> list[Part] | None:
-    return next((step for step in _ladder(parts) if _width(step) <= width), None)
+    """The first shortening that fits, then what gave way longer again where it still fits (last given first)."""
+    for step, given in _ladder(parts):
+        if _width(step) <= width:
+            for index in reversed(given):
+                longer = [*step]
+                longer[index] = replace(step[index], forms=parts[index].forms[
+                    len(parts[index].forms) - len(step[index].forms) - 1:])
+                if _width(longer) <= width:
+                    step = longer
+            return step
+    return None
 
 
-def _ladder(parts: list[Part]) -> Iterator[list[Part]]:
-    """The parts as they are, then shorter one form at a time: in rounds, each part one form, in `gives` order."""
+def _ladder(parts: list[Part]) -> Iterator[tuple[list[Part], list[int]]]:
+    """The parts as they are, then shorter one form at a time, in the order of their `gives`; with each, the
+    parts shortened so far, in order."""
     current = list(parts)
-    yield current
-    order = sorted(range(len(parts)), key=lambda i: parts[i].gives)
-    while any(len(part.forms) > 1 for part in current):
-        for index in order:
-            if len(current[index].forms) > 1:
-                current = [*current]
-                current[index] = replace(current[index], forms=current[index].forms[1:])
-                yield current
+    given: list[int] = []
+    yield current, given
+    for _gives, index in sorted((g, i) for i, part in enumerate(parts) for g in part.gives[:len(part.forms) - 1]):
+        current = [*current]
+        current[index] = replace(current[index], forms=current[index].forms[1:])
+        given = [*given, index]
+        yield current, given
 
 
 def _shortest(parts: list[Part]) -> list[Part]:

@@ -155,16 +155,19 @@ class PaneBox(Vertical):
         if self.stale_note:
             return self.stale_note
         summary = (view.summary or view.status).split(" · ")
-        parts = [Part(_forms(summary[0], keep=True), gives=4)]
-        parts += [Part(_forms(text), gives=3 if _NOTHING.fullmatch(_ASIDE.sub("", text)) else 20 - index)
-                  for index, text in enumerate(summary[1:], start=1)]
+        # Gives way first: the time taken, "scroll", the hidden columns, counts of nothing (the last first), the
+        # other parts, each without its aside then whole (the last first), the first part's asides.
+        parts = [_summary_part(summary[0], 20, kept=True)]
+        for index, text in enumerate(summary[1:], start=1):
+            last_first = (len(summary) - index) / 100
+            parts.append(_summary_part(text, (4 if _NOTHING.fullmatch(_ASIDE.sub("", text)) else 10) + last_first))
         visible = max(self.table.size.height - 1, 0)
         if self.table.display and visible and len(view.rows) > visible:
-            parts += [Part((f"{visible} of {len(view.rows)} rows",), gives=99), Part((", scroll", ""), gives=1, sep="")]
+            parts += [Part((f"{visible} of {len(view.rows)} rows",)), Part((", scroll", ""), gives=(1,), sep="")]
         hidden = len(view.columns) - len(shown)
         if hidden:
-            parts.append(Part((f"{hidden} columns hidden", f"{hidden} cols hidden", ""), gives=2))
-        parts.append(Part((f"{view.elapsed_ms:.0f} ms", ""), gives=0))
+            parts.append(Part((f"{hidden} columns hidden", f"{hidden} cols hidden", ""), gives=(2, 3)))
+        parts.append(Part((f"{view.elapsed_ms:.0f} ms", ""), gives=(0,)))
         return fitted(parts, self.outer_size.width - LABEL_MARGIN)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -172,10 +175,11 @@ class PaneBox(Vertical):
         self.post_message(self.RowChosen(self.pane, str(event.row_key.value)))
 
 
-def _forms(text: str, *, keep: bool = False) -> tuple[str, ...]:
-    """A summary part, without its asides, then (unless kept) left out."""
-    forms = dict.fromkeys((text, _ASIDE.sub("", text), *(() if keep else ("",))))
-    return tuple(forms)
+def _summary_part(text: str, gives: float, *, kept: bool = False) -> Part:
+    """A part of a pane's summary: at `gives`, without its aside (if it has one), then (unless kept) left out."""
+    bare = _ASIDE.sub("", text)
+    forms = [text, *([bare] if bare != text else []), *([] if kept else [""])]
+    return Part(tuple(forms), gives=(gives,) * (len(forms) - 1))
 
 
 def _aligned(column: Column, text: Text) -> Text:

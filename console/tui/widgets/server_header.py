@@ -68,8 +68,8 @@ class ServerHeader(Static):
 
     def update_state(self) -> None:
         state = self.session.state
-        title = Part((f" obsconsole · {self.title_text} ", f" {self.title_text} "), "bold reverse", gives=1, sep="")
-        endpoint = Part(_endpoint_forms(printable(state.endpoint)), "bold", gives=0, sep=" ")
+        title = Part((f" obsconsole · {self.title_text} ", f" {self.title_text} "), "bold reverse", gives=(1,), sep="")
+        endpoint = Part(_endpoint_forms(printable(state.endpoint)), "bold", gives=(0,), sep=" ")
         edition = [_edition(state.info)] if state.info is not None else []
         status = [*_connection(state), *self.refresh_note]
         width = self.size.width or self.app.size.width
@@ -90,7 +90,7 @@ def _connection(state: SessionState) -> list[Part]:
         return [Part(("… connecting",), "yellow", sep=" ")]
     since = fmt.clock(state.disconnected_since)
     lost = [Part((f"✖ disconnected since {since} ({fmt.since(state.disconnected_since)}), retrying",
-                  f"✖ disconnected since {since}, retrying"), "bold red", gives=5, sep=" ")]
+                  f"✖ disconnected since {since}, retrying"), "bold red", gives=(5,), sep=" ")]
     if state.last_error:
         lost.append(Part((f"— {printable(state.last_error)}",), "red", sep=" "))
     return lost
@@ -100,7 +100,7 @@ def _edition(info: ServerInfo) -> Part:
     tsdb = info.timescaledb_installed or "no TimescaleDB"
     pg = info.server_version.split()[0]
     return Part((f"TimescaleDB {tsdb} {info.edition} · PG {pg}", f"TSDB {tsdb} {info.edition} · PG {pg}"), "dim",
-                gives=3)
+                gives=(3,))
 
 
 def _endpoint_forms(endpoint: str) -> tuple[str, ...]:
