@@ -142,8 +142,7 @@ class DashboardScreen(ConsoleScreen):
             parts.append(Part(("refreshing…",), "bold"))
         elif self._refreshed is not None:
             moment, elapsed_ms = self._refreshed
-            parts.append(Part((f"refreshed {fmt.clock(moment)} in {elapsed_ms:.0f} ms",
-                               f"{fmt.clock(moment)} in {elapsed_ms:.0f} ms"), gives=(4,)))
+            parts.append(Part((f"refreshed {fmt.clock(moment)} in {elapsed_ms:.0f} ms",)))
         parts.append(Part((f"cost {self.window}", ""), gives=(2,)))
         self.header.note_refresh(parts)
 

@@ -109,15 +109,24 @@ def _line(parts: list[Part]) -> Text:
 
 
 def _wrapped(parts: list[Part], width: int) -> list[Text]:
-    """Parts laid out between words over as many lines as they need (a word wider than the line is folded)."""
-    lines = [Text(" ", overflow="fold")]
+    """Parts laid out over as many lines as they need: whole where they fit a line, else between words (a word
+    wider than the line is folded)."""
+    lines = [Text(_lead(parts[0]) if parts else "", overflow="fold")]
     for part in _shown(parts):
-        sep = part.sep if lines[-1].cell_len > 1 else ""
+        started = lines[-1].cell_len > 1
+        if started and lines[-1].cell_len + cell_len(part.sep) + cell_len(part.text) <= width:
+            lines[-1].append(part.sep)
+            lines[-1].append(part.text, style=part.style)
+            continue
+        if started:
+            lines.append(Text(_lead(part), overflow="fold"))
+        if lines[-1].cell_len + cell_len(part.text) <= width:
+            lines[-1].append(part.text, style=part.style)
+            continue
         for index, word in enumerate(part.text.strip().split(" ")):
-            gap = sep if index == 0 else " "
-            if lines[-1].cell_len > 1 and lines[-1].cell_len + cell_len(gap) + cell_len(word) > width:
+            if index and lines[-1].cell_len + 1 + cell_len(word) > width:
                 lines.append(Text(" ", overflow="fold"))
-                gap = ""
-            lines[-1].append(gap)
+            elif index:
+                lines[-1].append(" ", style=part.style)
             lines[-1].append(word, style=part.style)
     return lines

@@ -97,10 +97,11 @@ def _connection(state: SessionState) -> list[Part]:
 
 
 def _edition(info: ServerInfo) -> Part:
+    """TimescaleDB's version and edition, PostgreSQL's version: 'TimescaleDB' shortens, then goes."""
     tsdb = info.timescaledb_installed or "no TimescaleDB"
     pg = info.server_version.split()[0]
-    return Part((f"TimescaleDB {tsdb} {info.edition} · PG {pg}", f"TSDB {tsdb} {info.edition} · PG {pg}"), "dim",
-                gives=(3,))
+    return Part((f"TimescaleDB {tsdb} {info.edition} · PG {pg}", f"TSDB {tsdb} {info.edition} · PG {pg}",
+                 f"{tsdb} {info.edition} · PG {pg}"), "dim", gives=(3, 6))
 
 
 def _endpoint_forms(endpoint: str) -> tuple[str, ...]:
