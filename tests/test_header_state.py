@@ -117,8 +117,7 @@ def test_jobs_screen_checks_and_retries_the_connection_and_dates_the_loss(cluste
             await wait_for(pilot, lambda: dashboard._timer is not None and not any(
                 w.group == "dashboard" and not w.is_finished for w in app.workers))
             assert session.state.disconnected_since == since
-            # The dashboard's interval joins the state line: at 160 columns "(N s)" gives way, the rest stays.
-            assert f"✖ disconnected since {fmt.clock(since)}, retrying — {session.state.last_error}" in _header(app)
+            assert f"disconnected since {fmt.clock(since)} (" in _header(app)
 
             # The Jobs screen retries by itself: the server back, it says connected and reads the jobs again.
             await pilot.press("j")

@@ -89,8 +89,8 @@ def _connection(state: SessionState) -> list[Part]:
     if state.disconnected_since is None:
         return [Part(("… connecting",), "yellow", sep=" ")]
     since = fmt.clock(state.disconnected_since)
-    lost = [Part((f"✖ disconnected since {since} ({fmt.since(state.disconnected_since)}), retrying",
-                  f"✖ disconnected since {since}, retrying"), "bold red", gives=(5,), sep=" ")]
+    lost = [Part((f"✖ disconnected since {since} ({fmt.since(state.disconnected_since)}), retrying",), "bold red",
+                 sep=" ")]
     if state.last_error:
         lost.append(Part((f"— {printable(state.last_error)}",), "red", sep=" "))
     return lost
