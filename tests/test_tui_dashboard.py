@@ -292,7 +292,13 @@ def test_chrome_at_80x24_without_colour(seeded_tsl: TestDb, monkeypatch: pytest.
             about_refresh = [n for n in app._notifications if n.title == "refresh"]
             assert [n.message for n in about_refresh] == ["every 60 s"], about_refresh
             assert len(toasts) == 1, toasts
+            # Other kinds stand beside it, each its latest only, none over the header.
+            await pilot.press("c", "c", "w")
+            await wait_for(pilot, lambda: len(app.screen.query(Toast)) == 3)
+            assert sorted((n.title, n.message) for n in app._notifications) == [
+                ("charts", "shown"), ("cost window", "last 7d"), ("refresh", "every 60 s")]
             header = app.screen.query_one(ServerHeader).region
+            toasts = list(app.screen.query(Toast))
             assert all(t.region.y >= header.bottom for t in toasts), (header, [t.region for t in toasts])
 
     asyncio.run(scenario())
