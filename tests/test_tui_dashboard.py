@@ -25,7 +25,7 @@ from console.tui.app import ObsConsoleApp
 from console.tui.screens.action_confirm import ActionConfirmScreen
 from console.tui.screens.jobs import JobDetailScreen
 from console.tui.widgets import charts as plotext_charts
-from console.tui.widgets.header_fit import Part
+from console.tui.widgets.line_fit import Part
 from console.tui.widgets.pane_box import LABEL_MARGIN, PaneBox
 from console.tui.widgets.server_header import ServerHeader
 from tests.conftest import CliResult, TestDb, _tsl_on_copy

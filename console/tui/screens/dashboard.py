@@ -27,7 +27,7 @@ from console.tui.screens.action_confirm import ask_action, read_only
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
 from console.tui.screens.row_actions import RowAction
-from console.tui.widgets.header_fit import Part
+from console.tui.widgets.line_fit import Part
 from console.tui.widgets.pane_box import PaneBox
 from console.tui.widgets.server_header import CHECK_S, ServerHeader
 

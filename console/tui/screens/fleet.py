@@ -22,8 +22,8 @@ from console.tui import registry
 from console.tui.context import HasContext
 from console.tui.palette_items import PaletteCommand
 from console.tui.screen_keys import FLEET
-from console.tui.widgets.header_fit import Part, fit
 from console.tui.widgets.key_footer import KeyFooter
+from console.tui.widgets.line_fit import Part, fit
 from console.view import COLOURS, Style
 
 LEVEL_STYLES = {Level.OK.label: COLOURS[Style.OK], Level.WARN.label: COLOURS[Style.WARN],
@@ -93,7 +93,7 @@ class FleetScreen(Screen[None]):
         self._draw_rows()
 
     def _draw_header(self) -> None:
-        """Fitted as the console's header is (console/tui/widgets/header_fit.py): nothing cut."""
+        """Fitted as the console's header is (console/tui/widgets/line_fit.py): nothing cut."""
         title = Part((" obsconsole · Fleet ", " Fleet "), "bold reverse", gives=(1,), sep="")
         report = self.report
         if report is None:

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 
 from console.panes.view import PaneView
 from console.tui.widgets import charts
-from console.tui.widgets.header_fit import Part, fitted
+from console.tui.widgets.line_fit import Part, fitted
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 from console.view import Column, column_width, fit_columns

@@ -1,5 +1,5 @@
 """The replay console's header: REPLAY, the recorded time (UTC), where the replay stands, the server; an outage
-right after the time. Fitted as the console's header is (console/tui/widgets/header_fit.py): nothing cut."""
+right after the time. Fitted as the console's header is (console/tui/widgets/line_fit.py): nothing cut."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from console.infra.fmt import printable
 from console.infra.server import ServerInfo
-from console.tui.widgets.header_fit import Part, fit
+from console.tui.widgets.line_fit import Part, fit
 
 
 class ReplayHeader(Static):

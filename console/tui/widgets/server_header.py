@@ -16,7 +16,7 @@ from console.infra import clock, fmt
 from console.infra.fmt import printable
 from console.infra.server import ServerInfo
 from console.infra.session import Session, SessionState
-from console.tui.widgets.header_fit import Part, fit
+from console.tui.widgets.line_fit import Part, fit
 
 CHECK_S = 5.0  # the server is pinged when it has not answered for this long; after a loss, a reconnect as often
 
