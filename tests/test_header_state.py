@@ -26,7 +26,7 @@ from console.tui.screens.jobs import JobsScreen
 from console.tui.widgets.pane_box import PaneBox
 from console.tui.widgets.server_header import ServerHeader
 from tests.conftest import IN_CI, register_dsn_password
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for
 
 STALE = "last data shown · disconnected"
 
@@ -93,6 +93,19 @@ def test_jobs_screen_checks_and_retries_the_connection_and_dates_the_loss(cluste
             # The screen hears of the loss from the header's message, a moment after the header shows it.
             shown = jobs.query_one("#jobs-summary", Static)
             await wait_for(pilot, lambda: str(shown.render()).startswith(STALE))
+            # At 80 columns the header takes the lines it needs: the loss, its time, the retry and the cause whole.
+            await pilot.resize_terminal(80, 24)
+            header = app.screen.query_one(ServerHeader)
+            await wait_for(pilot, lambda: header.size.width == 80 and header.size.height >= 2)
+            await pilot.pause()
+            lines = screen_lines(app)[:header.size.height]
+            assert lines[1].startswith(f" ✖ disconnected since {fmt.clock(since)}"), lines
+            words = " ".join(" ".join(lines).split())
+            assert f"disconnected since {fmt.clock(since)}" in words and ", retrying — " in words, lines
+            assert " ".join(session.state.last_error.split()) in words, (session.state.last_error, lines)
+            assert all(len(line.rstrip()) <= 80 for line in lines) and "…" not in words, lines
+            await pilot.resize_terminal(160, 40)
+            await wait_for(pilot, lambda: header.size.width == 160)
 
             # Back on the dashboard, the loss still dates from the first failure, not the moment of return.
             await pilot.press("d")

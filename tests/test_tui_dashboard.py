@@ -6,7 +6,7 @@ import asyncio
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 import pytest
 from textual.widgets import DataTable
+from textual.widgets._toast import Toast
 
 from console.engines import native
 from console.infra.dsn import ResolvedDsn
@@ -24,9 +25,11 @@ from console.tui.app import ObsConsoleApp
 from console.tui.screens.action_confirm import ActionConfirmScreen
 from console.tui.screens.jobs import JobDetailScreen
 from console.tui.widgets import charts as plotext_charts
-from console.tui.widgets.pane_box import PaneBox
+from console.tui.widgets.line_fit import Part
+from console.tui.widgets.pane_box import LABEL_MARGIN, PaneBox
+from console.tui.widgets.server_header import ServerHeader
 from tests.conftest import CliResult, TestDb, _tsl_on_copy
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for
 
 Cli = Callable[..., CliResult]
 PANES = ("cost", "chunks", "compression", "jobs", "retention")
@@ -205,10 +208,98 @@ def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, monkeypat
                 assert _pane(app, "cost").query_one(".chart").display is cost_chart
             for name in PANES:  # every state is said in words too, so it reads without colour
                 assert re.search(r"[a-z]{3,}", str(_pane(app, name).border_subtitle)), name
+            _assert_chrome_whole(app, size)
             if no_color:  # plotext draws without colour too (markers tell the lines apart)
                 points = [(datetime(2026, 1, 1, h), float(h)) for h in range(5)]
                 chart = plotext_charts.draw(LineChart("t", {"a": points}), 40, 10)
                 assert chart.plain.strip() and not [span for span in chart.spans if span.style]
+
+    asyncio.run(scenario())
+
+
+def _header_text(app: ObsConsoleApp) -> str:
+    return str(app.screen.query_one(ServerHeader).render())
+
+
+def _assert_chrome_whole(app: ObsConsoleApp, size: tuple[int, int]) -> None:
+    """Issue 23 point 5: the header keeps the connection, the refresh's time (UTC) and duration, the interval,
+    the edition and versions, in whole words, on the lines it takes; each pane's subtitle fits its border (nothing
+    cut with "…") and says how many rows of how many it shows when it cannot show them all."""
+    header = app.screen.query_one(ServerHeader)
+    lines = screen_lines(app)[:header.region.height]
+    assert len(lines) == (1 if size[0] >= 160 else 2), lines  # 80 and 120 columns: a server line, a state line
+    said = "\n".join(lines)
+    assert "● connected" in said and "every 60 s" in said, said
+    assert re.search(r"\brefreshed \d\d:\d\d:\d\d UTC in \d+ ms\b", said), said
+    assert re.search(r"\b(TimescaleDB|TSDB) 2\.23\.0-dev community · PG \d+\.\d+\b", said), said
+    assert re.search(r"127\.0\.0\.1:\d+/\w+ ", said), said
+    assert "…" not in said, said
+    for name in PANES:
+        pane = _pane(app, name)
+        subtitle = str(pane.border_subtitle)
+        assert len(subtitle) <= pane.outer_size.width - LABEL_MARGIN, (name, subtitle)
+        assert "…" not in subtitle, (name, subtitle)
+        visible = pane.table.size.height - 1
+        if pane.table.display and len(pane.view.rows) > visible > 0:  # type: ignore[union-attr]
+            assert f"{visible} of {len(pane.view.rows)} rows" in subtitle, (name, subtitle)  # type: ignore[union-attr]
+    assert any(re.search(r"\d+ of \d+ rows", str(_pane(app, name).border_subtitle)) for name in PANES)
+
+
+def test_chrome_at_80x24_without_colour(seeded_tsl: TestDb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80x24 under NO_COLOR: the focused pane (the one z/x/e act on) shows in its border and its title; `r`
+    says "refreshing…" in the header until the refresh lands; 30 presses of +/- leave one toast of their kind,
+    clear of the header."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    notes: list[str] = []
+    note_refresh = ServerHeader.note_refresh
+
+    def heard(header: ServerHeader, parts: Sequence[Part]) -> None:  # what the header said, in order
+        note_refresh(header, parts)
+        notes.append(str(header.render()))
+
+    monkeypatch.setattr(ServerHeader, "note_refresh", heard)
+
+    async def scenario() -> None:
+        app = ObsConsoleApp(Session(ResolvedDsn(seeded_tsl.dsn, "test")), refresh_s=60)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            assert app.no_color
+            await wait_for(pilot, lambda: all(_pane(app, p).table.row_count > 0 for p in PANES), timeout=60)
+            cost, chunks = _pane(app, "cost"), _pane(app, "chunks")
+            await wait_for(pilot, lambda: cost.border_title == "▶ Cost per model (cost_analysis_hourly)")
+            top = screen_lines(app)[cost.region.y]
+            assert top.startswith("┏━ ▶ Cost per model (cost_analysis_hourly) ━") and top.rstrip().endswith("┓"), top
+            await pilot.press("tab")
+            await wait_for(pilot, lambda: chunks.border_title == "▶ Chunk sizes" and cost.border_title
+                           == "Cost per model (cost_analysis_hourly)")
+            await pilot.pause()
+            lines = screen_lines(app)  # the panes stack at 80 columns: the focused one is scrolled into view
+            assert any(line.startswith("┏━ ▶ Chunk sizes ━") for line in lines), lines
+            assert not any("▶ Cost" in line or line.startswith("┏━ Cost") for line in lines), lines
+            assert lines[chunks.region.y + 1].startswith("┃ hypertable"), lines
+
+            notes.clear()
+            await pilot.press("r")
+            await wait_for(pilot, lambda: len(notes) >= 2 and "refreshed" in notes[-1], timeout=60)
+            assert "refreshing…" in notes[0] and "refreshed" not in notes[0], notes
+            assert re.search(r"refreshed \d\d:\d\d:\d\d UTC in \d+ ms", notes[-1]), notes
+
+            for step in range(30):
+                await pilot.press("plus" if step % 2 else "minus")
+            assert "every 60 s" in _header_text(app)  # 60 s: 30 s, 60 s, 30 s, ... 60 s
+            await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+            await pilot.pause()
+            toasts = list(app.screen.query(Toast))
+            about_refresh = [n for n in app._notifications if n.title == "refresh"]
+            assert [n.message for n in about_refresh] == ["every 60 s"], about_refresh
+            assert len(toasts) == 1, toasts
+            # Other kinds stand beside it, each its latest only, none over the header.
+            await pilot.press("c", "c", "w")
+            await wait_for(pilot, lambda: len(app.screen.query(Toast)) == 3)
+            assert sorted((n.title, n.message) for n in app._notifications) == [
+                ("charts", "shown"), ("cost window", "last 7d"), ("refresh", "every 60 s")]
+            header = app.screen.query_one(ServerHeader).region
+            toasts = list(app.screen.query(Toast))
+            assert all(t.region.y >= header.bottom for t in toasts), (header, [t.region for t in toasts])
 
     asyncio.run(scenario())
 

@@ -206,10 +206,12 @@ def _app(dsn: str, start_mode: str = "dashboard") -> ObsConsoleApp:
 
 
 async def _connected(pilot: Pilot[None]) -> None:
-    """The header says so: it redraws from the session's state once a second, and the Migrations and Jobs screens
-    can show their data before its first redraw after connecting."""
+    """The header says so, with the server's versions: it redraws from the session's state once a second, and the
+    Migrations and Jobs screens can show their data before its first redraw after connecting (or before the
+    versions were read: the header then still fits on one line at 80 columns)."""
     header = pilot.app.screen.query_one(ServerHeader)
-    await wait_for(pilot, lambda: "● connected" in str(header.content), timeout=30)
+    await wait_for(pilot, lambda: "● connected" in str(header.content) and " · PG " in str(header.content),
+                   timeout=30)
 
 
 async def _dashboard_loaded(pilot: Pilot[None]) -> None:

@@ -176,6 +176,12 @@ def test_at_80x24_the_footer_keeps_the_screen_keys_and_the_focused_panes_actions
                            and app.screen.last_snapshot is not None, timeout=60)
             chunks = app.screen.query_one("#pane-chunks", PaneBox).table
             await wait_for(pilot, lambda: chunks.row_count > 0)
+            # A row without actions of its own (a job): the interval (+/-) and the charts (c) fit too, the
+            # palette's key without its word.
+            app.screen.query_one("#pane-jobs", PaneBox).table.focus()
+            await wait_for(pilot, lambda: {"+", "-", "c"} <= set(_footer(app)))
+            assert {"q", "?", "m", "v", "j", "r"} <= set(_footer(app)), _footer(app)
+            assert (_footer(app)["+"], _footer(app)["-"], _footer(app)["^p"]) == ("Slow", "Fast", ""), _footer(app)
             hypertable = next(i for i in range(chunks.row_count) if "cagg" not in str(chunks.get_row_at(i)[0]))
             chunks.focus()
             chunks.move_cursor(row=hypertable)

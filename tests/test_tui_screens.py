@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Log
+from textual.widgets import DataTable, Log, Static
 
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
@@ -25,7 +25,7 @@ from console.tui.screens.verify import VerifyScreen
 from tests.conftest import CliResult, TestDb
 from tests.test_drift import write_folder
 from tests.test_lint import BAD_007
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for
 
 Cli = Callable[..., CliResult]
 
@@ -171,6 +171,12 @@ def test_help_overlay_lists_the_keys_and_verify_exports_json(cli: Cli, tsl_migra
             await wait_for(pilot, lambda: any(exports.glob("verify-*Z.json")))
             written = next(exports.glob("verify-*Z.json"))
             assert any(str(written) in str(n.message) for n in app._notifications)  # it says where
+            # ...and the screen keeps saying it, whole, on a line of its own under the summary.
+            summary = app.screen.query_one("#verify-summary", Static)
+            await wait_for(pilot, lambda: f"\nexported to {written}" in str(summary.render()))
+            await pilot.pause()
+            shown = "".join(line.strip() for line in screen_lines(app))  # a path wider than the screen folds
+            assert f"exported to{written}" in shown or f"exported to {written}" in shown, screen_lines(app)
 
     asyncio.run(scenario())
     assert not any(tmp_path.glob("*.json"))  # nothing dropped into the current directory

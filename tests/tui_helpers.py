@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 
 
@@ -36,3 +37,8 @@ async def palette_drop_chunks(pilot: Pilot[None], answer: str) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
     await pilot.press(*answer, "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    """The screen as the terminal shows it, line by line (toasts and overlays included), as plain text."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 
 from console.fleet.probe import FleetMonitor
 from console.infra.fmt import printable
@@ -25,6 +25,8 @@ from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.migrations import MigrationsScreen
 from console.tui.screens.verify import VerifyScreen
 from console.tui.settings import ConsoleSettings
+
+TOASTS = 3  # shown at most, the latest: with the footer under them they stay clear of the header at 80x24
 
 
 class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
@@ -67,6 +69,15 @@ class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
         """Every toast, escaped: its text may hold names from the server (never markup, never a control
         sequence)."""
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """Before Textual shows a toast: the earlier ones of its kind (its title, or its text if it has none: an
+        interval change replaces the last) give way, and only the latest few stay."""
+        kind = _kind(event.notification)
+        kept = [shown for shown in self._notifications if _kind(shown) != kind][-(TOASTS - 1):]
+        for shown in list(self._notifications):
+            if shown not in kept:
+                self._unnotify(shown, refresh=False)
 
     def on_mount(self) -> None:
         if self.user_keymap:
@@ -113,3 +124,7 @@ class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
 
     def on_unmount(self) -> None:
         self.context.session.close()
+
+
+def _kind(notification: Notification) -> str:
+    return notification.title or notification.message

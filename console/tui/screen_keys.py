@@ -32,16 +32,17 @@ TEXTUAL_HELP_QUIT = Binding("ctrl+c", "help_quit", show=False, system=True)
 DASHBOARD = ScreenKeys("Dashboard", (
     Key("dashboard.refresh", "r", "refresh_now", "Refresh", "refresh now", palette="Refresh now",
         palette_help="run the five panes' queries now"),
+    # At 80 columns these stay longer than pause (also space) and the cost window (the footer drops the last first).
+    Key("dashboard.faster", "minus", "faster", "Faster", "refresh more often", short="Fast",
+        palette="Refresh more often", key_display="-", rank=MORE),
+    Key("dashboard.slower", "plus,equals_sign", "slower", "Slower", "refresh less often", short="Slow",
+        palette="Refresh less often", key_display="+", rank=MORE),
+    Key("dashboard.charts", "c", "toggle_charts", "Charts", "show or hide the charts", palette="Hide charts",
+        rank=MORE),
     Key("dashboard.pause", "p,space", "toggle_pause", "Pause", "pause or resume the refresh", palette="Pause refresh",
         rank=MORE),
     Key("dashboard.window", "w", "next_window", "Cost window", "next cost window", short="Window",
         palette="Cost window: next", palette_help="1h, 24h, 7d, 30d", rank=MORE),
-    Key("dashboard.faster", "minus", "faster", "Faster", "refresh more often",
-        palette="Refresh more often", key_display="-", rank=MORE),
-    Key("dashboard.slower", "plus,equals_sign", "slower", "Slower", "refresh less often",
-        palette="Refresh less often", key_display="+", rank=MORE),
-    Key("dashboard.charts", "c", "toggle_charts", "Charts", "show or hide the charts", palette="Hide charts",
-        rank=MORE),
     # On the row under the cursor of the focused pane; offered only where they apply (check_action).
     Key("dashboard.compress", "z", "row('compress')", "Compress…", "compress the row's chunks older than an age",
         short="Compress", rank=ROW, writes=True),

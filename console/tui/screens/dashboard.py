@@ -27,6 +27,7 @@ from console.tui.screens.action_confirm import ask_action, read_only
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.jobs import open_job_details
 from console.tui.screens.row_actions import RowAction
+from console.tui.widgets.line_fit import Part
 from console.tui.widgets.pane_box import PaneBox
 from console.tui.widgets.server_header import CHECK_S, ServerHeader
 
@@ -50,6 +51,7 @@ class DashboardScreen(ConsoleScreen):
         self.charts_on = True
         self._refreshed: tuple[datetime, float] | None = None
         self._waiting_since = 0.0  # clock.counter() when the wait for the next refresh began
+        self._asked = False  # a refresh asked for (not the timer's) is under way: the header says "refreshing…"
         self._offered: tuple[str, ...] = ()  # the row actions the footer shows
         self.cache = PaneCache()  # the chunk catalog and sizes kept between refreshes (cheap at 10,000 chunks)
 
@@ -82,6 +84,13 @@ class DashboardScreen(ConsoleScreen):
 
     # Refresh loop ---------------------------------------------------------------------------------------------
     def action_refresh_now(self) -> None:
+        """A refresh asked for (`r`, a key that changes what is shown, a return): the header says so until it
+        lands."""
+        self._asked = True
+        self._show_state()
+        self._due()
+
+    def _due(self) -> None:
         self._cancel_timer()
         self._refresh(self.window)
 
@@ -97,7 +106,7 @@ class DashboardScreen(ConsoleScreen):
 
     def _start_timer(self, delay: float) -> None:
         if not self.paused and not self._suspended:
-            self._timer = self.set_timer(delay, self.action_refresh_now)
+            self._timer = self.set_timer(delay, self._due)
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _refresh(self, window: str) -> None:
@@ -118,6 +127,7 @@ class DashboardScreen(ConsoleScreen):
     def _apply(self, snapshot: Snapshot, elapsed_ms: float) -> None:
         self.last_snapshot = snapshot
         self._refreshed = (clock.now(), elapsed_ms)
+        self._asked = False
         for view in snapshot.views:
             self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
         self._show_state()
@@ -125,13 +135,16 @@ class DashboardScreen(ConsoleScreen):
         self._schedule_next(self._wait())
 
     def _show_state(self) -> None:
-        """The header's refresh part, at once after every change: paused or the interval, the last refresh."""
-        parts = ["paused" if self.paused else f"every {self.interval:g} s"]
-        if self._refreshed is not None:
+        """The header's refresh parts, at once after every change: paused or the interval, the last refresh (or
+        "refreshing…"), the cost window (the first to give way: the cost pane says it too)."""
+        parts = [Part(("paused" if self.paused else f"every {self.interval:g} s",))]
+        if self._asked:
+            parts.append(Part(("refreshing…",), "bold"))
+        elif self._refreshed is not None:
             moment, elapsed_ms = self._refreshed
-            parts.append(f"refreshed {fmt.clock(moment)} in {elapsed_ms:.0f} ms")
-        parts.append(f"cost {self.window}")
-        self.header.note_refresh(" · ".join(parts))
+            parts.append(Part((f"refreshed {fmt.clock(moment)} in {elapsed_ms:.0f} ms",)))
+        parts.append(Part((f"cost {self.window}", ""), gives=(2,)))
+        self.header.note_refresh(parts)
 
     def show_error(self, group: str, message: str) -> None:
         if group != "dashboard":
@@ -139,12 +152,15 @@ class DashboardScreen(ConsoleScreen):
             return
         for pane in self.query(PaneBox):  # the refresh failed as a whole: every pane keeps its data, marked
             pane.mark_stale(message)
+        self._asked = False
+        self._show_state()
         self.notify(message, title="refresh failed", severity="error", timeout=10, markup=False)
         self._schedule_next(min(self.interval, 5.0))
 
     def _disconnected(self) -> None:
+        self._asked = False
         self._mark_stale()
-        self.header.update_state()
+        self._show_state()
         self._schedule_next(self._wait())
 
     def _mark_stale(self) -> None:
@@ -161,7 +177,7 @@ class DashboardScreen(ConsoleScreen):
     # Keys -----------------------------------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
-        self.notify("refresh paused" if self.paused else "refresh resumed")
+        self.notify("paused" if self.paused else "resumed", title="refresh")
         self._show_state()
         if self.paused:
             self._cancel_timer()
@@ -178,7 +194,7 @@ class DashboardScreen(ConsoleScreen):
         steps = INTERVAL_STEPS
         current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.interval))
         self.context.refresh_s = steps[max(0, min(len(steps) - 1, current + direction))]
-        self.notify(f"refresh every {self.context.refresh_s:g} s")
+        self.notify(f"every {self.context.refresh_s:g} s", title="refresh")
         self._show_state()
         if self._timer is not None:  # the refresh waited for moves at once: the new interval after the wait began
             self._cancel_timer()
@@ -190,7 +206,7 @@ class DashboardScreen(ConsoleScreen):
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
-        self.notify(f"cost window: last {self.window}")
+        self.notify(f"last {self.window}", title="cost window")
         self._show_state()
         self.action_refresh_now()
 
@@ -198,7 +214,7 @@ class DashboardScreen(ConsoleScreen):
         self.charts_on = not self.charts_on
         for pane in self.query(PaneBox):
             pane.set_charts(self.charts_on)
-        self.notify("charts shown" if self.charts_on else "charts hidden")
+        self.notify("shown" if self.charts_on else "hidden", title="charts")
 
     def on_pane_box_row_chosen(self, event: PaneBox.RowChosen) -> None:
         """Enter on a job row opens the job's detail, as on the Jobs screen."""

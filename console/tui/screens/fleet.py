@@ -23,6 +23,7 @@ from console.tui.context import HasContext
 from console.tui.palette_items import PaletteCommand
 from console.tui.screen_keys import FLEET
 from console.tui.widgets.key_footer import KeyFooter
+from console.tui.widgets.line_fit import Part, fit
 from console.view import COLOURS, Style
 
 LEVEL_STYLES = {Level.OK.label: COLOURS[Style.OK], Level.WARN.label: COLOURS[Style.WARN],
@@ -92,21 +93,26 @@ class FleetScreen(Screen[None]):
         self._draw_rows()
 
     def _draw_header(self) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(" obsconsole · Fleet ", style="bold reverse")
+        """Fitted as the console's header is (console/tui/widgets/line_fit.py): nothing cut."""
+        title = Part((" obsconsole · Fleet ", " Fleet "), "bold reverse", gives=(1,), sep="")
         report = self.report
         if report is None:
-            line.append(f" {len(self.monitor.targets)} databases · refreshing…")
+            counts = [Part((f"{len(self.monitor.targets)} databases",), sep=" "), Part(("refreshing…",))]
         else:
             down = sum(not d.reachable for d in report.databases)
             failing = sum(d.reachable and d.worst.level is Level.FAIL for d in report.databases)
-            line.append(f" {len(report.databases)} databases")
-            line.append(f" · {down} down", style="bold red" if down else "")
-            line.append(f" · {failing} failing", style="bold red" if failing else "")
-            line.append(f" · {report.refreshed_at:%H:%M:%S} UTC in {report.elapsed_ms:,.0f} ms")
+            counts = [Part((f"{len(report.databases)} databases",), sep=" "),
+                      Part((f"{down} down",), "bold red" if down else ""),
+                      Part((f"{failing} failing",), "bold red" if failing else ""),
+                      Part((f"{report.refreshed_at:%H:%M:%S} UTC in {report.elapsed_ms:,.0f} ms",))]
         if self.filter_text:
-            line.append(f" · filter: {printable(self.filter_text)}", style="bold")
-        self.query_one("#fleet-header", Static).update(line)
+            counts.append(Part((f"filter: {printable(self.filter_text)}",), "bold"))
+        header = self.query_one("#fleet-header", Static)
+        width = header.size.width or self.app.size.width
+        header.update(Text("\n").join(fit([title, *counts], [[title, *counts]], width)))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._draw_header()
 
     def _draw_rows(self) -> None:
         table = self.query_one("#fleet-table", DataTable)

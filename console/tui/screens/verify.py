@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from rich.text import Text
 from textual import work
@@ -36,6 +37,8 @@ class VerifyScreen(ConsoleScreen):
         super().__init__()
         self.report: VerifyReport | None = None
         self.ran: float | None = None  # clock.counter() when the report shown started
+        self.exported: Path | None = None  # where `e` wrote the report shown: said under its summary
+        self._said = ("Running checks…", "")
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="verify-tabs"):
@@ -110,10 +113,15 @@ class VerifyScreen(ConsoleScreen):
             style="bold red" if report.drift else "bold green"))
 
     def _summary(self, text: str, style: str = "") -> None:
-        self.query_one("#verify-summary", Static).update(Text(printable(text), style=style))
+        """The summary line, and on a line of its own the file the report shown was exported to (whole)."""
+        self._said = (text, style)
+        line = Text(printable(text), style=style)
+        if self.exported is not None:
+            line.append(f"\nexported to {printable(str(self.exported))}", style="bold")
+        self.query_one("#verify-summary", Static).update(line)
 
     def _show(self, report: VerifyReport, started: float) -> None:
-        self.report, self.ran = report, started
+        self.report, self.ran, self.exported = report, started, None
         table = self.query_one("#verify-table", DataTable)
         table.clear()
         for row in view.check_rows(report):
@@ -146,4 +154,6 @@ class VerifyScreen(ConsoleScreen):
         except ConsoleError as exc:
             self.notify(exc.message, severity="error", timeout=10)
             return
+        self.exported = path
+        self._summary(*self._said)
         self.notify(f"verify report written to {path}")

@@ -1,15 +1,15 @@
 """The footer, fitted to its one line: the keys in force in the order of their rank in the registry (quit and
 help, the screens, the focused row's actions, the screen's main keys, the rest), each as the user's keymap has
-it. When the full words do not fit, the short ones (e.g. "Migr"); when even those do not, whole keys give way,
-the disabled ones (e.g. the screen shown) first, then the lowest ranked; never a word cut in half. `?` lists them
-all."""
+it. When the full words do not fit, the short ones (e.g. "Migr"), then the palette's key without its word; when
+even that does not fit, whole keys give way, the disabled ones (e.g. the screen shown) first, then the lowest
+ranked; never a word cut in half. `?` lists them all."""
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from textual import events
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -40,13 +40,16 @@ class KeyFooter(Footer):
         shown = [(binding, enabled, tooltip, app.get_key_display(binding)) for binding, enabled, tooltip in ranked]
         palette = active.get(app.COMMAND_PALETTE_BINDING) if self.show_command_palette else None
         width = self._fitted_width = self.size.width or app.size.width
-        if palette is not None:
-            width -= cell_len(app.get_key_display(palette.binding)) + cell_len(palette.binding.description) + _PALETTE
+        palette_word = palette.binding.description if palette is not None else ""
         full = [binding.description for binding, _e, _t, _k in shown]
         short = [_short(binding) for binding, _e, _t, _k in shown]
-        # The first that fits: the full words, the same closer together, the short words, then fewer keys.
-        compact, words = next(((tight, words) for tight, words in ((False, full), (True, full), (True, short))
-                               if _width(shown, words, tight) <= width), (True, short))
+        # The first that fits: the full words, the same closer together, the short words, the palette's key
+        # alone; then fewer keys.
+        compact, words, palette_word = next(
+            ((tight, words, said) for tight, words, said in ((False, full, palette_word), (True, full, palette_word),
+                                                             (True, short, palette_word), (True, short, ""))
+             if _width(shown, words, tight) + _palette_width(app, palette, said) <= width), (True, short, ""))
+        width -= _palette_width(app, palette, palette_word)
         while shown and _width(shown, words, compact) > width:
             drop = max(range(len(shown)), key=lambda i: (not shown[i][1], _rank(shown[i][0]), i))
             del shown[drop], words[drop]
@@ -55,13 +58,20 @@ class KeyFooter(Footer):
             yield FooterKey(binding.key, key, word, binding.action, disabled=not enabled,
                             tooltip=tooltip or binding.description).data_bind(compact=Footer.compact)
         if palette is not None:
-            yield FooterKey(palette.binding.key, app.get_key_display(palette.binding), palette.binding.description,
+            yield FooterKey(palette.binding.key, app.get_key_display(palette.binding), palette_word,
                             palette.binding.action, classes="-command-palette", disabled=not palette.enabled,
                             tooltip=palette.binding.tooltip or palette.binding.description)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._fitted_width:
             self.call_after_refresh(self.recompose)
+
+
+def _palette_width(app: App[object], palette: ActiveBinding | None, word: str) -> int:
+    """Columns the palette's key takes at the right: its key, its word (if said), its border and padding."""
+    if palette is None:
+        return 0
+    return cell_len(app.get_key_display(palette.binding)) + cell_len(word) + _PALETTE
 
 
 def _width(shown: list[tuple[Binding, bool, str, str]], words: list[str], compact: bool) -> int:

@@ -1,9 +1,13 @@
 """A dashboard pane: draws one PaneView in a bordered box. Tables first: the table takes the width its columns
 need (lower-priority columns give way first, identifiers and figures are never cut), the chart only the width
 left over; both are laid out again on every resize, from the last view (so a paused dashboard redraws too).
-Choosing a row posts `PaneBox.RowChosen` for the screen to act on."""
+Its subtitle is fitted to its border (shorter wording first, never cut; "N of M rows" stays). The pane with the
+focus (the one row actions act on) says so in its border and its title ("▶ "), colour or not. Choosing a row posts
+`PaneBox.RowChosen` for the screen to act on."""
 
 from __future__ import annotations
+
+import re
 
 from rich.text import Text
 from textual import events
@@ -14,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from console.panes.view import PaneView
 from console.tui.widgets import charts
+from console.tui.widgets.line_fit import Part, fitted
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
 from console.view import Column, column_width, fit_columns
@@ -23,6 +28,10 @@ SCROLLBAR = 2
 MIN_CHART_WIDTH = 36
 MIN_CHART_HEIGHT = 8
 NOTES_SHOWN = 2
+LABEL_MARGIN = 6  # the border's corners, the dash after each, the space either side of its subtitle
+FOCUSED = "▶ "
+_ASIDE = re.compile(r" \([^()]*\)")  # "(24 buckets)": the detail a summary gives up first
+_NOTHING = re.compile(r"\D*\b0\b\D*")  # "0 failing", "backlog 0": a count of nothing, the first part to go
 
 
 class PaneBox(Vertical):
@@ -52,7 +61,7 @@ class PaneBox(Vertical):
         yield Static("", classes="pane-message")
 
     def on_mount(self) -> None:
-        self.border_title = self.title
+        self._show_title()
         self.border_subtitle = "waiting for the first refresh…"
         self.query_one(".chart", Static).display = False
 
@@ -66,8 +75,18 @@ class PaneBox(Vertical):
         self.stale_note = ""
         self.set_class(False, "-stale")
         self.set_class(view.status == "unavailable", "-unavailable")
-        self.border_title = view.title
+        self.title = view.title
+        self._show_title()
         self.lay_out()
+
+    def _show_title(self) -> None:
+        self.border_title = f"{FOCUSED}{self.title}" if self.has_focus_within else self.title
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self._show_title()
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.call_after_refresh(self._show_title)  # the focus has left once the blur is handled
 
     def mark_stale(self, note: str) -> None:
         """Keep the last data, dimmed, with a note."""
@@ -109,7 +128,12 @@ class PaneBox(Vertical):
         message.update(Text("\n").join(lines))
         message.display = bool(lines)
         self.table.display = view.status != "unavailable"
-        self.border_subtitle = self._subtitle(view, shown)
+        self._show_subtitle(view, shown)
+        self.call_after_refresh(self._show_subtitle, view, shown)  # the rows shown, once the table has its height
+
+    def _show_subtitle(self, view: PaneView, shown: list[int]) -> None:
+        if view is self.view:
+            self.border_subtitle = self._subtitle(view, shown)
 
     def _fill(self, view: PaneView, shown: list[int]) -> None:
         """The shown columns with the widths their cells need, set up front: Textual's DataTable keeps a cell
@@ -127,21 +151,35 @@ class PaneBox(Vertical):
                           for row in view.rows])
 
     def _subtitle(self, view: PaneView, shown: list[int]) -> str:
+        """The summary, rows shown of how many, columns hidden, time taken: the detail gives way first."""
         if self.stale_note:
             return self.stale_note
-        parts = [view.summary or view.status]
+        summary = (view.summary or view.status).split(" · ")
+        # Gives way first: the time taken, "scroll", the hidden columns, counts of nothing (the last first), the
+        # other parts, each without its aside then whole (the last first), the first part's asides.
+        parts = [_summary_part(summary[0], 20, kept=True)]
+        for index, text in enumerate(summary[1:], start=1):
+            last_first = (len(summary) - index) / 100
+            parts.append(_summary_part(text, (4 if _NOTHING.fullmatch(_ASIDE.sub("", text)) else 10) + last_first))
         visible = max(self.table.size.height - 1, 0)
         if self.table.display and visible and len(view.rows) > visible:
-            parts.append(f"{visible} of {len(view.rows)} rows, scroll")
+            parts += [Part((f"{visible} of {len(view.rows)} rows",)), Part((", scroll", ""), gives=(1,), sep="")]
         hidden = len(view.columns) - len(shown)
         if hidden:
-            parts.append(f"{hidden} columns hidden")
-        parts.append(f"{view.elapsed_ms:.0f} ms")
-        return " · ".join(parts)
+            parts.append(Part((f"{hidden} columns hidden", f"{hidden} cols hidden", ""), gives=(2, 3)))
+        parts.append(Part((f"{view.elapsed_ms:.0f} ms", ""), gives=(0,)))
+        return fitted(parts, self.outer_size.width - LABEL_MARGIN)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.post_message(self.RowChosen(self.pane, str(event.row_key.value)))
+
+
+def _summary_part(text: str, gives: float, *, kept: bool = False) -> Part:
+    """A part of a pane's summary: at `gives`, without its aside (if it has one), then (unless kept) left out."""
+    bare = _ASIDE.sub("", text)
+    forms = [text, *([bare] if bare != text else []), *([] if kept else [""])]
+    return Part(tuple(forms), gives=(gives,) * (len(forms) - 1))
 
 
 def _aligned(column: Column, text: Text) -> Text:
