@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import app
+from console.commands.common import UnusedDsnOption, app
 
 
 @app.command()
 def audit(
     limit: Annotated[int, typer.Option("--limit", min=1, help="The last N entries.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    _dsn: UnusedDsnOption = None,
 ) -> None:
     """Every operator action attempted from this account (its intent, then done, failed, interrupted, refused,
     cancelled, dry run): time (UTC), OS user, server (password masked), SQL, outcome and duration. A damaged line

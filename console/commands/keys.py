@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import DsnOption, app
+from console.commands.common import DsnOption, group
 
-keys_app = typer.Typer(help="API keys: create (shown once), list, revoke, check.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
+keys_app = group("keys", "API keys: create (shown once), list, revoke, check.")
 
 
 @keys_app.command("create")
