@@ -20,16 +20,17 @@ def audit(
     is named (exit 1), never a crash."""
     from console.actions import audit as audit_log
     from console.commands.render import actions as render
+    from console.commands.render.wrap import fold, width
     from console.infra.json_out import print_json
 
     log = audit_log.read(limit)
     if as_json:
         print_json({"path": str(audit_log.path()), "entries": log.entries, "damaged": log.damaged})
     elif not log.entries:
-        typer.echo(f"no action recorded yet in {audit_log.path()}")
+        typer.echo("\n".join(fold(f"no action recorded yet in {audit_log.path()}", width())))
     else:
         render.print_audit(log.entries)
-        typer.echo(f"{len(log.entries)} entries from {audit_log.path()}")
+        typer.echo("\n".join(fold(f"{len(log.entries)} entries from {audit_log.path()}", width())))
     if log.damaged:
         shown = ", ".join(f"line {d.line} ({d.problem})" for d in log.damaged[:10])
         more = f" and {len(log.damaged) - 10} more" if len(log.damaged) > 10 else ""

@@ -124,6 +124,7 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     from console.actions import gate, workflow
     from console.actions.plan import Plan
     from console.commands.render import actions as render
+    from console.commands.render.wrap import fold, width
     from console.infra import dsn as dsn_mod
     from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
     from console.infra.durations import parse_ms
@@ -162,10 +163,10 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     if outcome.unaudited is not None:
         raise outcome.unaudited
     if outcome.declined == workflow.DRY_RUN:
-        typer.echo(printable(f"dry run: {action} not run"))
+        typer.echo("\n".join(fold(printable(f"dry run: {action} not run"), width())))
     elif outcome.declined == workflow.NO_CONFIRMATION:
         raise ConsoleError(f"{action} needs confirmation: pass --yes when not on a terminal")
     elif outcome.declined == workflow.CANCELLED:
         raise ConsoleError(f"{action} cancelled: nothing was done")
     else:
-        typer.echo(printable(outcome.message))
+        typer.echo("\n".join(fold(printable(outcome.message), width())))
