@@ -77,10 +77,15 @@ def test_help_takes_dsn_on_either_side(cli: Cli, path: tuple[str, ...]) -> None:
 @pytest.mark.parametrize("path", CONNECTING, ids=" ".join)
 def test_the_command_connects_where_dsn_says(cli: Cli, tmp_path: Path, path: tuple[str, ...]) -> None:
     """An unreachable server named by --dsn, wherever it is given, is the one the command reports; the
-    environment names another (a command that ignored the flag would report that one)."""
+    environment names another (a command that ignored the flag would report that one), and so does a --dsn before
+    the command when one is given nearer it (the innermost wins)."""
     flagged, decoy = free_port(), free_port()
-    env = {"OBSCONSOLE_DSN": f"postgresql://obs:decoy-pw@127.0.0.1:{decoy}/decoy"}
-    for where, args in _placements(path, _args(path, tmp_path), f"postgresql://obs@127.0.0.1:{flagged}/obs").items():
+    decoy_dsn = f"postgresql://obs:decoy-pw@127.0.0.1:{decoy}/decoy"
+    env = {"OBSCONSOLE_DSN": decoy_dsn}
+    placed = _placements(path, _args(path, tmp_path), f"postgresql://obs@127.0.0.1:{flagged}/obs")
+    placed |= {f"{where} over a --dsn before": ("--dsn", decoy_dsn, *args) for where, args in placed.items()
+               if where != "before"}
+    for where, args in placed.items():
         ran = cli(*args, extra_env=env, stdin=MATRIX[" ".join(path)].stdin)
         assert f"127.0.0.1:{flagged}" in ran.output and f":{decoy}" not in ran.output, (where, args, ran.output)
         assert "No such option" not in ran.output and ran.code in (0, 1, 2), (where, ran.output)
