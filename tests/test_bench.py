@@ -4,6 +4,7 @@ the tsl engine, query latency, the indexes the sample queries use, and the refus
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,17 @@ def test_tsl_bench_skips_the_psql_baseline_and_keeps_the_engine_up(
     assert skipped is not None and "crashes the tsl engine" in skipped and data["baseline"]["ratio"] is None
     check_queries(data)
     assert span_count(tsl_migrated_db.dsn) == 3_000, "the engine is still up"
+    # --startup: `obsconsole` launched in a pseudo-terminal as a user does, on the same database (read only).
+    started = cli("bench", "--startup", "--dsn", tsl_migrated_db.dsn)
+    assert started.code == 0, started.output
+    shown = " ".join(started.stdout.split())
+    found = re.search(r"launched 5 times in a 160x48 terminal: first frame ([\d.]+) s, five panes drawn ([\d.]+) s "
+                      r"after the launch \(medians; each run: ((?:[\d.]+/[\d.]+(?:, )?){5}) s\)", shown)
+    assert found, shown
+    runs = [tuple(float(x) for x in run.split("/")) for run in found.group(3).split(", ")]
+    assert all(0 < first <= drawn for first, drawn in runs), runs  # the header is drawn before the panes' data
+    assert re.search(r"`obsconsole --help` [\d.]+ s \(median of 5\) first dashboard paint \d+ ms", shown), shown
+    assert span_count(tsl_migrated_db.dsn) == 3_000
 
 
 def test_bench_bad_flags(cli: Cli) -> None:

@@ -68,3 +68,45 @@ def test_verify_status_snapshot_readable_at_80_columns(cli: Cli, tsl_migrated_db
     wide = cli("snapshot", "--dsn", tsl_migrated_db.dsn, "--wide", extra_env=env)
     assert wide.code == 0 and "left out" not in wide.stdout
     assert all(h in wide.stdout for h in ("toast", "timeline", "last success", "oldest backlog"))
+
+
+@pytest.mark.tsl
+def test_plans_audit_and_lists_fold_within_80_columns(cli: Cli, tsl_migrated_db: TestDb) -> None:
+    """Every command that prints a table, a list or a plan stays within COLUMNS when piped: long lines are folded
+    between words (SQL between its tokens, never inside a literal), names whole; the folded SQL is the statement."""
+    env = {"COLUMNS": "80"}
+    dsn = tsl_migrated_db.dsn
+    seeded = cli("seed", "--dsn", dsn, "--days", "3", "--rate", "10", "--no-aftercare")
+    assert seeded.code == 0, seeded.output
+    assert cli("keys", "create", "--dsn", dsn, "--email", "width@example.com", "--name", "width check").code == 0
+    runs = {" ".join(args): cli(*args, "--dsn", dsn, extra_env=env) for args in (
+        ("job", "pause", "1000", "--dry-run"), ("job", "run", "1000", "--dry-run"),
+        ("cagg", "refresh", "llm_metrics_1hour", "--dry-run"),
+        ("chunk", "compress", "--table", "llm_traces", "--older-than", "1d", "--dry-run"),
+        ("chunk", "drop", "--table", "llm_traces", "--older-than", "1d", "--dry-run"),
+        ("policy", "retention", "llm_traces", "--after", "30d", "--dry-run"),
+        ("policy", "compression", "llm_traces", "--after", "7d", "--dry-run"),
+        ("audit",), ("keys", "list"), ("prices", "list"), ("doctor",), ("prices", "sync", "--dry-run"))}
+    for name, run in runs.items():
+        assert run.code == 0, (name, run.output)
+        # Only a word longer than a line (a path) runs on, whole, on a line of its own.
+        assert all(len(line) <= 80 or " " not in line.strip() for line in _lines(run.stdout)), (name, run.stdout)
+    drop = _lines(runs["chunk drop --table llm_traces --older-than 1d --dry-run"].stdout)
+    chunk_lines = [line for line in drop if line.startswith("  _timescaledb_internal._hyper_")]
+    assert len(chunk_lines) >= 2 and all(" of public.llm_traces: " in line for line in chunk_lines), drop
+    # The folded retention change, run as printed (then rolled back), is the plan's statements.
+    plan = runs["policy retention llm_traces --after 30d --dry-run"].stdout
+    sql = plan.split("\nSQL:\n", 1)[1].split("\nnote:", 1)[0]
+    assert len(sql.splitlines()) > 2 and "'30 days'::interval" in sql, plan
+    with psycopg.connect(dsn, prepare_threshold=None) as conn:
+        conn.execute("SET TRANSACTION READ WRITE")
+        conn.execute(sql)
+        row = conn.execute("SELECT config->>'drop_after' FROM timescaledb_information.jobs "
+                           "WHERE proc_name = 'policy_retention' AND hypertable_name = 'llm_traces'").fetchone()
+        assert row == ("30 days",)
+        conn.rollback()
+    audit = _lines(runs["audit"].stdout)
+    assert "    job pause 1000  dry run: nothing changed" in audit, audit
+    assert any(line.startswith("    SELECT alter_job(1000") for line in audit), audit
+    assert any(line.startswith("width@example.com") or "width check" in line
+               for line in _lines(runs["keys list"].stdout)), runs["keys list"].stdout

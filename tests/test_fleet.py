@@ -101,6 +101,23 @@ def test_service_file_fleet_with_bad_input(cli: Cli, migrated: str, native_plain
     assert plain["edition"] == "none" and plain["worst_finding"] == {
         "level": "WARN", "text": "TimescaleDB is not installed in this database"}
     assert WRONG_PASSWORD not in result.output
+    # Piped, without --json: the screen's table once, within COLUMNS, names and findings whole, the same exit.
+    piped = cli("fleet", "--services", "prod-*,nosuch", extra_env=env | {"COLUMNS": "80"})
+    assert piped.code == 1 and piped.stderr == result.stderr, piped.output
+    lines = piped.stdout.splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines), piped.stdout
+    rows = [line.split(None, 1) for line in lines if line.split(None, 1)[:1] and line.split()[0] in databases]
+    assert [name for name, _rest in rows] == ["prod-badpw", "prod-dead", "prod-eu", "prod-plain"], piped.stdout
+    plain_row = next(rest.strip() for name, rest in rows if name == "prod-plain")
+    assert plain_row.split(None, 1) == ["up", "TimescaleDB is not installed in this database"], plain_row
+    assert "DOWN since " in next(rest for name, rest in rows if name == "prod-dead")
+    words = " ".join(piped.stdout.split())
+    assert "column(s) left out at 80 columns: role," in words
+    # A finding too long for the line wraps in its cell between words.
+    assert "connection refused (is it running, right host and port?)" in words
+    assert "policy_job_stat_history_retention fails (known: Apache builds cannot run it)" in words
+    wide = cli("fleet", "--services", "prod-*", "--wide", extra_env=env | {"COLUMNS": "80"})
+    assert "left out" not in wide.stdout and "cost 24h" in wide.stdout and "2.19.3 apache" in wide.stdout
     # The same service through --dsn service=NAME, in any command.
     status = cli("status", "--dsn", "service=prod-eu", extra_env=env)
     assert status.code == 0 and "003" in status.stdout, status.output

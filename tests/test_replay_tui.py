@@ -16,7 +16,8 @@ from console.infra.dsn import ResolvedDsn
 from console.infra.session import Session
 from console.panes import CostWindow, PaneOptions
 from console.panes.catalog.cache import PaneCache
-from console.recording.recorder import Recorder, Schedule, refresher
+from console.recording.recorder import Recorder, Schedule
+from console.recording.refresh import refresher
 from console.recording.replay import Timeline, moment
 from console.recording.store import Reader
 from console.tui.app import ObsConsoleApp

@@ -28,7 +28,8 @@ from console.infra.session import Disconnected, Session
 from console.panes import CostWindow, PaneOptions
 from console.panes.catalog.cache import PaneCache
 from console.recording import codec
-from console.recording.recorder import Recorder, Schedule, refresher
+from console.recording.recorder import Recorder, Schedule
+from console.recording.refresh import refresher
 from console.recording.replay import Timeline
 from console.recording.store import Reader
 

@@ -13,13 +13,11 @@ from console.commands.common import (
     LockTimeoutOption,
     StatementTimeoutOption,
     YesOption,
-    app,
+    group,
     run_action,
 )
 
-backend_app = typer.Typer(help="Cancel or terminate a backend (shows pid, application, query and locks first).",
-                          no_args_is_help=True)
-app.add_typer(backend_app, name="backend")
+backend_app = group("backend", "Cancel or terminate a backend (shows pid, application, query and locks first).")
 
 Pid = Annotated[int, typer.Argument(help="The backend's pid (pg_stat_activity).")]
 

@@ -51,6 +51,11 @@ def bench(
         bool, typer.Option("--record", help="Instead: what a recording of the target costs (bytes per snapshot, "
                            "a week) and how fast a week replays (seek p50/p95), in scratch files.")
     ] = False,
+    startup: Annotated[
+        bool, typer.Option("--startup", help="Instead: how fast the console opens on the target (read only): "
+                           "`obsconsole` launched 5 times in a pseudo-terminal, its first frame and the five panes "
+                           "drawn from the launch (medians), `--help`, and the first paint after connecting.")
+    ] = False,
     snapshots: Annotated[
         int, typer.Option("--snapshots", help="With --record: snapshots to record (the dictionary is trained "
                           "after 32).", min=40, max=10_000)
@@ -62,6 +67,15 @@ def bench(
     instead what the dashboard costs the server at each catalog size, against a psql floor, in a scratch
     database (the target's own tables are not touched).
     """
+    if startup:
+        from console.bench import startup as start_up
+        from console.commands.launch import console_shell
+        from console.commands.render import bench as render
+        from console.infra import dsn as dsn_mod
+
+        target = dsn_mod.resolve(dsn)
+        render.print_startup(start_up.measure(target, console_shell(ctx).first_paint_ms), start_up.launch(target))
+        return
     if fleet is not None:
         _bench_fleet(dsn, fleet, repeat, concurrency, json_file)
         return

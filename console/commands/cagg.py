@@ -13,12 +13,11 @@ from console.commands.common import (
     LockTimeoutOption,
     StatementTimeoutOption,
     YesOption,
-    app,
+    group,
     run_action,
 )
 
-cagg_app = typer.Typer(help="Continuous aggregates (TimescaleDB Community).", no_args_is_help=True)
-app.add_typer(cagg_app, name="cagg")
+cagg_app = group("cagg", "Continuous aggregates (TimescaleDB Community).")
 
 _WHEN = "ISO 8601 time (2026-11-20T00:00Z) or an age before now (2d, 12h)"
 

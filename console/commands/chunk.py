@@ -13,12 +13,11 @@ from console.commands.common import (
     LockTimeoutOption,
     StatementTimeoutOption,
     YesOption,
-    app,
+    group,
     run_action,
 )
 
-chunk_app = typer.Typer(help="Compress, decompress or drop chunks.", no_args_is_help=True)
-app.add_typer(chunk_app, name="chunk")
+chunk_app = group("chunk", "Compress, decompress or drop chunks.")
 
 ChunkName = Annotated[str | None, typer.Argument(help="A chunk (schema.name or name).", show_default=False)]
 TableOption = Annotated[str | None, typer.Option("--table", help="A hypertable.", show_default=False)]

@@ -32,6 +32,11 @@ DirOption = Annotated[
     Path | None,
     typer.Option("--dir", help="Migrations folder (default: the ones shipped with obsconsole).", show_default=False),
 ]
+UnusedDsnOption = Annotated[
+    str | None,
+    typer.Option("--dsn", help="Accepted here as by every command (scripts pass it to all); this one connects to no "
+                 "database it names.", show_default=False),
+]
 KindOption = Annotated[str, typer.Option("--kind", help="Engine kind: tsl (Community, WASM) or native (Apache).")]
 YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (needed without a terminal).")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print the SQL and what it touches; change nothing.")]
@@ -93,6 +98,21 @@ def root(
         console_shell(ctx).run_console(dsn_mod.resolve(dsn), refresh_s=refresh, read_only=read_only, record=record)
 
 
+def group(name: str, help_text: str) -> typer.Typer:
+    """A command group (`obsconsole job …`) registered with the app. It takes `--dsn` between its name and the
+    command (`obsconsole job --dsn X run 7`) as if given before it."""
+    sub = typer.Typer(help=help_text, no_args_is_help=True, callback=_group_dsn)
+    app.add_typer(sub, name=name)
+    return sub
+
+
+def _group_dsn(dsn: DsnOption = None) -> None:
+    if dsn:
+        from console.infra import dsn as dsn_mod
+
+        dsn_mod.set_global_flag(dsn)
+
+
 def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: ActionFlags) -> None:
     """The CLI's side of every operator action (console.actions.workflow): refuse in read-only mode, show the plan
     (under --lock-timeout / --statement-timeout where given), --dry-run stops there, confirm (default No; --yes
@@ -104,6 +124,7 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     from console.actions import gate, workflow
     from console.actions.plan import Plan
     from console.commands.render import actions as render
+    from console.commands.render.wrap import fold, width
     from console.infra import dsn as dsn_mod
     from console.infra.db import DEFAULT_TIMEOUTS, Conn, Timeouts, connect
     from console.infra.durations import parse_ms
@@ -142,10 +163,10 @@ def run_action(ctx: typer.Context, dsn: str | None, request: Request, flags: Act
     if outcome.unaudited is not None:
         raise outcome.unaudited
     if outcome.declined == workflow.DRY_RUN:
-        typer.echo(printable(f"dry run: {action} not run"))
+        typer.echo("\n".join(fold(printable(f"dry run: {action} not run"), width())))
     elif outcome.declined == workflow.NO_CONFIRMATION:
         raise ConsoleError(f"{action} needs confirmation: pass --yes when not on a terminal")
     elif outcome.declined == workflow.CANCELLED:
         raise ConsoleError(f"{action} cancelled: nothing was done")
     else:
-        typer.echo(printable(outcome.message))
+        typer.echo("\n".join(fold(printable(outcome.message), width())))

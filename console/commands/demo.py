@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import app
+from console.commands.common import UnusedDsnOption, app
 
 
 @app.command()
@@ -16,6 +16,7 @@ def demo(
     keep: Annotated[bool, typer.Option("--keep", help="Leave the engine running on exit and print its DSN.")] = False,
     days: Annotated[int, typer.Option("--days", min=1, max=60, help="Days of traffic to seed.")] = 10,
     refresh: Annotated[float, typer.Option("--refresh", min=1, max=60, help="Dashboard refresh (s).")] = 5.0,
+    _dsn: UnusedDsnOption = None,
 ) -> None:
     """Start an embedded engine, migrate, seed traffic (with progress), open the console; stop the engine on
     exit unless --keep."""

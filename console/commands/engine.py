@@ -7,17 +7,17 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import KindOption, app
+from console.commands.common import KindOption, UnusedDsnOption, group
 from console.infra.errors import ConsoleError
 
-engine_app = typer.Typer(help="Start, stop and inspect a throwaway TimescaleDB engine.", no_args_is_help=True)
-app.add_typer(engine_app, name="engine")
+engine_app = group("engine", "Start, stop and inspect a throwaway TimescaleDB engine.")
 
 
 @engine_app.command("start")
 def engine_start(
     kind: KindOption = "tsl",
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Keep the data here.")] = None,
+    _dsn: UnusedDsnOption = None,
 ) -> None:
     """Start an engine in the background and print its DSN (stdout) for OBSCONSOLE_DSN."""
     from console import engines
@@ -34,7 +34,7 @@ def engine_start(
 
 
 @engine_app.command("stop")
-def engine_stop(kind: KindOption = "tsl") -> None:
+def engine_stop(kind: KindOption = "tsl", _dsn: UnusedDsnOption = None) -> None:
     """Stop the engine `engine start` left running, leaving no process behind. Only a process proven to be that
     engine is signalled (its start time and command line as recorded); one that died is cleaned up after."""
     from console.engines import registry
@@ -58,7 +58,7 @@ def engine_stop(kind: KindOption = "tsl") -> None:
 
 
 @engine_app.command("status")
-def engine_status(kind: KindOption = "tsl") -> None:
+def engine_status(kind: KindOption = "tsl", _dsn: UnusedDsnOption = None) -> None:
     """Say whether the engine is running, and its DSN with the password masked. Exit 1 if not running."""
     from console.engines import registry
     from console.infra.dsn import mask

@@ -56,21 +56,27 @@ def fleet(
     services: ServicesOption = None,
     fleet_file: FleetFileOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one refresh as JSON and exit.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Without a terminal: every column.")] = False,
     concurrency: ConcurrencyOption = 16,
     timeout: TimeoutOption = 3.0,
     refresh: Annotated[float, typer.Option("--refresh", min=1, max=60, help="Screen refresh (s).")] = 10.0,
 ) -> None:
     """Every database on one screen, worst first (Enter: its dashboard; Escape: back; /: filter by name or tag).
 
-    With --json: one refresh as {"databases": [...], "elapsed_ms": ...}; exit 1 when any database is
-    unreachable or has a FAIL-level finding (or the input named something that is not there), 2 when no
-    database could be watched."""
+    With --json: one refresh as {"databases": [...], "elapsed_ms": ...}; without a terminal (piped): one refresh
+    as the screen's table, within the width. Then exit 1 when any database is unreachable or has a FAIL-level
+    finding (or the input named something that is not there), 2 when no database could be watched."""
+    import sys
+
     with open_monitor(dsn, services, fleet_file, concurrency, timeout) as monitor:
-        if as_json:
-            from console.commands.render.fleet import print_json
+        if as_json or not sys.stdout.isatty():
+            from console.commands.render.fleet import print_fleet, print_json
 
             report = monitor.refresh()
-            print_json(report)
+            if as_json:
+                print_json(report)
+            else:
+                print_fleet(report, wide=wide)
             raise typer.Exit(report.exit_code)
         from console.commands.launch import console_shell
         from console.infra.write_gate import read_only_mode

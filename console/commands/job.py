@@ -13,13 +13,11 @@ from console.commands.common import (
     LockTimeoutOption,
     StatementTimeoutOption,
     YesOption,
-    app,
+    group,
     run_action,
 )
 
-job_app = typer.Typer(help="Pause, resume, reschedule or run a background job (TimescaleDB Community).",
-                      no_args_is_help=True)
-app.add_typer(job_app, name="job")
+job_app = group("job", "Pause, resume, reschedule or run a background job (TimescaleDB Community).")
 
 JobId = Annotated[int, typer.Argument(help="The job's id (obsconsole snapshot, or the Jobs screen).")]
 

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import DsnOption, app
+from console.commands.common import DsnOption, group
 
-keys_app = typer.Typer(help="API keys: create (shown once), list, revoke, check.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
+keys_app = group("keys", "API keys: create (shown once), list, revoke, check.")
 
 
 @keys_app.command("create")
@@ -46,12 +45,12 @@ def keys_create(
 def keys_list(
     email: Annotated[str | None, typer.Option("--email", help="Only this user's keys.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, whatever the width.")] = False,
     dsn: DsnOption = None,
 ) -> None:
     """Keys with prefix, scopes and state (never the key or its hash)."""
     from console.infra import dsn as dsn_mod
     from console.infra.db import connect
-    from console.infra.fmt import printable
     from console.infra.json_out import print_json
     from console.keys import service as api_keys
 
@@ -60,15 +59,9 @@ def keys_list(
     if as_json:
         print_json({"keys": rows})
         return
-    from rich.console import Console
-    from rich.table import Table
+    from console.commands.render.keys import print_keys
 
-    table = Table("id", "prefix", "name", "owner", "scopes", "state", "created", "expires", title="API keys")
-    for r in rows:
-        table.add_row(str(r.id), printable(r.key_prefix) + "…", printable(r.name), printable(r.email),
-                      printable(",".join(r.scopes)), r.state,
-                      f"{r.created_at:%Y-%m-%d}", f"{r.expires_at:%Y-%m-%d}" if r.expires_at else "never")
-    Console().print(table, markup=False, highlight=False)
+    print_keys(rows, wide=wide)
 
 
 @keys_app.command("revoke")

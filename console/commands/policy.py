@@ -13,13 +13,11 @@ from console.commands.common import (
     LockTimeoutOption,
     StatementTimeoutOption,
     YesOption,
-    app,
+    group,
     run_action,
 )
 
-policy_app = typer.Typer(help="Add, change or remove retention and compression policies (Community).",
-                         no_args_is_help=True)
-app.add_typer(policy_app, name="policy")
+policy_app = group("policy", "Add, change or remove retention and compression policies (Community).")
 
 Relation = Annotated[str, typer.Argument(help="A hypertable or continuous aggregate.")]
 AfterOption = Annotated[str | None, typer.Option("--after", help="Age, e.g. 30d (replaces the current policy).",

@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import DsnOption, app
+from console.commands.common import DsnOption, group
 
-prices_app = typer.Typer(help="Model prices: sync model_pricing with the genai-prices catalog, list them.",
-                         no_args_is_help=True)
-app.add_typer(prices_app, name="prices")
+prices_app = group("prices", "Model prices: sync model_pricing with the genai-prices catalog, list them.")
 
 ProviderOption = Annotated[
     str | None,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from console.commands.common import app
+from console.commands.common import UnusedDsnOption, app
 from console.infra.errors import ConsoleError
 
 
@@ -26,6 +26,7 @@ def replay(
         metavar="T1 T2", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     wide: Annotated[bool, typer.Option("--wide", help="With --at: every column.")] = False,
+    _dsn: UnusedDsnOption = None,
 ) -> None:
     """Open the dashboard fed from a recording (no flag), or answer a question about it."""
     from console.recording import replay as service

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,11 +16,12 @@ from console.infra.db import Conn
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.server import ServerInfo
-from console.infra.session import Disconnected, Session, endpoint
-from console.panes import CostWindow, PaneOptions, Snapshot, refresh_all
+from console.infra.session import Disconnected, Session
+from console.panes import CostWindow, PaneOptions, Snapshot
 from console.panes.catalog.cache import PaneCache
 from console.recording import events, facts
 from console.recording.model import Event, Facts, Kind, Stored
+from console.recording.refresh import refresher
 from console.recording.store import Writer
 
 log = logging.getLogger("obsconsole.record")
@@ -96,17 +96,6 @@ class Recorder:
 
     def close(self) -> None:
         self.writer.close()
-
-
-def refresher(options: PaneOptions, recorder: Recorder | None) -> Callable[[Conn, ServerInfo], Snapshot]:
-    """A refresh of the five panes for Session.call; with a recorder (`obsconsole --record FILE`) the snapshot is
-    written too, as the dashboard is about to show it."""
-    def refresh(conn: Conn, info: ServerInfo) -> Snapshot:
-        snapshot = refresh_all(conn, info, options)
-        if recorder is not None:
-            recorder.capture(conn, info, snapshot, endpoint(conn))
-        return snapshot
-    return refresh
 
 
 def run(target: ResolvedDsn, path: Path, schedule: Schedule, stop: threading.Event, count: int | None = None) -> int:

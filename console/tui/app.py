@@ -5,26 +5,53 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
+from textual.screen import Screen
 
-from console.fleet.probe import FleetMonitor
 from console.infra.fmt import printable
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
-from console.recording.recorder import Recorder
 from console.tui.context import ConsoleContext, HasContext
 from console.tui.palette import ConsoleCommands
 from console.tui.palette_items import WithholdsActions
 from console.tui.screen_keys import APP, TEXTUAL_HELP_QUIT
 from console.tui.screens.dashboard import DashboardScreen
-from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.help import HelpScreen, keys_in_force
-from console.tui.screens.jobs import JobsScreen
-from console.tui.screens.migrations import MigrationsScreen
-from console.tui.screens.verify import VerifyScreen
 from console.tui.settings import ConsoleSettings
+
+if TYPE_CHECKING:
+    from console.fleet.probe import FleetMonitor
+    from console.recording.recorder import Recorder
+
+
+# The screens other than the dashboard are imported when first shown: the first frame waits only for the dashboard
+# (tests/test_startup.py).
+def _fleet() -> Screen[None]:
+    from console.tui.screens.fleet import FleetScreen
+
+    return FleetScreen()
+
+
+def _jobs() -> Screen[None]:
+    from console.tui.screens.jobs import JobsScreen
+
+    return JobsScreen()
+
+
+def _migrations() -> Screen[None]:
+    from console.tui.screens.migrations import MigrationsScreen
+
+    return MigrationsScreen()
+
+
+def _verify() -> Screen[None]:
+    from console.tui.screens.verify import VerifyScreen
+
+    return VerifyScreen()
+
 
 TOASTS = 3  # shown at most, the latest: with the footer under them they stay clear of the header at 80x24
 
@@ -37,11 +64,11 @@ class ObsConsoleApp(App[None], HasContext, inherit_bindings=False):
     TITLE = "obsconsole"
     BINDINGS = [*APP.bindings(), TEXTUAL_HELP_QUIT]
     MODES = {
-        "fleet": FleetScreen,
+        "fleet": _fleet,
         "dashboard": DashboardScreen,
-        "jobs": JobsScreen,
-        "migrations": MigrationsScreen,
-        "verify": VerifyScreen,
+        "jobs": _jobs,
+        "migrations": _migrations,
+        "verify": _verify,
     }
 
     COMMANDS = {ConsoleCommands}  # Textual's system commands included (one provider: a stable order)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from console.fleet.probe import FleetMonitor
 from console.infra.session import Session
-from console.recording.recorder import Recorder
 from console.tui.settings import ConsoleSettings
+
+if TYPE_CHECKING:
+    from console.fleet.probe import FleetMonitor
+    from console.recording.recorder import Recorder
 
 
 @dataclass

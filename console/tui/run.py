@@ -7,16 +7,18 @@ import signal
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.pilot import Pilot
-
-from console.fleet.probe import FleetMonitor
 from console.infra.dsn import ResolvedDsn
 from console.infra.errors import ConsoleError
 from console.infra.session import Disconnected, Session
-from console.recording.recorder import Recorder, Schedule
 from console.tui.app import ObsConsoleApp
 from console.tui.settings import ConsoleSettings
+
+if TYPE_CHECKING:  # the first frame waits for nothing it does not draw (tests/test_startup.py)
+    from textual.pilot import Pilot
+
+    from console.fleet.probe import FleetMonitor
 
 
 def run_console(settings: ConsoleSettings, *, start_mode: str = "dashboard", record: Path | None = None) -> None:
@@ -25,8 +27,11 @@ def run_console(settings: ConsoleSettings, *, start_mode: str = "dashboard", rec
     recording that cannot be written, or when the first connection fails."""
     target = settings.target
     assert target is not None, "the console opens on one database"
-    every = timedelta(seconds=settings.refresh_s)
-    recorder = Recorder(record, target, Schedule(every=every)) if record else None
+    recorder = None
+    if record is not None:
+        from console.recording.recorder import Recorder, Schedule
+
+        recorder = Recorder(record, target, Schedule(every=timedelta(seconds=settings.refresh_s)))
     session = Session(target)
     try:
         session.call(lambda _conn, _info: None)

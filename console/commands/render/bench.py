@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
 from console.bench.fleet import Cpu, FleetBenchResult
 from console.bench.scale import DASHBOARD_REFRESH_S, Memory, ScaleResult
 from console.bench.service import BenchResult
+from console.bench.startup import HELP_RUNS, LAUNCH_SIZE, Launch, Startup
 from console.bench.stats import Spread
+from console.commands.render.wrap import fold, width
 from console.infra import userfiles
 from console.infra.json_out import plain
 
@@ -52,6 +55,17 @@ def print_result(result: BenchResult) -> None:
     out.print(queries)
     out.print(f"start-up: `obsconsole --help` {result.startup.help_s:.2f} s (median of 5); first dashboard paint "
               f"{result.startup.first_paint_ms:.0f} ms after the connection is made", markup=False, highlight=False)
+
+
+def print_startup(measured: Startup, launched: Launch) -> None:
+    """`bench --startup`: from the launch, then `--help`, then the first paint on an open connection."""
+    runs = ", ".join(f"{first:.2f}/{drawn:.2f}" for first, drawn in launched.runs)
+    for line in (f"obsconsole launched {len(launched.runs)} times in a {LAUNCH_SIZE[1]}x{LAUNCH_SIZE[0]} terminal: "
+                 f"first frame {launched.first_frame_s:.2f} s, five panes drawn {launched.panes_drawn_s:.2f} s "
+                 f"after the launch (medians; each run: {runs} s)",
+                 f"`obsconsole --help` {measured.help_s:.2f} s (median of {HELP_RUNS})",
+                 f"first dashboard paint {measured.first_paint_ms:.0f} ms after the connection is made"):
+        typer.echo("\n".join(fold(line, width())))
 
 
 MEMORY_ROWS = 24  # samples printed at most (the JSON file has them all)

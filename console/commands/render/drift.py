@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from console.commands.render import wrap
 from console.commands.render.view import text
 from console.drift import view
 from console.drift.model import DriftReport, Kind
@@ -23,13 +24,17 @@ def as_dict(report: DriftReport) -> dict[str, object]:
 
 def print_table(report: DriftReport) -> None:
     out = Console(highlight=False)
-    out.print(one_line(f"drift: {len(report.replayed)} migration(s) from the {report.source} replayed on "
-                    f"{report.replay_engine}; database: {report.target}"), markup=False, soft_wrap=True)
+
+    def say(line: str) -> None:  # folded to the width between words
+        for folded in wrap.fold(one_line(line), out.width):
+            out.print(folded, markup=False, soft_wrap=True)
+
+    say(f"drift: {len(report.replayed)} migration(s) from the {report.source} replayed on {report.replay_engine}; "
+        f"database: {report.target}")
     for name in report.not_replayed:
-        out.print(one_line(f"  not replayed: {name}"), markup=False)
+        say(f"  not replayed: {name}")
     for f in report.failures:
-        out.print(one_line(f"  replay: {f.file} line {f.line} ({f.statement}) failed: {f.message}"), markup=False,
-                  soft_wrap=True)
+        say(f"  replay: {f.file} line {f.line} ({f.statement}) failed: {f.message}")
     if report.differences:
         table = Table(*(c.name for c in view.COLUMNS), title="Drift (migrations vs database)")
         for row in view.difference_rows(report):

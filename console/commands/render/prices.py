@@ -6,14 +6,12 @@ import textwrap
 from decimal import Decimal
 
 import typer
-from rich.console import Console
 
+from console.commands.render import wrap
 from console.infra.fmt import printable
 from console.prices.catalog import Rates
 from console.prices.listing import PriceList
 from console.prices.sync import SyncPlan
-
-WIDTH = 80
 
 
 def price(value: Decimal | None) -> str:
@@ -29,24 +27,29 @@ def rates(value: Rates | None) -> str:
 
 def _listing(title: str, names: list[str]) -> None:
     if names:
-        typer.echo(textwrap.fill(f"{title} ({len(names)}): " + ", ".join(printable(n) for n in names), WIDTH,
+        typer.echo(textwrap.fill(f"{title} ({len(names)}): " + ", ".join(printable(n) for n in names), wrap.width(),
                                  subsequent_indent="  ", break_long_words=False, break_on_hyphens=False))
 
 
 def print_sync(result: SyncPlan) -> None:
     """The header, each row to insert (two lines: the model, then old -> new and the date), then the lists."""
+    limit = wrap.width()
+
+    def say(line: str) -> None:
+        typer.echo("\n".join(wrap.fold(line, limit)))
+
     newest = f"; newest dated change in it: {result.newest_change}" if result.newest_change else ""
-    typer.echo(f"catalog: {result.catalog} (the snapshot bundled with the package, read offline{newest})")
-    typer.echo(f"scope: {result.scope}; today (UTC): {result.today}; USD per 1k tokens")
+    say(f"catalog: {result.catalog} (the snapshot bundled with the package, read offline{newest})")
+    say(f"scope: {result.scope}; today (UTC): {result.today}; USD per 1k tokens")
     verb = "would insert" if result.dry_run else "inserted"
     count = len(result.changes) if result.dry_run else result.inserted
-    typer.echo(f"{verb} {count} model_pricing row(s); {result.up_to_date} model(s) already up to date"
-               + (" (dry run: nothing changed)" if result.dry_run else ""))
+    say(f"{verb} {count} model_pricing row(s); {result.up_to_date} model(s) already up to date"
+        + (" (dry run: nothing changed)" if result.dry_run else ""))
     for change in result.changes:
-        typer.echo(f"  {printable(change.provider)}/{printable(change.model)}  from {change.effective_date}"
-                   + (f"  ({change.catalog_model})" if not change.catalog_model.endswith(f"/{change.model}") else ""))
-        typer.echo(textwrap.fill(f"{rates(change.old)} -> {rates(change.new)}", WIDTH, initial_indent="    ",
-                                 subsequent_indent="    "))
+        say(f"  {printable(change.provider)}/{printable(change.model)}  from {change.effective_date}"
+            + (f"  ({change.catalog_model})" if not change.catalog_model.endswith(f"/{change.model}") else ""))
+        typer.echo(textwrap.fill(f"{rates(change.old)} -> {rates(change.new)}", limit, initial_indent="    ",
+                                 subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
     _listing("tiered prices, base tier stored", result.tiered)
     _listing("time-of-day prices, peak rate stored", result.time_of_day)
     _listing("kept: a row for that date exists with other prices", result.kept)
@@ -64,7 +67,7 @@ def print_list(listed: PriceList) -> None:
                str(p.effective_date)), p.next_change) for p in listed.prices]
     widths = [max([len(h), *(len(c[1][i]) for c in cells)]) for i, h in enumerate(headers)]
     figures_width = sum(w + 2 for w in widths)
-    name_width = max(16, Console().width - figures_width)
+    name_width = max(16, wrap.width() - figures_width)
 
     def figures(values: tuple[str, ...]) -> str:
         return "".join(f"  {v:>{w}}" for v, w in zip(values, widths, strict=True))

@@ -18,7 +18,7 @@ from console.infra import clock, fmt
 from console.infra.session import Disconnected
 from console.panes import REGISTRY, CostWindow, Job, PaneOptions, Snapshot
 from console.panes.catalog.cache import PaneCache
-from console.recording.recorder import refresher
+from console.recording.refresh import refresher
 from console.tui.palette_items import PaletteCommand
 from console.tui.registry import Key
 from console.tui.screen_keys import DASHBOARD

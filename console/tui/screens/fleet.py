@@ -4,8 +4,6 @@ async connections); Enter opens the database's dashboard (Escape comes back), `/
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
@@ -13,10 +11,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from console.fleet import view as fleet_view
 from console.fleet.model import DatabaseStatus, FleetReport, Level
 from console.fleet.probe import FleetMonitor
 from console.fleet.targets import Target
-from console.infra import clock, fmt
 from console.infra.fmt import printable
 from console.tui import registry
 from console.tui.context import HasContext
@@ -24,12 +22,9 @@ from console.tui.palette_items import PaletteCommand
 from console.tui.screen_keys import FLEET
 from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.line_fit import Part, fit
-from console.view import COLOURS, Style
+from console.view import COLOURS
 
-LEVEL_STYLES = {Level.OK.label: COLOURS[Style.OK], Level.WARN.label: COLOURS[Style.WARN],
-                Level.FAIL.label: COLOURS[Style.BAD], Level.UNREACHABLE.label: COLOURS[Style.BAD]}
-COLUMNS = ("database", "state", "worst finding", "role", "PostgreSQL", "TimescaleDB", "jobs fail/late",
-           "compr. backlog", "ratio", "retention late", "agg lag", "chunks", "size", "growth/day", "cost 24h")
+COLUMNS = tuple(column.name for column in fleet_view.COLUMNS)
 
 
 class FleetScreen(Screen[None]):
@@ -177,48 +172,8 @@ class FleetScreen(Screen[None]):
         return registry.palette(self, FLEET)
 
 
-def _num(value: float | int | None, zero_ok: bool = True) -> Text:
-    if value is None:
-        return Text("-", style="dim")
-    return Text(f"{value:,}", style="" if zero_ok or not value else "bold yellow")
-
-
-def _late(value: int | None) -> Text:
-    if value is None:
-        return Text("-", style="dim")
-    return Text(str(value), style=LEVEL_STYLES["WARN"] if value else "")
-
-
-def _duration(seconds: float | None) -> str:
-    return fmt.short_duration(timedelta(seconds=seconds)) if seconds is not None else "-"
-
-
 def row_cells(d: DatabaseStatus) -> list[Text]:
-    """One database as the table's cells (every piece of text from a server made printable)."""
-    worst = d.worst
-    style = LEVEL_STYLES.get(worst.level.label, "")
-    if d.reachable:
-        state = Text("up", style="green")
-    else:
-        since, now = d.unreachable_since or clock.now(), clock.now()
-        when = f"{since:%H:%M}" if since.date() == now.date() else f"{since:%Y-%m-%d %H:%M}"
-        state = Text(f"DOWN since {when}", style="bold red")
-    role = "-" if d.role is None else d.role if d.role == "primary" else f"standby {_duration(d.replay_lag_seconds)}"
-    jobs = "-" if d.failing_jobs is None else f"{d.failing_jobs}/{d.overdue_jobs or 0}"
-    return [
-        Text(printable(d.name), style="bold"),
-        state,
-        Text(printable(worst.text), style=style),
-        Text(role),
-        Text(printable((d.postgres_version or "-").split(" ")[0])),
-        Text(f"{d.timescaledb_version} {d.edition}" if d.timescaledb_version else (d.edition or "-")),
-        Text(jobs, style=LEVEL_STYLES["FAIL"] if d.failing_jobs else ""),
-        _late(d.compression_backlog),
-        Text(f"{d.compression_ratio:.1f}x" if d.compression_ratio else "-"),
-        _late(d.retention_overdue),
-        Text(_duration(d.aggregate_lag_seconds), style=LEVEL_STYLES["WARN"] if d.late_aggregates else ""),
-        _num(d.chunks),
-        Text(fmt.size(d.chunk_bytes) if d.chunk_bytes is not None else "-"),
-        Text(fmt.size(round(d.growth_bytes_per_day)) if d.growth_bytes_per_day is not None else "-"),
-        Text(f"${d.cost_24h_usd:,.2f}" if d.cost_24h_usd is not None else "-"),
-    ]
+    """One database as the table's cells (console/fleet/view.py, as the CLI prints them), its name bold."""
+    cells = [Text(cell.text, style=COLOURS[cell.style]) for cell in fleet_view.row(d).cells]
+    cells[0].stylize("bold")
+    return cells
