@@ -19,13 +19,14 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.palette import ConsoleCommands
+from console.tui.screens.check_detail import CheckDetailScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.verify import VerifyScreen
 from tests.conftest import CliResult, TestDb
 from tests.test_drift import write_folder
 from tests.test_lint import BAD_007
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for, words_whole
 
 Cli = Callable[..., CliResult]
 
@@ -44,15 +45,42 @@ def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_db: TestDb) -> None:
             await wait_for(pilot, lambda: table.row_count >= 14)
             statuses = dict(zip(_cells(table, 0), _cells(table, 1), strict=True))
             assert [statuses[f"S{n:02d}"] for n in range(1, 15)] == ["PASS"] * 14
-            # Every non-PASS row's finding is shown in full below the table (on tsl H01 and H02 WARN).
             screen = app.screen
             assert isinstance(screen, VerifyScreen) and screen.report is not None
-            findings = " ".join(str(screen.query_one("#verify-findings-text").render()).split())
-            not_passing = [c for c in screen.report.checks if c.status.value != "PASS"]
-            assert {c.id for c in not_passing} >= {"H01", "H02"}
+            checks = screen.report.checks
+            assert len(checks) == 19
+            not_passing = [c for c in checks if c.status.value != "PASS"]
+            assert {c.id for c in not_passing} >= {"H01", "H02"}  # on tsl H01 and H02 WARN
+            for size in [(80, 24), (120, 36), (160, 48)]:
+                await pilot.resize_terminal(*size)
+                await wait_for(pilot, lambda: "19 of 19 checks" in str(screen.query_one("#verify-summary").render()))
+                await pilot.pause()
+                # Issue 23: every check's status on the first screen, whole, one line each.
+                lines = screen_lines(app)
+                for check in checks:
+                    row = next((line for line in lines if line.startswith(f" {check.id} ")), None)
+                    assert row is not None, (size, check.id, lines)
+                    assert f" {check.status_text} " in row and check.name in row, (size, row)
+                    # `found` is there whole, or the row says where to read it; never a cut word.
+                    found = " ".join(check.found.split())
+                    assert found in " ".join(row.split()) or "⏎: read it" in row, (size, row)
+                summary = " ".join(line.strip() for line in lines[2:4])
+                assert "PASS: 17 PASS, 2 WARN" in summary and "19 of 19 checks" in summary, (size, summary)
+            # The cursor starts on the worst check; Enter shows it in full (found, expected, remedy), wrapped.
+            worst = screen.report.findings[0]
+            assert _cells(table, 0)[table.cursor_row] == worst.id
             for check in not_passing:
-                assert f"found: {' '.join(check.found.split())}" in findings, check.id
-                assert f"remedy: {' '.join(check.remedy.split())}" in findings, check.id
+                table.move_cursor(row=_cells(table, 0).index(check.id))
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, CheckDetailScreen))
+                await pilot.pause()
+                lines = screen_lines(app)
+                for text in (check.found, check.expected, check.remedy):
+                    assert words_whole(text, lines), (check.id, text, lines)
+                detail = " ".join(" ".join(lines).split())
+                assert f"{check.id} WARN {check.name}" in detail and "remedy" in detail, detail
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: app.screen is screen)
             await pilot.press("q")
 
     asyncio.run(scenario())

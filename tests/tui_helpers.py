@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 
 
@@ -36,3 +37,14 @@ async def palette_drop_chunks(pilot: Pilot[None], answer: str) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, AskScreen))
     await pilot.press(*answer, "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirmScreen))
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    """The text of the screen as drawn now, one string per terminal line."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+def words_whole(text: str, lines: list[str]) -> bool:
+    """Whether every word of `text` is on one of `lines` whole (wrapped at spaces, never cut within a word)."""
+    drawn = set(" ".join(lines).split())
+    return all(word in drawn for word in text.split())
