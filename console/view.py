@@ -120,17 +120,39 @@ def least_width(column: Column, index: int, rows: Sequence[ViewRow]) -> int:
 
 def fit_widths(columns: Sequence[Column], rows: Sequence[ViewRow], width: int, gap: int = 2) -> list[tuple[int, int]]:
     """(index, width) of the columns shown in `width` characters, `gap` between columns: as `fit_columns`, but
-    counting each wrapping column at its least width; the width left over then widens the wrapping columns
-    towards their natural width, the most important (lowest priority number, leftmost) first."""
-    least = [least_width(c, i, rows) for i, c in enumerate(columns)]
-    shown = _fit(columns, least, width, gap)
-    widths = {i: least[i] for i in shown}
-    spare = width - sum(widths.values()) - gap * max(0, len(shown) - 1)
-    for index in sorted((i for i in shown if columns[i].wrap), key=lambda i: (columns[i].priority, i)):
-        grow = max(0, min(spare, column_width(columns[index], index, rows) - widths[index]))
-        widths[index] += grow
-        spare -= grow
-    return [(i, widths[i]) for i in shown]
+    counting each wrapping column at its least width. Then each wrapping column of priority 1 and up, the most
+    important first, is made whole (its natural width) from the width left over, or else by shown columns less
+    important than it giving way whole where that is enough; what is still left widens the wrapping columns
+    whose text wraps in the most rows first (a priority-0 column only ever takes what is left)."""
+    natural = [column_width(c, i, rows) for i, c in enumerate(columns)]
+    widths = {i: least_width(c, i, rows) for i, c in enumerate(columns)}
+    widths = {i: widths[i] for i in _fit(columns, [widths[i] for i in range(len(columns))], width, gap)}
+
+    def spare() -> int:
+        return width - sum(widths.values()) - gap * max(0, len(widths) - 1)
+
+    def importance(index: int) -> tuple[int, int]:
+        return columns[index].priority, index
+
+    for index in sorted((i for i in widths if columns[i].wrap and columns[i].priority > 0), key=importance):
+        if index not in widths:
+            continue
+        need = natural[index] - widths[index]
+        victims = sorted((i for i in widths if columns[i].priority > columns[index].priority), key=importance,
+                         reverse=True)
+        if need > spare() and need <= spare() + sum(widths[v] + gap for v in victims):
+            for victim in victims:
+                if need <= spare():
+                    break
+                del widths[victim]
+        widths[index] += max(0, min(spare(), need))
+
+    def wrapped(index: int) -> int:
+        return sum(len(r.cells[index].text) > widths[index] for r in rows if index < len(r.cells))
+
+    for index in sorted((i for i in widths if columns[i].wrap), key=lambda i: (-wrapped(i), importance(i))):
+        widths[index] += max(0, min(spare(), natural[index] - widths[index]))
+    return sorted(widths.items())
 
 
 def fit_parts(parts: Sequence[str], width: int, *, keep: int = 1, sep: str = " · ") -> str:

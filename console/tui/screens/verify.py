@@ -37,7 +37,7 @@ class VerifyScreen(ConsoleScreen):
         super().__init__()
         self.report: VerifyReport | None = None
         self.ran: float | None = None  # clock.counter() when the report shown started
-        self.in_view = ""  # "19 of 19 checks" as the table last said it
+        self.in_view = ("", "")  # "19 of 19 checks" and the columns hidden, as the table last said them
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="verify-tabs"):
@@ -59,7 +59,7 @@ class VerifyScreen(ConsoleScreen):
 
     def on_fitted_table_laid_out(self, event: FittedTable.LaidOut) -> None:
         if event.table.id == "verify-table":
-            self.in_view = event.note("checks")
+            self.in_view = (event.note("checks"), event.hidden_note())
             if self.report is not None:
                 self._say(self.report)
 
@@ -141,13 +141,15 @@ class VerifyScreen(ConsoleScreen):
         self._say(report)
 
     def _say(self, report: VerifyReport) -> None:
-        """The verdict and counts, how many checks are in view, when it ran, the keys: what fits one line first."""
+        """The verdict and counts, the checks in view, when it ran; then the keys and the columns hidden where
+        they fit."""
         verdict = "FAIL" if report.exit_code() else "PASS"
         ran = f"ran at {fmt.clock(report.ran_at)} in" if report.ran_at else "ran in"
         width = self.query_one("#verify-summary", Static).content_size.width or self.size.width - 2
-        self._summary(fit_parts([f"{verdict}: {view.counts(report, nonzero=True)}", self.in_view,
+        self._summary(fit_parts([f"{verdict}: {view.counts(report, nonzero=True)}", self.in_view[0],
                                  f"{ran} {report.elapsed_ms:.0f} ms",
-                                 self.hint("verify.details", "verify.rerun", "verify.export")], width, keep=2),
+                                 self.hint("verify.details", "verify.rerun", "verify.export"), self.in_view[1]],
+                                width, keep=3),
                       "bold red" if verdict == "FAIL" else "bold green")
 
     def action_export(self) -> None:

@@ -38,12 +38,13 @@ class FittedTable(DataTable[Text]):
             return self.table
 
         def note(self, noun: str = "rows") -> str:
-            """'12 of 19 rows, scroll' (or '19 of 19 rows'), then '2 columns hidden: kind, config'."""
-            parts = [f"{self.in_view} of {self.rows} {noun}" + (", scroll" if self.in_view < self.rows else "")]
-            if self.hidden:
-                parts.append(f"{len(self.hidden)} column{'s' if len(self.hidden) > 1 else ''} hidden: "
-                             f"{', '.join(self.hidden)}")
-            return " · ".join(parts)
+            """'12 of 19 rows, scroll', or '19 of 19 rows' when all are in view."""
+            return f"{self.in_view} of {self.rows} {noun}" + (", scroll" if self.in_view < self.rows else "")
+
+        def hidden_note(self) -> str:
+            """'2 columns hidden: kind, config', or '' when every column is shown."""
+            count = len(self.hidden)
+            return f"{count} column{'s' if count > 1 else ''} hidden: {', '.join(self.hidden)}" if count else ""
 
     def __init__(self, *, max_lines: int | None = None, too_long: str = "", id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -64,24 +65,25 @@ class FittedTable(DataTable[Text]):
 
     def lay_out(self) -> None:
         """Fit the columns to the current width and (re)draw the rows, keeping the cursor on its row."""
-        width = self.size.width - SCROLLBAR - CELL_GAP
-        if not self.view_columns or width <= 0:
+        if not self.view_columns or self.size.width <= SCROLLBAR + CELL_GAP:
             return
-        layout = fit_widths(self.view_columns, self.view_rows, width, CELL_GAP)
+        room = self.size.height - self.header_height
+        for scrollbar in (0, SCROLLBAR):  # the width of a vertical scrollbar only where the rows need one
+            layout = fit_widths(self.view_columns, self.view_rows, self.size.width - scrollbar - CELL_GAP, CELL_GAP)
+            rows = fitted_rows(self.app.console, self.view_columns, self.view_rows, layout,
+                               max_lines=self.max_lines, too_long=self.too_long)
+            if sum(row.height for row in rows) <= room:
+                break
+        key = self._cursor_key()
         if layout != self._layout:
-            key = self._cursor_key()
             self.clear(columns=True)
             for index, column_width in layout:
                 column = self.view_columns[index]
                 self.add_column(Text(column.name, justify="right" if column.align == "right" else "left"),
                                 key=column.name, width=column_width)
             self._layout = layout
-        else:
-            key = None
-        rows = fitted_rows(self.app.console, self.view_columns, self.view_rows, layout, max_lines=self.max_lines,
-                           too_long=self.too_long)
         sync_rows(self, [(row.key, row.cells) for row in rows], [row.height for row in rows])
-        if key is not None and key in {row.key for row in rows}:
+        if key is not None and key in {row.key for row in rows} and self._cursor_key() != key:
             self.move_cursor(row=self.get_row_index(key), animate=False)
         self._say([row.height for row in rows], layout)
 
