@@ -26,7 +26,7 @@ from console.tui.screens.jobs import JobDetailScreen
 from console.tui.widgets import charts as plotext_charts
 from console.tui.widgets.pane_box import PaneBox
 from tests.conftest import CliResult, TestDb, _tsl_on_copy
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for, words_whole
 
 Cli = Callable[..., CliResult]
 PANES = ("cost", "chunks", "compression", "jobs", "retention")
@@ -162,6 +162,17 @@ def test_enter_on_a_dashboard_job_opens_its_detail(seeded_tsl: TestDb) -> None:
     asyncio.run(scenario())
 
 
+def _rows_in_view(table: DataTable[object]) -> list[int]:
+    """The indexes of the rows wholly in view (the table scrolled to its top)."""
+    room, shown = table.size.height - table.header_height, []
+    for index, row in enumerate(table.ordered_rows):
+        room -= row.height
+        if room < 0:
+            break
+        shown.append(index)
+    return shown
+
+
 def _screen_text(app: ObsConsoleApp) -> str:
     return app.export_screenshot()
 
@@ -190,14 +201,21 @@ def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, monkeypat
                 assert region.width > 0 and region.height >= 4, (name, region)
                 assert region.right <= size[0] and region.bottom <= size[1] - 1, (name, region)
                 assert pane.title in app.export_screenshot().replace("&#160;", " "), name
-                # Tables first: every key column is shown, whole (as wide as its widest value)...
+                # Tables first: every key column is shown, whole (as wide as its widest value; a wrapping one as
+                # its longest word, its words wrapped over the row's lines, none cut)...
                 assert pane.view is not None
                 shown = {str(c.label): c.content_width for c in pane.table.columns.values()}
+                lines = screen_lines(app)
                 for index, column in enumerate(pane.view.columns):
                     if column.priority == 0:
                         assert column.name in shown, (name, column.name, list(shown))
-                        widest = max(len(r.cells[index].text) for r in pane.view.rows)
+                        cells = [r.cells[index].text for r in pane.view.rows]
+                        widest = max(len(word) for text in cells for word in text.split()) if column.wrap else \
+                            max(len(text) for text in cells)
                         assert shown[column.name] >= widest, (name, column.name)
+                        if column.wrap:
+                            assert all(words_whole(cells[i], lines) for i in _rows_in_view(pane.table)), \
+                                (name, column.name, lines)
                 # ...and a chart only takes width the table does not need.
                 if pane.query_one(".chart").display:
                     assert len(shown) == len(pane.view.columns), (name, list(shown))
