@@ -24,7 +24,7 @@ from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from tests.conftest import IN_CI, CliResult, TestDb, record_output
-from tests.tui_helpers import screen_lines, wait_for, words_whole
+from tests.tui_helpers import screen_lines, wait_for, width_is, words_whole
 
 Cli = Callable[..., CliResult]
 SHIPPED = sorted(MIGRATIONS_DIR.glob("*.sql"))
@@ -289,7 +289,7 @@ def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_db: TestDb)
             # the migration that created it gives way whole (the detail says more).
             for size in [(80, 24), (120, 36)]:
                 await pilot.resize_terminal(*size)
-                await wait_for(pilot, lambda width=size[0]: table.size.width == width)
+                await wait_for(pilot, width_is(table, size[0]))
                 await pilot.pause()
                 lines = screen_lines(app)
                 headers = [str(column.label) for column in table.columns.values()]

@@ -162,7 +162,7 @@ def test_enter_on_a_dashboard_job_opens_its_detail(seeded_tsl: TestDb) -> None:
     asyncio.run(scenario())
 
 
-def _rows_in_view(table: DataTable[object]) -> list[int]:
+def _rows_in_view(table: DataTable[Any]) -> list[int]:
     """The indexes of the rows wholly in view (the table scrolled to its top)."""
     room, shown = table.size.height - table.header_height, []
     for index, row in enumerate(table.ordered_rows):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -48,3 +49,8 @@ def words_whole(text: str, lines: list[str]) -> bool:
     """Whether every word of `text` is on one of `lines` whole (wrapped at spaces, never cut within a word)."""
     drawn = set(" ".join(lines).split())
     return all(word in drawn for word in text.split())
+
+
+def width_is(widget: Widget, width: int) -> Callable[[], bool]:
+    """A condition for wait_for: `widget` is `width` cells wide (laid out again after a resize)."""
+    return lambda: widget.size.width == width
