@@ -26,7 +26,7 @@ from console.tui.screens.jobs import JobDetailScreen
 from console.tui.widgets import charts as plotext_charts
 from console.tui.widgets.pane_box import PaneBox
 from tests.conftest import CliResult, TestDb, _tsl_on_copy
-from tests.tui_helpers import screen_lines, wait_for, words_whole
+from tests.tui_helpers import rows_in_view, screen_lines, wait_for, words_whole
 
 Cli = Callable[..., CliResult]
 PANES = ("cost", "chunks", "compression", "jobs", "retention")
@@ -162,17 +162,6 @@ def test_enter_on_a_dashboard_job_opens_its_detail(seeded_tsl: TestDb) -> None:
     asyncio.run(scenario())
 
 
-def _rows_in_view(table: DataTable[Any]) -> list[int]:
-    """The indexes of the rows wholly in view (the table scrolled to its top)."""
-    room, shown = table.size.height - table.header_height, []
-    for index, row in enumerate(table.ordered_rows):
-        room -= row.height
-        if room < 0:
-            break
-        shown.append(index)
-    return shown
-
-
 def _screen_text(app: ObsConsoleApp) -> str:
     return app.export_screenshot()
 
@@ -214,7 +203,7 @@ def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, monkeypat
                             max(len(text) for text in cells)
                         assert shown[column.name] >= widest, (name, column.name)
                         if column.wrap:
-                            assert all(words_whole(cells[i], lines) for i in _rows_in_view(pane.table)), \
+                            assert all(words_whole(cells[i], lines) for i in rows_in_view(pane.table)), \
                                 (name, column.name, lines)
                 # ...and a chart only takes width the table does not need.
                 if pane.query_one(".chart").display:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import DataTable
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -54,3 +56,27 @@ def words_whole(text: str, lines: list[str]) -> bool:
 def width_is(widget: Widget, width: int) -> Callable[[], bool]:
     """A condition for wait_for: `widget` is `width` cells wide (laid out again after a resize)."""
     return lambda: widget.size.width == width
+
+
+def row_cells(app: App[None], table: DataTable[Any], index: int) -> list[str]:
+    """What each cell of row `index` of `table` shows on the screen now, its wrapped lines joined by a space."""
+    rows = table.ordered_rows
+    top = table.region.y + table.header_height + sum(row.height for row in rows[:index]) - round(table.scroll_y)
+    lines = screen_lines(app)[top:top + rows[index].height]
+    cells, x = [], table.region.x - round(table.scroll_x)
+    for column in table.ordered_columns:
+        width = column.get_render_width(table)
+        cells.append(" ".join(" ".join(line[x:x + width] for line in lines).split()))
+        x += width
+    return cells
+
+
+def rows_in_view(table: DataTable[Any]) -> list[int]:
+    """The indexes of the rows wholly in view (the table scrolled to its top)."""
+    room, shown = table.size.height - table.header_height, []
+    for index, row in enumerate(table.ordered_rows):
+        room -= row.height
+        if room < 0:
+            break
+        shown.append(index)
+    return shown
