@@ -51,7 +51,7 @@ class Column:
     wrap: bool = False
 
 
-WRAP_MIN = 12  # the narrowest a wrapping column gets (unless its text is narrower, or a word of it wider)
+WRAP_MIN = 8  # the narrowest a wrapping column gets (unless its text is narrower, or a word of it wider)
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,15 @@ def row_cells(app: App[None], table: DataTable[Any], index: int) -> list[str]:
 
 
 def rows_in_view(table: DataTable[Any]) -> list[int]:
-    """The indexes of the rows wholly in view (the table scrolled to its top)."""
-    room, shown = table.size.height - table.header_height, []
+    """The indexes of the rows wholly on the screen now (within what its containers let show of the table)."""
+    geometry = table.screen.find_widget(table)
+    visible = geometry.region.intersection(geometry.clip).intersection(table.scrollable_content_region)
+    top = table.region.y + table.header_height - round(table.scroll_y)
+    shown = []
     for index, row in enumerate(table.ordered_rows):
-        room -= row.height
-        if room < 0:
-            break
-        shown.append(index)
+        if top >= visible.y + table.header_height and top + row.height <= visible.bottom:  # not under a scrollbar
+            shown.append(index)
+        top += row.height
     return shown
+
+
