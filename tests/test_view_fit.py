@@ -30,16 +30,17 @@ WRAP_ROWS = (ViewRow("a", (Cell("1"), Cell("job history retention"), Cell("compr
 
 
 def test_a_wrapping_column_is_counted_at_its_longest_word() -> None:
-    # id 2, what 9 ("retention"), kind 11 ("compression"), extra 10, note 8 (WRAP_MIN), gaps 2: 48 in all.
-    assert least_width(WRAPPING[1], 1, WRAP_ROWS) == 9
-    assert least_width(WRAPPING[4], 4, WRAP_ROWS) == WRAP_MIN
-    assert fit_widths(WRAPPING, WRAP_ROWS, 48) == [(0, 2), (1, 9), (2, 11), (3, 10), (4, 8)]
+    assert least_width(WRAPPING[1], 1, WRAP_ROWS) == 9  # "retention"
+    assert least_width(WRAPPING[2], 2, WRAP_ROWS) == 11  # "compression"
+    assert least_width(WRAPPING[4], 4, WRAP_ROWS) == WRAP_MIN  # no word longer than 8
 
 
 def test_a_less_important_column_gives_way_whole_for_a_wrapping_one() -> None:
-    # At 50 the kind (priority 1) can be whole (18) only if `extra` (priority 3) gives way: it does; the 2 + 5
-    # left over widen what wraps in the most rows.
-    assert fit_widths(WRAPPING, WRAP_ROWS, 50) == [(0, 2), (1, 14), (2, 18), (4, 10)]
+    # At their least widths all five fit 48 (2 + 9 + 11 + 10 + 8 and 4 gaps of 2), but the kind (priority 1)
+    # would wrap: `extra` (priority 3) gives way whole and the kind is whole (18); the note (priority 2) takes
+    # what is left; `what` (priority 0) keeps its least width, wrapped at its spaces.
+    assert fit_widths(WRAPPING, WRAP_ROWS, 48) == [(0, 2), (1, 9), (2, 18), (4, 13)]
+    assert fit_widths(WRAPPING, WRAP_ROWS, 50) == [(0, 2), (1, 9), (2, 18), (4, 15)]
 
 
 def test_widths_left_over_make_wrapping_columns_whole() -> None:
