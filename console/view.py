@@ -120,13 +120,18 @@ def least_width(column: Column, index: int, rows: Sequence[ViewRow]) -> int:
 
 def fit_widths(columns: Sequence[Column], rows: Sequence[ViewRow], width: int, gap: int = 2) -> list[tuple[int, int]]:
     """(index, width) of the columns shown in `width` characters, `gap` between columns: as `fit_columns`, but
-    counting each wrapping column at its least width. Then each wrapping column of priority 1 and up, the most
-    important first, is made whole (its natural width) from the width left over, or else by shown columns less
-    important than it giving way whole where that is enough; what is still left widens the wrapping columns
-    whose text wraps in the most rows first (a priority-0 column only ever takes what is left)."""
+    counting each wrapping column at its least width (and, where not all fit whole, leaving out first a column
+    of priority 1 and up with nothing in it). Then each wrapping column whose text wraps in more than one row, the
+    most important first, is made whole (its natural width) from the width left over, or else by shown columns
+    less important than it giving way whole where that is enough; what is still left widens the wrapping columns
+    whose text wraps in the most rows first."""
     natural = [column_width(c, i, rows) for i, c in enumerate(columns)]
-    widths = {i: least_width(c, i, rows) for i, c in enumerate(columns)}
-    widths = {i: widths[i] for i in _fit(columns, [widths[i] for i in range(len(columns))], width, gap)}
+    least = [least_width(c, i, rows) for i, c in enumerate(columns)]
+    kept = [i for i, c in enumerate(columns)
+            if sum(natural) + gap * (len(columns) - 1) <= width or c.priority == 0
+            or any(r.cells[i].text for r in rows if i < len(r.cells))]
+    fitted = _fit([columns[i] for i in kept], [least[i] for i in kept], width, gap)
+    widths = {kept[i]: least[kept[i]] for i in fitted}
 
     def spare() -> int:
         return width - sum(widths.values()) - gap * max(0, len(widths) - 1)
@@ -134,8 +139,11 @@ def fit_widths(columns: Sequence[Column], rows: Sequence[ViewRow], width: int, g
     def importance(index: int) -> tuple[int, int]:
         return columns[index].priority, index
 
-    for index in sorted((i for i in widths if columns[i].wrap and columns[i].priority > 0), key=importance):
-        if index not in widths:
+    def wrapped(index: int) -> int:
+        return sum(len(r.cells[index].text) > widths[index] for r in rows if index < len(r.cells))
+
+    for index in sorted((i for i in widths if columns[i].wrap), key=importance):
+        if index not in widths or wrapped(index) <= 1:
             continue
         need = natural[index] - widths[index]
         victims = sorted((i for i in widths if columns[i].priority > columns[index].priority), key=importance,
@@ -146,10 +154,6 @@ def fit_widths(columns: Sequence[Column], rows: Sequence[ViewRow], width: int, g
                     break
                 del widths[victim]
         widths[index] += max(0, min(spare(), need))
-
-    def wrapped(index: int) -> int:
-        return sum(len(r.cells[index].text) > widths[index] for r in rows if index < len(r.cells))
-
     for index in sorted((i for i in widths if columns[i].wrap), key=lambda i: (-wrapped(i), importance(i))):
         widths[index] += max(0, min(spare(), natural[index] - widths[index]))
     return sorted(widths.items())

@@ -26,7 +26,8 @@ def test_key_columns_stay_even_when_they_overflow() -> None:
 WRAPPING = (Column("id", 0), Column("what", 0, wrap=True), Column("kind", 1, wrap=True), Column("extra", 3),
             Column("note", 2, wrap=True))
 WRAP_ROWS = (ViewRow("a", (Cell("1"), Cell("job history retention"), Cell("compression policy"), Cell("x" * 10),
-                           Cell("a long note of many short words"))),)
+                           Cell("a long note of many short words"))),
+             ViewRow("b", (Cell("2"), Cell("telemetry"), Cell("retention policy"), Cell(""), Cell("short"))))
 
 
 def test_a_wrapping_column_is_counted_at_its_longest_word() -> None:
@@ -37,10 +38,17 @@ def test_a_wrapping_column_is_counted_at_its_longest_word() -> None:
 
 def test_a_less_important_column_gives_way_whole_for_a_wrapping_one() -> None:
     # At their least widths all five fit 48 (2 + 9 + 11 + 10 + 8 and 4 gaps of 2), but the kind (priority 1)
-    # would wrap: `extra` (priority 3) gives way whole and the kind is whole (18); the note (priority 2) takes
-    # what is left; `what` (priority 0) keeps its least width, wrapped at its spaces.
-    assert fit_widths(WRAPPING, WRAP_ROWS, 48) == [(0, 2), (1, 9), (2, 18), (4, 13)]
-    assert fit_widths(WRAPPING, WRAP_ROWS, 50) == [(0, 2), (1, 9), (2, 18), (4, 15)]
+    # would wrap in both rows: `extra` (priority 3) gives way whole and the kind is whole (18). The note wraps in
+    # one row only: nothing gives way for it; what is left widens `what` first (the more important of the two).
+    assert fit_widths(WRAPPING, WRAP_ROWS, 48) == [(0, 2), (1, 14), (2, 18), (4, 8)]
+    assert fit_widths(WRAPPING, WRAP_ROWS, 50) == [(0, 2), (1, 16), (2, 18), (4, 8)]
+
+
+def test_an_empty_column_gives_way_first() -> None:
+    columns = (*WRAPPING, Column("never", 1))
+    rows = tuple(ViewRow(r.key, (*r.cells, Cell(""))) for r in WRAP_ROWS)
+    assert fit_widths(columns, rows, 48) == fit_widths(WRAPPING, WRAP_ROWS, 48)
+    assert (5, 5) in fit_widths(columns, rows, 200)  # shown, at its header's width, where everything fits
 
 
 def test_widths_left_over_make_wrapping_columns_whole() -> None:
