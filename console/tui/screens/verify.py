@@ -38,6 +38,7 @@ class VerifyScreen(ConsoleScreen):
         self.report: VerifyReport | None = None
         self.ran: float | None = None  # clock.counter() when the report shown started
         self.in_view = ("", "")  # "19 of 19 checks" and the columns hidden, as the table last said them
+        self.said_error = False  # the summary holds a failed run's line
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="verify-tabs"):
@@ -54,13 +55,13 @@ class VerifyScreen(ConsoleScreen):
         self.action_rerun()
 
     def on_resize(self) -> None:
-        if self.report is not None:
+        if self.report is not None and not self.said_error:
             self._say(self.report)
 
     def on_fitted_table_laid_out(self, event: FittedTable.LaidOut) -> None:
         if event.table.id == "verify-table":
             self.in_view = (event.note("checks"), event.hidden_note())
-            if self.report is not None:
+            if self.report is not None and not self.said_error:
                 self._say(self.report)
 
     def action_details(self) -> None:
@@ -93,7 +94,7 @@ class VerifyScreen(ConsoleScreen):
         try:
             report = self.session.call(lambda conn, _info: verify_on(conn, directory=directory))
         except ConsoleError as exc:
-            self.app.call_from_thread(self._summary, f"cannot verify: {exc.message}", "bold red")
+            self.app.call_from_thread(self._failed, f"cannot verify: {exc.message}")
             return
         self.app.call_from_thread(self._show, report, started)
 
@@ -101,7 +102,7 @@ class VerifyScreen(ConsoleScreen):
         if group == "drift":
             self.query_one("#drift-summary", Static).update(Text(message, style="bold red"))
         else:
-            self._summary(message, "bold red")
+            self._failed(message)
 
     def action_drift(self) -> None:
         self.query_one("#verify-tabs", TabbedContent).active = "drift-tab"
@@ -128,11 +129,16 @@ class VerifyScreen(ConsoleScreen):
             f"{self.key('verify.drift')}: again",
             style="bold red" if report.drift else "bold green"))
 
+    def _failed(self, message: str) -> None:
+        """A run that failed: its one line stays in the summary (over the last report's) until the next run."""
+        self.said_error = True
+        self._summary(message, "bold red")
+
     def _summary(self, text: str, style: str = "") -> None:
         self.query_one("#verify-summary", Static).update(Text(printable(text), style=style))
 
     def _show(self, report: VerifyReport, started: float) -> None:
-        self.report, self.ran = report, started
+        self.report, self.ran, self.said_error = report, started, False
         table = self.query_one("#verify-table", FittedTable)
         table.show(view.COLUMNS, view.check_rows(report))
         worst = report.findings[0].id if report.findings else None
@@ -141,13 +147,13 @@ class VerifyScreen(ConsoleScreen):
         self._say(report)
 
     def _say(self, report: VerifyReport) -> None:
-        """The verdict and counts, the checks in view, when it ran; then the keys and the columns hidden where
-        they fit."""
+        """The verdict and counts, the checks in view, when it ran (one line at 80 columns while all pass or
+        warn); then how long it took, the keys and the columns hidden, where they fit."""
         verdict = "FAIL" if report.exit_code() else "PASS"
-        ran = f"ran at {fmt.clock(report.ran_at)} in" if report.ran_at else "ran in"
+        ran = f"ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
         width = self.query_one("#verify-summary", Static).content_size.width or self.size.width - 2
-        self._summary(fit_parts([f"{verdict}: {view.counts(report, nonzero=True)}", self.in_view[0],
-                                 f"{ran} {report.elapsed_ms:.0f} ms",
+        self._summary(fit_parts([f"{verdict}: {view.counts(report, nonzero=True)}", self.in_view[0], ran,
+                                 f"took {report.elapsed_ms:.0f} ms",
                                  self.hint("verify.details", "verify.rerun", "verify.export"), self.in_view[1]],
                                 width, keep=3),
                       "bold red" if verdict == "FAIL" else "bold green")
