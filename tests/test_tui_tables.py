@@ -85,9 +85,9 @@ def test_failing_builtin_job_says_what_it_is_on_the_dashboard_at_80_and_in_snaps
             pane = app.screen.query_one("#pane-jobs", PaneBox)
             await wait_for(pilot, lambda: pane.table.row_count > 0, timeout=60)
             pane.scroll_visible(animate=False)
-            await pilot.pause()
             assert pane.view is not None
             index = [row.key for row in pane.view.rows].index("3")
+            await wait_for(pilot, lambda: row_cells(app, pane.table, index)[0] == "3")  # scrolled into view
             headers = [str(column.label) for column in pane.table.columns.values()]
             shown = dict(zip(headers, row_cells(app, pane.table, index), strict=True))
             # Not '3 - Scheduled Failed': what it does and its proc, whole, then its state and its failing run.
