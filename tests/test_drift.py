@@ -18,12 +18,13 @@ import psycopg
 import pytest
 from textual.widgets import DataTable, Static
 
+from console.drift.view import COLUMNS
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from tests.conftest import IN_CI, CliResult, TestDb, record_output
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for, width_is, words_whole
 
 Cli = Callable[..., CliResult]
 SHIPPED = sorted(MIGRATIONS_DIR.glob("*.sql"))
@@ -266,6 +267,7 @@ def test_apache_target_refusals_and_version_differences_are_unsettled_not_drift(
 
 def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_migrated_db: TestDb) -> None:
     execute(tsl_migrated_db.dsn, "ALTER INDEX idx_logs_provider RENAME TO idx_logs_provider_old")
+    execute(tsl_migrated_db.dsn, "CREATE INDEX idx_logs_by_hand ON llm_logs (service_name)")
 
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="verify")
@@ -275,10 +277,25 @@ def test_verify_screen_drift_tab_lists_a_renamed_index(cli: Cli, tsl_migrated_db
             summary = app.screen.query_one("#drift-summary", Static)
             await wait_for(pilot, lambda: "DRIFT" in str(summary.render()), timeout=180)
             table = app.screen.query_one("#drift-table", DataTable)
-            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
-            assert rows == [["renamed", "index", "idx_logs_provider", "003_create_indexes.sql",
+            rows = sorted([str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count))
+            assert rows == [["extra", "index", "idx_logs_by_hand", "-",
+                             "not created by any replayed migration (made by hand or by another tool?)"],
+                            ["renamed", "index", "idx_logs_provider", "003_create_indexes.sql",
                              "exists as idx_logs_provider_old (same definition)"]]
             assert "7 migration(s) from the ledger" in str(summary.render())
+            # Issue 23: at 80x24 (and 120x36) the findings wrap at their spaces, every word whole, none cut; at 80
+            # the migration that created it gives way whole (the detail says more).
+            for size in [(80, 24), (120, 36)]:
+                await pilot.resize_terminal(*size)
+                await wait_for(pilot, width_is(table, size[0]))
+                await pilot.pause()
+                lines = screen_lines(app)
+                headers = [str(column.label) for column in table.columns.values()]
+                assert headers == ["difference", "object", "name", "detail"] if size == (80, 24) else \
+                    ["difference", "object", "name", "created by", "detail"], (size, headers)
+                for row in rows:
+                    assert all(words_whole(cell, lines) for cell, column in zip(row, COLUMNS, strict=True)
+                               if column.name in headers), (size, row, lines)
             await pilot.press("q")
 
     asyncio.run(scenario())

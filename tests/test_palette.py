@@ -9,13 +9,13 @@ from collections.abc import Callable
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Log
 
 from console.infra.dsn import ResolvedDsn
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.migrations import MigrationsScreen
+from console.tui.widgets.wrapped_log import WrappedLog
 from tests.conftest import CliResult, TestDb
 from tests.tui_helpers import wait_for
 
@@ -50,7 +50,7 @@ def test_palette_finds_and_runs_the_app_commands(cli: Cli, tsl_migrated_db: Test
             await choose(app, pilot, "mig", "Go to Migrations")
             await wait_for(pilot, lambda: isinstance(app.screen, MigrationsScreen))
             await choose(app, pilot, "dry-run", "Dry-run plan")
-            log = app.screen.query_one("#migrations-log", Log)
+            log = app.screen.query_one("#migrations-log", WrappedLog)
             # A read-only console: the dry run passes the same write gate as `migrate`, and read-only mode refuses it.
             await wait_for(pilot, lambda: "refused: migrate --dry-run refused: read-only mode" in "\n".join(log.lines))
 

@@ -19,10 +19,11 @@ from console.infra import clock
 from console.infra.dsn import ResolvedDsn
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
+from console.tui.screens.check_detail import CheckDetailScreen
 from console.tui.screens.jobs import JobsScreen
 from console.tui.screens.verify import VerifyScreen
 from tests.conftest import CliResult, TestDb
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import screen_lines, wait_for
 
 Cli = Callable[..., CliResult]
 RAN_AT = re.compile(r"ran at (\d\d:\d\d:\d\d) UTC")
@@ -87,9 +88,18 @@ def test_verify_screen_dates_orders_and_reruns_when_reentered(cli: Cli, native_d
             table = screen.query_one("#verify-table", DataTable)
             statuses = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
             assert statuses["S02"] == "PASS (4 of 7 skipped: Apache)", statuses
-            findings = str(screen.query_one("#verify-findings-text", Static).render())
-            shown = [status for _cid, status in FINDING.findall(findings)]
-            assert {"FAIL", "SKIP"} <= set(shown) and _ordered(shown), findings
+            # The findings in their order (FAIL, WARN, SKIP); the cursor starts on the worst, Enter reads it.
+            shown = [c.status.value for c in first.findings]
+            assert {"FAIL", "SKIP"} <= set(shown) and _ordered(shown), shown
+            assert str(table.get_row_at(table.cursor_row)[0]) == first.findings[0].id
+            assert str(table.get_row_at(table.cursor_row)[1]) == "FAIL"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, CheckDetailScreen))
+            await pilot.pause()
+            detail = " ".join(screen_lines(app))
+            assert f" {first.findings[0].id} FAIL {first.findings[0].name} " in detail, detail
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen)
 
             # Re-entered after its refresh interval (1 s here): it runs again, and says when.
             await pilot.press("d")

@@ -29,7 +29,7 @@ from console.tui.widgets.line_fit import Part
 from console.tui.widgets.pane_box import LABEL_MARGIN, PaneBox
 from console.tui.widgets.server_header import ServerHeader
 from tests.conftest import CliResult, TestDb, _tsl_on_copy
-from tests.tui_helpers import screen_lines, wait_for
+from tests.tui_helpers import row_cells, rows_in_view, screen_lines, wait_for
 
 Cli = Callable[..., CliResult]
 PANES = ("cost", "chunks", "compression", "jobs", "retention")
@@ -193,14 +193,21 @@ def test_dashboard_layout_snapshot(seeded_tsl: TestDb, tmp_path: Path, monkeypat
                 assert region.width > 0 and region.height >= 4, (name, region)
                 assert region.right <= size[0] and region.bottom <= size[1] - 1, (name, region)
                 assert pane.title in app.export_screenshot().replace("&#160;", " "), name
-                # Tables first: every key column is shown, whole (as wide as its widest value)...
+                # Tables first: every key column is shown, whole (as wide as its widest value; a wrapping one as
+                # its longest word, its words wrapped over the row's lines, none cut)...
                 assert pane.view is not None
                 shown = {str(c.label): c.content_width for c in pane.table.columns.values()}
+                shown_labels = [c.label for c in pane.table.columns.values()]
                 for index, column in enumerate(pane.view.columns):
                     if column.priority == 0:
                         assert column.name in shown, (name, column.name, list(shown))
-                        widest = max(len(r.cells[index].text) for r in pane.view.rows)
+                        cells = [r.cells[index].text for r in pane.view.rows]
+                        widest = max(len(word) for text in cells for word in text.split()) if column.wrap else \
+                            max(len(text) for text in cells)
                         assert shown[column.name] >= widest, (name, column.name)
+                        for row in rows_in_view(pane.table) if column.wrap else []:
+                            drawn = dict(zip(map(str, shown_labels), row_cells(app, pane.table, row), strict=True))
+                            assert drawn[column.name] == " ".join(cells[row].split()), (name, column.name, drawn)
                 # ...and a chart only takes width the table does not need.
                 if pane.query_one(".chart").display:
                     assert len(shown) == len(pane.view.columns), (name, list(shown))

@@ -12,20 +12,22 @@ from typing import Any
 import psycopg
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Log, Static
+from textual.widgets import DataTable, Static
 
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.palette import ConsoleCommands
+from console.tui.screens.check_detail import CheckDetailScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.help import HelpScreen
 from console.tui.screens.verify import VerifyScreen
+from console.tui.widgets.wrapped_log import WrappedLog
 from tests.conftest import CliResult, TestDb
 from tests.test_drift import write_folder
 from tests.test_lint import BAD_007
-from tests.tui_helpers import screen_lines, wait_for
+from tests.tui_helpers import screen_lines, wait_for, words_whole
 
 Cli = Callable[..., CliResult]
 
@@ -43,15 +45,42 @@ def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_migrated_db: TestDb) -
             await wait_for(pilot, lambda: table.row_count >= 14)
             statuses = dict(zip(_cells(table, 0), _cells(table, 1), strict=True))
             assert [statuses[f"S{n:02d}"] for n in range(1, 15)] == ["PASS"] * 14
-            # Every non-PASS row's finding is shown in full below the table (on tsl H01 and H02 WARN).
             screen = app.screen
             assert isinstance(screen, VerifyScreen) and screen.report is not None
-            findings = " ".join(str(screen.query_one("#verify-findings-text").render()).split())
-            not_passing = [c for c in screen.report.checks if c.status.value != "PASS"]
-            assert {c.id for c in not_passing} >= {"H01", "H02"}
+            checks = screen.report.checks
+            assert len(checks) == 19
+            not_passing = [c for c in checks if c.status.value != "PASS"]
+            assert {c.id for c in not_passing} >= {"H01", "H02"}  # on tsl H01 and H02 WARN
+            for size in [(80, 24), (120, 36), (160, 48)]:
+                await pilot.resize_terminal(*size)
+                await wait_for(pilot, lambda: "19 of 19 checks" in str(screen.query_one("#verify-summary").render()))
+                await pilot.pause()
+                # Issue 23: every check's status on the first screen, whole, one line each.
+                lines = screen_lines(app)
+                for check in checks:
+                    row = next((line for line in lines if line.startswith(f" {check.id} ")), None)
+                    assert row is not None, (size, check.id, lines)
+                    assert f" {check.status_text} " in row and check.name in row, (size, row)
+                    # `found` is there whole, or the row says where to read it; never a cut word.
+                    found = " ".join(check.found.split())
+                    assert found in " ".join(row.split()) or "⏎: read it" in row, (size, row)
+                summary = " ".join(line.strip() for line in lines[2:4])
+                assert "PASS: 17 PASS, 2 WARN" in summary and "19 of 19 checks" in summary, (size, summary)
+            # The cursor starts on the worst check; Enter shows it in full (found, expected, remedy), wrapped.
+            worst = screen.report.findings[0]
+            assert _cells(table, 0)[table.cursor_row] == worst.id
             for check in not_passing:
-                assert f"found: {' '.join(check.found.split())}" in findings, check.id
-                assert f"remedy: {' '.join(check.remedy.split())}" in findings, check.id
+                table.move_cursor(row=_cells(table, 0).index(check.id))
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, CheckDetailScreen))
+                await pilot.pause()
+                lines = screen_lines(app)
+                for text in (check.found, check.expected, check.remedy):
+                    assert words_whole(text, lines), (check.id, text, lines)
+                detail = " ".join(" ".join(lines).split())
+                assert f"{check.id} WARN {check.name}" in detail and "remedy" in detail, detail
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: app.screen is screen)
             await pilot.press("q")
 
     asyncio.run(scenario())
@@ -67,7 +96,7 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("n")  # the default answer: nothing happens
-            log = app.screen.query_one("#migrations-log", Log)
+            log = app.screen.query_one("#migrations-log", WrappedLog)
             await wait_for(pilot, lambda: "apply cancelled" in "\n".join(log.lines))
             assert set(_cells(table, 2)) == {"pending"}
             await pilot.press("a")
@@ -75,7 +104,7 @@ def test_migrations_screen_applies_after_confirmation_on_tsl(tsl_db: TestDb) -> 
             await pilot.press("y")
             await wait_for(pilot, lambda: set(_cells(table, 2)) == {"applied"}, timeout=60)
             assert any("applied 7 migration(s)" in line for line in log.lines)
-            assert set(_cells(table, 5)) == {"ok"}
+            assert set(_cells(table, 3)) == {"ok"}  # the checksum column (as `obsconsole status` orders them)
             await pilot.press("a")  # nothing pending: said at once, nothing asked
             await wait_for(pilot, lambda: any("nothing to apply" in line for line in log.lines))
             assert not isinstance(app.screen, ConfirmScreen)
@@ -91,7 +120,7 @@ async def _refused_apply(app: ObsConsoleApp, pilot: Pilot[None], rows: int) -> t
     await pilot.press("a")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
     await pilot.press("y")
-    log = app.screen.query_one("#migrations-log", Log)
+    log = app.screen.query_one("#migrations-log", WrappedLog)
     await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
     return table, next(line for line in log.lines if line.startswith("refused:"))
 
@@ -131,7 +160,7 @@ def test_migrations_screen_does_not_offer_what_apache_refuses(native_db: TestDb)
             names = [str(hit.text) async for hit in ConsoleCommands(app.screen).discover()]
             assert "Dry-run plan of the pending migrations" in names and "Apply pending migrations" not in names
             await pilot.press("p")
-            log = app.screen.query_one("#migrations-log", Log)
+            log = app.screen.query_one("#migrations-log", WrappedLog)
             await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
             refusal = next(line for line in log.lines if line.startswith("refused:"))
             assert "004_continuous_aggregates.sql" in refusal and "apache edition" in refusal

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from textual.widgets import DataTable, Log
+from textual.widgets import DataTable
 
 from console.infra.dsn import ResolvedDsn
 from console.infra.resources import MIGRATIONS_DIR
 from console.infra.session import Session
 from console.tui.app import ObsConsoleApp
 from console.tui.screens.confirm import ConfirmScreen
+from console.tui.widgets.wrapped_log import WrappedLog
 from tests.conftest import CliResult, TestDb
 from tests.test_production import as_role, create_role, drop_role, one_line
 from tests.tui_helpers import wait_for
@@ -179,7 +180,7 @@ def test_a_read_only_console_binds_no_key_that_writes_on_the_migrations_screen(
                 await pilot.press("n")
                 return
             await pilot.press("p")  # the dry run asks the same gate
-            log = app.screen.query_one("#migrations-log", Log)
+            log = app.screen.query_one("#migrations-log", WrappedLog)
             await wait_for(pilot, lambda: any(line.startswith("refused:") for line in log.lines))
             assert not isinstance(app.screen, ConfirmScreen)
             assert "refused: migrate --dry-run refused: read-only mode" in "\n".join(log.lines)

@@ -1,6 +1,6 @@
 """The drift report's differences as both shells show them: one row per difference (its kind styled: missing or
 changed is BAD, extra or renamed WARN, unsettled DIM). `verify --drift` draws them with rich, the Verify
-screen's Drift tab with Textual."""
+screen's Drift tab with Textual (there the wrapping columns wrap at their spaces instead of being cut)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from console.view import Cell, Column, Style, ViewRow
 
 KIND_STYLE = {Kind.MISSING: Style.BAD, Kind.EXTRA: Style.WARN, Kind.CHANGED: Style.BAD, Kind.RENAMED: Style.WARN,
               Kind.UNSETTLED: Style.DIM}
-COLUMNS = (Column("difference"), Column("object"), Column("name", identifier=True), Column("created by"),
-           Column("detail", 1))
+COLUMNS = (Column("difference"), Column("object", wrap=True), Column("name", identifier=True, wrap=True),
+           Column("created by", 2, wrap=True), Column("detail", 1, wrap=True))
 
 
 def difference_rows(report: DriftReport) -> list[ViewRow]:

@@ -10,7 +10,7 @@ from console.view import Align, Cell, Column, Style, ViewRow
 
 STATE_STYLE = {"applied": Style.OK, "pending": Style.WARN}  # failed, missing file: BAD
 STATUS_COLUMNS = (Column("version", 0), Column("description", 0, identifier=True), Column("state", 0),
-                  Column("checksum", 0), Column("applied at", 1), Column("duration", 2, Align.RIGHT))
+                  Column("checksum", 0, wrap=True), Column("applied at", 1), Column("duration", 2, Align.RIGHT))
 
 
 def status_rows(rows: list[MigrationStatus]) -> list[ViewRow]:

@@ -287,15 +287,15 @@ def _int(value: object) -> int | None:
 
 COLUMNS = (
     Column("id", 0, Align.RIGHT),
-    Column("target", 0, identifier=True),
+    Column("target", 0, identifier=True, wrap=True),
     Column("status", 0),
-    Column("last run", 0),
-    Column("next start", 0),
-    Column("kind", 1),
+    Column("last run", 0, wrap=True),
+    Column("next start", 0, wrap=True),
+    Column("kind", 1, wrap=True),
     Column("fails/runs", 2, Align.RIGHT),
-    Column("schedule", 2),
-    Column("last run at", 3),
-    Column("config", 3),
+    Column("schedule", 2, wrap=True),
+    Column("last run at", 4, wrap=True),
+    Column("config", 3, wrap=True),
     Column("last success", 4),
 )
 
@@ -324,12 +324,22 @@ def next_start_cell(job: Job) -> Cell:
     return Cell.of(next_start_text(job), style)
 
 
-def job_cells(job: Job) -> tuple[Cell, ...]:
-    """One job's cells in COLUMNS order (the dashboard pane and the Jobs screen share them)."""
+def what_it_does(job: Job, *, proc: bool = True) -> str:
+    """For a job without a hypertable: its kind and its proc ('job history retention:
+    policy_job_stat_history_retention'); without `proc`, its kind alone where that names it (a custom job's proc
+    always shows)."""
+    name = job.proc.rpartition(".")[2]
+    return f"{job.kind}: {name}" if proc or job.kind == "custom" else job.kind
+
+
+def job_cells(job: Job, *, proc: bool = True) -> tuple[Cell, ...]:
+    """One job's cells in COLUMNS order (the dashboard pane and the Jobs screen share them). The pane leaves a
+    built-in job's proc name out of its target (`proc`): 33 characters beside the key columns of a pane 80
+    columns wide would wrap every row; its detail (Enter) and the Jobs screen name it."""
     target = (job.target_name or "") + (" (cagg)" if job.target_kind == "continuous aggregate" else "")
     took = f", {fmt.duration_words(job.last_run_duration)}" if job.last_run_duration is not None else ""
     return (
-        Cell.of(job.job_id), Cell.of(target or "-"),
+        Cell.of(job.job_id), Cell.of(target or what_it_does(job, proc=proc)),
         Cell.of(job.status, Style.ACTIVE if job.running else Style.DIM if not job.scheduled else Style.PLAIN),
         last_run_cell(job), next_start_cell(job), Cell.of(job.kind),
         Cell.of(f"{job.total_failures}/{job.total_runs}", Style.BAD if job.total_failures else Style.PLAIN),
@@ -343,7 +353,7 @@ def view(result: PaneResult[Job, JobSummary]) -> PaneView:
     summary = result.summary
     if summary is None or not result.rows:
         return status_view(result, COLUMNS)
-    rows = tuple(ViewRow(str(j.job_id), job_cells(j)) for j in result.rows)
+    rows = tuple(ViewRow(str(j.job_id), job_cells(j, proc=False)) for j in result.rows)
     warning = (Cell.of(summary.not_scheduled, Style.BAD) if summary.not_scheduled else
                Cell.of(summary.scheduler_unknown, Style.WARN) if summary.scheduler_unknown else None)
     notes = tuple(Cell.of(f"job {j.job_id} latest error ({fmt.when(j.last_error.at)}): "

@@ -69,6 +69,8 @@ JOBS = ScreenKeys("Jobs", (
 ))
 JOB_DETAIL = ScreenKeys("Job", (Key("job_detail.close", "escape,q", "close", "Close", "close"),))
 
+CHECK_DETAIL = ScreenKeys("Check", (Key("check_detail.close", "escape,q", "close", "Close", "close"),))
+
 MIGRATIONS = ScreenKeys("Migrations", (
     Key("migrations.reload", "r", "reload", "Reload", "reload", palette="Reload migrations"),
     Key("migrations.plan", "p", "plan", "Dry-run plan", "dry-run plan", short="Plan",
@@ -78,6 +80,8 @@ MIGRATIONS = ScreenKeys("Migrations", (
 ))
 
 VERIFY = ScreenKeys("Verify", (
+    Key("verify.details", "enter", "details", "Details", "details",
+        palette="Show the selected check in full", palette_help="found, expected, remedy", rank=ROW),
     Key("verify.rerun", "r", "rerun", "Re-run", "re-run", palette="Run verify again",
         palette_help="the 14 checks and the health checks"),
     Key("verify.export", "e", "export", "Export JSON", "export JSON", short="Export",
@@ -117,7 +121,8 @@ REPLAY = ScreenKeys("Replay", (
 # The keys in force together, per screen: a keymap may not give one key two actions of one scope.
 # A job's detail is a modal screen: the app's keys are not in force there.
 SCOPES: tuple[tuple[ScreenKeys, ...], ...] = (
-    *((APP, screen) for screen in (DASHBOARD, JOBS, MIGRATIONS, VERIFY, FLEET)), (JOB_DETAIL,), (REPLAY_APP, REPLAY))
+    *((APP, screen) for screen in (DASHBOARD, JOBS, MIGRATIONS, VERIFY, FLEET)), (JOB_DETAIL,), (CHECK_DETAIL,),
+    (REPLAY_APP, REPLAY))
 
 
 def by_id() -> dict[str, Key]:

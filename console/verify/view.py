@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.infra import fmt
-from console.verify.model import Status, VerifyReport
+from console.verify.model import CheckResult, Status, VerifyReport
 from console.view import Cell, Column, Style, ViewRow
 
 STATUS_STYLE = {Status.PASS: Style.OK, Status.WARN: Style.WARN, Status.FAIL: Style.BAD, Status.SKIP: Style.DIM,
                 Status.COULD_NOT_CHECK: Style.WARN}
-COLUMNS = (Column("#"), Column("status"), Column("check", identifier=True), Column("found", 1))
+COLUMNS = (Column("#"), Column("status"), Column("check", identifier=True), Column("found", 1, wrap=True))
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,18 @@ def check_rows(report: VerifyReport) -> list[ViewRow]:
                            Cell.of(c.found))) for c in report.checks]
 
 
+def finding(check: CheckResult) -> FindingView:
+    """One check in full: its status (with what a pass skipped), what was found, what was expected, the remedy."""
+    return FindingView(check.id, Cell.of(check.status_text, STATUS_STYLE[check.status]), fmt.printable(check.name),
+                       tuple((label, fmt.printable(value)) for label, value in
+                             (("found", check.found), ("expected", check.expected), ("remedy", check.remedy))))
+
+
 def findings(report: VerifyReport) -> list[FindingView]:
     """The checks that did not pass, the worst first (FAIL, WARN, COULD NOT CHECK, SKIP)."""
-    return [FindingView(c.id, Cell.of(c.status.value, STATUS_STYLE[c.status]), fmt.printable(c.name),
-                        tuple((label, fmt.printable(value)) for label, value in
-                              (("found", c.found), ("expected", c.expected), ("remedy", c.remedy))))
-            for c in report.findings]
+    return [finding(c) for c in report.findings]
 
 
-def counts(report: VerifyReport) -> str:
-    """'17 PASS, 1 WARN, 0 FAIL, ...' in the order of Status."""
-    return ", ".join(f"{report.count(s)} {s.value}" for s in Status)
+def counts(report: VerifyReport, *, nonzero: bool = False) -> str:
+    """'17 PASS, 1 WARN, 0 FAIL, ...' in the order of Status (with `nonzero`: '17 PASS, 1 WARN')."""
+    return ", ".join(f"{report.count(s)} {s.value}" for s in Status if report.count(s) or not nonzero)

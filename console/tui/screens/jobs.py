@@ -31,9 +31,9 @@ from console.tui.palette_items import PaletteCommand
 from console.tui.screen_keys import JOB_DETAIL, JOBS
 from console.tui.screens.action_confirm import AskScreen, read_only, start_action
 from console.tui.screens.base import ConsoleScreen
+from console.tui.widgets.fitted_table import FittedTable
 from console.tui.widgets.server_header import ServerHeader
-from console.tui.widgets.styles import cell_text
-from console.tui.widgets.table_sync import sync_rows
+from console.view import ViewRow, fit_parts
 
 
 class JobsScreen(ConsoleScreen):
@@ -45,13 +45,13 @@ class JobsScreen(ConsoleScreen):
         super().__init__()
         self.jobs: dict[str, Job] = {}
         self.loaded: tuple[datetime, float] | None = None  # when the list shown was read: clock.now(), counter()
+        self.said: tuple[str, ...] = ()  # the summary's parts, the counts first (fitted to the width: `_say`)
+        self.in_view = ("", "")  # "12 of 15 jobs, scroll" and the columns hidden, as the table last said them
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading jobs…", id="jobs-summary", markup=False)
         yield Static("", id="jobs-warning", markup=False)
-        table: DataTable[Text] = DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(column.name for column in COLUMNS))
-        yield table
+        yield FittedTable(id="jobs-table")
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -70,6 +70,13 @@ class JobsScreen(ConsoleScreen):
     def action_reload(self) -> None:
         self._load()
 
+    def on_resize(self) -> None:
+        self._say()
+
+    def on_fitted_table_laid_out(self, event: FittedTable.LaidOut) -> None:
+        self.in_view = (event.note("jobs"), event.hidden_note())
+        self._say()
+
     @work(thread=True, exclusive=True, group="jobs", exit_on_error=False)
     def _load(self) -> None:
         try:
@@ -87,7 +94,17 @@ class JobsScreen(ConsoleScreen):
             super().show_error(group, message)
 
     def _summary(self, text: str, style: str = "") -> None:
+        self.said = ()
         self.query_one("#jobs-summary", Static).update(Text(fmt.printable(text), style=style))
+
+    def _say(self) -> None:
+        """The counts, the jobs in view, when it ran; then the keys and the columns hidden where they fit."""
+        if self.said:
+            summary = self.query_one("#jobs-summary", Static)
+            width = summary.content_size.width or self.size.width - 2
+            counts, ran, keys = self.said
+            summary.update(Text(fmt.printable(fit_parts([counts, self.in_view[0], ran, keys, self.in_view[1]], width,
+                                                        keep=3))))
 
     def _show(self, result: PaneResult[Any, Any], loaded: tuple[datetime, float]) -> None:
         self.loaded = loaded
@@ -96,8 +113,7 @@ class JobsScreen(ConsoleScreen):
         if not self.jobs:
             self.refresh_bindings()  # the first list: the server's edition is known now (its actions, or none)
         self.jobs = {str(job.job_id): job for job in rows}
-        sync_rows(self.query_one("#jobs-table", DataTable),
-                  [(str(j.job_id), [cell_text(c) for c in job_cells(j)]) for j in rows])
+        self.query_one("#jobs-table", FittedTable).show(COLUMNS, [ViewRow(str(j.job_id), job_cells(j)) for j in rows])
         summary: JobSummary | None = result.summary
         warning = self.query_one("#jobs-warning", Static)
         warning.update(Text(summary.not_scheduled, style="bold red") if summary and summary.not_scheduled else "")
@@ -107,7 +123,8 @@ class JobsScreen(ConsoleScreen):
         else:
             failing = sum(1 for j in rows if j.last_run_status == "Failed")
             keys = self.hint("jobs.details", "jobs.run", "jobs.pause", "jobs.resume", "jobs.schedule", "jobs.reload")
-            self._summary(f"{len(rows)} jobs, {failing} failing · {ran} — {keys}")
+            self.said = (f"{len(rows)} jobs, {failing} failing", ran, keys)
+            self._say()
 
     def _selected(self) -> Job | None:
         table = self.query_one("#jobs-table", DataTable)

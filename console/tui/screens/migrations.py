@@ -1,12 +1,13 @@
-"""Migrations: applied and pending migrations with checksums, the dry-run plan, and apply (confirmed; not offered
-where the server's edition cannot run a pending migration)."""
+"""Migrations: applied and pending migrations with checksums (a table fitted to the width), the dry-run plan,
+and apply (confirmed; not offered where the server's edition cannot run a pending migration). Refusals and the
+plan go to a log whose lines wrap, so they read whole at any width."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Log, Static
+from textual.widgets import Static
 
 from console.infra import fmt
 from console.infra.errors import ConsoleError
@@ -16,9 +17,8 @@ from console.migrator import view
 from console.tui.screen_keys import MIGRATIONS
 from console.tui.screens.base import ConsoleScreen
 from console.tui.screens.confirm import ConfirmScreen
-from console.tui.widgets.styles import cell_text
-
-COLUMNS = ("version", "description", "state", "applied at", "duration", "checksum")
+from console.tui.widgets.fitted_table import FittedTable
+from console.tui.widgets.wrapped_log import WrappedLog
 
 
 class MigrationsScreen(ConsoleScreen):
@@ -28,13 +28,14 @@ class MigrationsScreen(ConsoleScreen):
 
     pending: list[str] | None = None  # the pending migrations as last loaded (None: not loaded yet)
     refusal: str = ""  # why this server can only refuse `apply` (a pending migration its edition cannot run)
+    counts: str = ""  # "7 applied, 0 pending" as last loaded
+    keys: str = ""  # the keys' hint, and why apply is not offered where it is not
+    in_view: str = ""  # "5 of 7 migrations, scroll" while the table cannot show them all
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading migrations…", id="migrations-summary", markup=False)
-        table: DataTable[Text] = DataTable(id="migrations-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
-        yield Log(id="migrations-log", highlight=False)
+        yield FittedTable(id="migrations-table")
+        yield WrappedLog(id="migrations-log")
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -53,17 +54,7 @@ class MigrationsScreen(ConsoleScreen):
         self.app.call_from_thread(self._show, rows, info)
 
     def _show(self, rows: list[migrations.MigrationStatus], info: ServerInfo) -> None:
-        order = [[c.name for c in view.STATUS_COLUMNS].index(label) for label in COLUMNS]  # this table's order
-        cells = [[cell_text(row.cells[i]) for i in order] for row in view.status_rows(rows)]
-        # Each column as wide as its widest value, given up front: a column left to size itself is measured only
-        # when the table is next idle, and a frame drawn before that kept its cells cut at the label's width
-        # (Textual caches a rendered cell without its width), e.g. "appli" for "applied" at 80x24.
-        table = self.query_one("#migrations-table", DataTable)
-        table.clear(columns=True)
-        for index, label in enumerate(COLUMNS):
-            table.add_column(label, width=max([len(label), *(row[index].cell_len for row in cells)]))
-        for r, row in zip(rows, cells, strict=True):
-            table.add_row(*row, key=str(r.version))
+        self.query_one("#migrations-table", FittedTable).show(view.STATUS_COLUMNS, view.status_rows(rows))
         applied = sum(1 for r in rows if r.state == "applied")
         pending = sum(1 for r in rows if r.state == "pending")
         self.pending = [f"{r.version:03d} {r.description}" for r in rows if r.state == "pending"]
@@ -77,7 +68,17 @@ class MigrationsScreen(ConsoleScreen):
         keys = self.hint("migrations.plan", "migrations.apply")
         if refusal and not self.context.read_only:
             keys += f"; apply not offered: {refusal}"
-        self._summary(f"{applied} applied, {pending} pending — {keys}")
+        self.counts, self.keys = f"{applied} applied, {pending} pending", keys
+        self._say()
+
+    def on_fitted_table_laid_out(self, event: FittedTable.LaidOut) -> None:
+        self.in_view = event.note("migrations") if event.in_view < event.rows else ""
+        self._say()
+
+    def _say(self) -> None:
+        """The counts (and how many rows are in view when not all), then the keys and why apply is not offered."""
+        if self.counts:
+            self._summary(f"{self.counts}{' · ' + self.in_view if self.in_view else ''} — {self.keys}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`apply` is not offered where it can only be refused: a console opened read-only binds no key that
@@ -93,11 +94,13 @@ class MigrationsScreen(ConsoleScreen):
         self._log(message)
 
     def _summary(self, text: str, *, error: bool = False) -> None:
+        if error:
+            self.counts = ""  # the error stays until the next load
         summary = self.query_one("#migrations-summary", Static)
         summary.update(Text(fmt.printable(text), style="bold red" if error else ""))
 
     def _log(self, line: str) -> None:
-        self.query_one("#migrations-log", Log).write_line(line)
+        self.query_one("#migrations-log", WrappedLog).write_line(line)
 
     def action_plan(self) -> None:
         self._plan()

@@ -1,5 +1,6 @@
-"""Verify: the checks table (PASS/WARN/FAIL/SKIP, expected, found, remedy), re-run, export JSON; a Drift tab
-(`f`) replays the applied migrations into a scratch engine and lists every difference."""
+"""Verify: every check's status on the first screen (all 19 rows at 80x24, "19 of 19 checks" said), the cursor
+on the worst; Enter opens the selected check in full (found, expected, remedy); re-run, export JSON. A Drift tab
+(`f`) replays the applied migrations into a scratch engine and lists every difference, its details wrapped."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.drift import view as drift_view
@@ -21,11 +21,12 @@ from console.infra.fmt import printable
 from console.infra.resources import state_dir
 from console.tui.screen_keys import VERIFY
 from console.tui.screens.base import ConsoleScreen
-from console.tui.widgets.styles import cell_text
+from console.tui.screens.check_detail import CheckDetailScreen
+from console.tui.widgets.fitted_table import FittedTable
 from console.verify import view
 from console.verify.model import VerifyReport, as_dict
 from console.verify.runner import verify_on
-from console.view import Cell
+from console.view import fit_parts
 
 
 class VerifyScreen(ConsoleScreen):
@@ -39,24 +40,46 @@ class VerifyScreen(ConsoleScreen):
         self.ran: float | None = None  # clock.counter() when the report shown started
         self.exported: Path | None = None  # where `e` wrote the report shown: said under its summary
         self._said = ("Running checks…", "")
+        self.in_view = ("", "")  # "19 of 19 checks" and the columns hidden, as the table last said them
+        self.said_error = False  # the summary holds a failed run's line
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="verify-tabs"):
             with TabPane("Checks", id="checks-tab"):
                 yield Static("Running checks…", id="verify-summary", markup=False)
-                table: DataTable[Text] = DataTable(id="verify-table", cursor_type="row", zebra_stripes=True)
-                table.add_columns("#", "status", "check", "found")
-                yield table
-                with VerticalScroll(id="verify-findings"):
-                    yield Static("", id="verify-findings-text")
+                # One line a check, so all of them show at once; a `found` too long for its row is in the detail.
+                yield FittedTable(id="verify-table", max_lines=1)
             with TabPane("Drift", id="drift-tab"):
                 yield Static(self.hint("verify.drift"), id="drift-summary", markup=False)
-                drift: DataTable[Text] = DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
-                drift.add_columns("difference", "object", "name", "created by", "detail")
-                yield drift
+                yield FittedTable(id="drift-table")
 
     def on_mount(self) -> None:
+        self.query_one("#verify-table", FittedTable).too_long = f"{self.key('verify.details')}: read it"
         self.action_rerun()
+
+    def on_resize(self) -> None:
+        if self.report is not None and not self.said_error:
+            self._say(self.report)
+
+    def on_fitted_table_laid_out(self, event: FittedTable.LaidOut) -> None:
+        if event.table.id == "verify-table":
+            self.in_view = (event.note("checks"), event.hidden_note())
+            if self.report is not None and not self.said_error:
+                self._say(self.report)
+
+    def action_details(self) -> None:
+        table = self.query_one("#verify-table", FittedTable)
+        if table.row_count and self.report is not None:
+            self._open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "verify-table":
+            self._open(str(event.row_key.value))
+
+    def _open(self, check_id: str) -> None:
+        check = next((c for c in self.report.checks if c.id == check_id), None) if self.report else None
+        if check is not None:
+            self.app.push_screen(CheckDetailScreen(view.finding(check)))
 
     def on_screen_resume(self) -> None:
         """Re-entered: run again when the report shown is older than the refresh interval."""
@@ -74,7 +97,7 @@ class VerifyScreen(ConsoleScreen):
         try:
             report = self.session.call(lambda conn, _info: verify_on(conn, directory=directory))
         except ConsoleError as exc:
-            self.app.call_from_thread(self._summary, f"cannot verify: {exc.message}", "bold red")
+            self.app.call_from_thread(self._failed, f"cannot verify: {exc.message}")
             return
         self.app.call_from_thread(self._show, report, started)
 
@@ -82,7 +105,7 @@ class VerifyScreen(ConsoleScreen):
         if group == "drift":
             self.query_one("#drift-summary", Static).update(Text(message, style="bold red"))
         else:
-            self._summary(message, "bold red")
+            self._failed(message)
 
     def action_drift(self) -> None:
         self.query_one("#verify-tabs", TabbedContent).active = "drift-tab"
@@ -101,16 +124,18 @@ class VerifyScreen(ConsoleScreen):
         self.app.call_from_thread(self._show_drift, report)
 
     def _show_drift(self, report: DriftReport) -> None:
-        table = self.query_one("#drift-table", DataTable)
-        table.clear()
-        for row in drift_view.difference_rows(report):
-            table.add_row(*map(cell_text, row.cells))
+        self.query_one("#drift-table", FittedTable).show(drift_view.COLUMNS, drift_view.difference_rows(report))
         verdict = f"DRIFT: {len(report.drift)} difference(s)" if report.drift else "no drift"
         self.query_one("#drift-summary", Static).update(Text(
             f"{verdict}, {len(report.differences) - len(report.drift)} unsettled; {len(report.replayed)} "
             f"migration(s) from the {report.source} replayed in {report.elapsed_ms / 1000:.0f} s; "
             f"{self.key('verify.drift')}: again",
             style="bold red" if report.drift else "bold green"))
+
+    def _failed(self, message: str) -> None:
+        """A run that failed: its one line stays in the summary (over the last report's) until the next run."""
+        self.said_error = True
+        self._summary(message, "bold red")
 
     def _summary(self, text: str, style: str = "") -> None:
         """The summary line, and on a line of its own the file the report shown was exported to (whole)."""
@@ -121,21 +146,24 @@ class VerifyScreen(ConsoleScreen):
         self.query_one("#verify-summary", Static).update(line)
 
     def _show(self, report: VerifyReport, started: float) -> None:
-        self.report, self.ran, self.exported = report, started, None
-        table = self.query_one("#verify-table", DataTable)
-        table.clear()
-        for row in view.check_rows(report):
-            table.add_row(*map(cell_text, row.cells), key=row.key)
-        findings = [Text.assemble(cell_text(Cell(f"{f.id} {f.status.text} ", f.status.style)), (f.name, "bold"),
-                                  *(f"\n  {label + ':':<10}{value}" for label, value in f.details))
-                    for f in view.findings(report)]
-        self.query_one("#verify-findings-text", Static).update(
-            Text("\n").join(findings) if findings else Text("every check passed", style="green"))
-        counts = view.counts(report)
+        self.report, self.ran, self.said_error, self.exported = report, started, False, None
+        table = self.query_one("#verify-table", FittedTable)
+        table.show(view.COLUMNS, view.check_rows(report))
+        worst = report.findings[0].id if report.findings else None
+        if worst is not None:  # the cursor on the worst check: Enter reads it
+            table.move_cursor(row=table.get_row_index(worst), animate=False)
+        self._say(report)
+
+    def _say(self, report: VerifyReport) -> None:
+        """The verdict and counts, the checks in view, when it ran (one line at 80 columns while all pass or
+        warn); then how long it took, the keys and the columns hidden, where they fit."""
         verdict = "FAIL" if report.exit_code() else "PASS"
-        ran = f" · ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
-        self._summary(f"{verdict}: {counts} in {report.elapsed_ms:.0f} ms{ran} — "
-                      f"{self.hint('verify.rerun', 'verify.export')}",
+        ran = f"ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
+        width = self.query_one("#verify-summary", Static).content_size.width or self.size.width - 2
+        self._summary(fit_parts([f"{verdict}: {view.counts(report, nonzero=True)}", self.in_view[0], ran,
+                                 f"took {report.elapsed_ms:.0f} ms",
+                                 self.hint("verify.details", "verify.rerun", "verify.export"), self.in_view[1]],
+                                width, keep=3),
                       "bold red" if verdict == "FAIL" else "bold green")
 
     def action_export(self) -> None:

@@ -1,9 +1,10 @@
 """A dashboard pane: draws one PaneView in a bordered box. Tables first: the table takes the width its columns
-need (lower-priority columns give way first, identifiers and figures are never cut), the chart only the width
-left over; both are laid out again on every resize, from the last view (so a paused dashboard redraws too).
-Its subtitle is fitted to its border (shorter wording first, never cut; "N of M rows" stays). The pane with the
-focus (the one row actions act on) says so in its border and its title ("▶ "), colour or not. Choosing a row posts
-`PaneBox.RowChosen` for the screen to act on."""
+need (lower-priority columns give way first, identifiers and figures are never cut, a wrapping column's words
+wrap over the lines its row needs), the chart only the width left over; both are laid out again on every
+resize, from the last view (so a paused dashboard redraws too). Its subtitle is fitted to its border (shorter
+wording first, never cut; "N of M rows" stays). The pane with the focus (the one row actions act on) says so in
+its border and its title ("▶ "), colour or not. Choosing a row posts `PaneBox.RowChosen` for the screen to act
+on."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from console.tui.widgets import charts
 from console.tui.widgets.line_fit import Part, fitted
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import sync_rows
-from console.view import Column, column_width, fit_columns
+from console.tui.widgets.wrap import fitted_rows
+from console.view import Column, column_width, fit_widths
 
 CELL_GAP = 2  # DataTable pads each cell with one space on either side
 SCROLLBAR = 2
@@ -114,8 +116,9 @@ class PaneBox(Vertical):
                     and self.content_size.height >= MIN_CHART_HEIGHT)
         chart.display = chart_on
         table_room = width - (spare if chart_on else 0) - SCROLLBAR
-        shown = fit_columns(view.columns, view.rows, table_room - CELL_GAP, CELL_GAP)
-        self._fill(view, shown)
+        layout = fit_widths(view.columns, view.rows, table_room - CELL_GAP, CELL_GAP)
+        self._fill(view, layout)
+        shown = [index for index, _width in layout]
         if chart_on and view.chart is not None:
             chart.styles.width = spare
             chart.update(charts.draw(view.chart, spare, max(self.content_size.height - 1, MIN_CHART_HEIGHT)))
@@ -135,11 +138,11 @@ class PaneBox(Vertical):
         if view is self.view:
             self.border_subtitle = self._subtitle(view, shown)
 
-    def _fill(self, view: PaneView, shown: list[int]) -> None:
-        """The shown columns with the widths their cells need, set up front: Textual's DataTable keeps a cell
-        drawn before it re-measured an auto-width column at the old width (after a resize: "llm_metric")."""
+    def _fill(self, view: PaneView, layout: list[tuple[int, int]]) -> None:
+        """The shown columns at their fitted widths, set up front: Textual's DataTable keeps a cell drawn before
+        it re-measured an auto-width column at the old width (after a resize: "llm_metric"). Each row as many
+        lines high as its wrapped cells need."""
         table = self.table
-        layout = [(index, column_width(view.columns[index], index, view.rows)) for index in shown]
         if layout != self._layout:
             table.clear(columns=True)
             for index, width in layout:
@@ -147,8 +150,8 @@ class PaneBox(Vertical):
                 table.add_column(Text(column.name, justify="right" if column.align == "right" else "left"),
                                  key=column.name, width=width)
             self._layout = layout
-        sync_rows(table, [(row.key, [_aligned(view.columns[i], cell_text(row.cells[i])) for i in shown])
-                          for row in view.rows])
+        rows = fitted_rows(self.app.console, view.columns, view.rows, layout)
+        sync_rows(table, [(row.key, row.cells) for row in rows], [row.height for row in rows])
 
     def _subtitle(self, view: PaneView, shown: list[int]) -> str:
         """The summary, rows shown of how many, columns hidden, time taken: the detail gives way first."""
@@ -180,11 +183,6 @@ def _summary_part(text: str, gives: float, *, kept: bool = False) -> Part:
     bare = _ASIDE.sub("", text)
     forms = [text, *([bare] if bare != text else []), *([] if kept else [""])]
     return Part(tuple(forms), gives=(gives,) * (len(forms) - 1))
-
-
-def _aligned(column: Column, text: Text) -> Text:
-    text.justify = "right" if column.align == "right" else "left"
-    return text
 
 
 def _table_width(columns: tuple[Column, ...], indexes: range | list[int], view: PaneView) -> int:

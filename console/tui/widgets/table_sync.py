@@ -6,14 +6,18 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 
-def sync_rows(table: DataTable[Text], rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
-    """Make `table` show `rows` (key, cells) in order, touching only what changed. A change of order that
-    appending cannot express rebuilds the table."""
+def sync_rows(table: DataTable[Text], rows: Sequence[tuple[str, Sequence[Text]]],
+              heights: Sequence[int] | None = None) -> None:
+    """Make `table` show `rows` (key, cells) in order, each as many lines high as `heights` says (1 without),
+    touching only what changed. A change of order that appending cannot express, or of a kept row's height,
+    rebuilds the table."""
+    tall = dict(zip((key for key, _cells in rows), heights or [1] * len(rows), strict=True))
     wanted = [key for key, _cells in rows]
     kept = [str(key.value) for key in table.rows if key.value in set(wanted)]
-    if wanted[: len(kept)] != kept:
+    if wanted[: len(kept)] != kept or any(table.rows[RowKey(key)].height != tall[key] for key in kept):
         table.clear()
         kept = []
     for key in [str(k.value) for k in table.rows if k.value not in set(wanted)]:
@@ -25,4 +29,4 @@ def sync_rows(table: DataTable[Text], rows: Sequence[tuple[str, Sequence[Text]]]
                 if table.get_cell(key, column) != cell:
                     table.update_cell(key, column, cell)
         else:
-            table.add_row(*cells, key=key)
+            table.add_row(*cells, key=key, height=tall[key])
