@@ -96,14 +96,15 @@ def test_demo_in_a_real_terminal_shows_every_pane_and_quits_cleanly() -> None:
             subprocess.run([*tmux, "resize-window", "-t", session, "-x", str(width), "-y", str(height)], check=True)
 
             def shows(screen: str, words: tuple[str, ...] = wanted) -> bool:
-                return all(f" {word} " in screen.replace("│", " ") for word in words)
+                return all(f" {word} " in screen.replace("│", " ").replace("┃", " ") for word in words)
 
             resized = _wait(read, shows, timeout=30)
             lines = resized.rstrip("\n").splitlines()
             assert len(lines) <= height and all(len(line) <= width for line in lines), (width, resized)
-            assert "…" not in "".join(line for line in lines if line.startswith("│")), resized
-            # A cost row: the whole provider/model, then its cost to the fourth decimal.
-            assert re.search(r"│ [a-z_.]+/[\w.-]+ +\d+\.\d{4} ", resized), resized
+            assert "…" not in "".join(line for line in lines if line.startswith(("│", "┃"))), resized
+            # A cost row (its pane has the focus: a heavy border): the whole provider/model, then its cost to the
+            # fourth decimal.
+            assert re.search(r"┃ [a-z_.]+/[\w.-]+ +\d+\.\d{4} ", resized), resized
             if width == 160:  # grown again (from 120): every table re-measured, names and ids whole
                 assert re.search(r"│ 10\d\d +\S", resized) and " llm_metrics " in resized, resized
         subprocess.run([*tmux, "send-keys", "-t", session, "q"], check=True)

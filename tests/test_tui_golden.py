@@ -219,7 +219,18 @@ async def _dashboard_loaded(pilot: Pilot[None]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, DashboardScreen)
     await wait_for(pilot, lambda: screen.last_snapshot is not None, timeout=60)
+    await wait_for(pilot, lambda: all(_rows_said(pane) for pane in screen.query(PaneBox)))
     await pilot.pause(0.3)
+
+
+def _rows_said(pane: PaneBox) -> bool:
+    """The pane's subtitle counts the rows its table shows at its final height (it is said again once the table
+    has it: a screenshot between the two would catch the first count)."""
+    table, view = pane.table, pane.view
+    visible = max(table.size.height - 1, 0)
+    if view is None or not table.display or not visible or len(view.rows) <= visible:
+        return True
+    return f"{visible} of {len(view.rows)} rows" in str(pane.border_subtitle)
 
 
 async def _verify_done(pilot: Pilot[None]) -> None:
