@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { timescaledb } from "@electric-sql/pglite/timescaledb";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PGLiteSocketHandler, PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +18,31 @@ if (!values.port) {
   console.error("tsl-server: --port is required");
   process.exit(2);
 }
+
+// pglite-socket hands each chunk the socket reads straight to PGlite, which runs what it is given as whole
+// protocol messages: a message the kernel delivered in two chunks (a large one always is, past 64 KiB; a 48 KB one
+// now and then, under load) crashed the engine ("RuntimeError: unreachable"). So chunks are gathered here and
+// PGlite gets only whole messages, one batch after another, in the order they came.
+const SPECIAL_STARTUP_CODES = new Set([80877102, 80877103, 80877104]); // cancel, SSLRequest, GSSENCRequest
+const handleWhole = PGLiteSocketHandler.prototype.handleData;
+PGLiteSocketHandler.prototype.handleData = function (chunk) {
+  this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
+  let end = 0;
+  for (;;) {
+    const startup = !this.startedUp; // before the startup message: no type byte, the length comes first
+    const head = startup ? 0 : 1;
+    if (this.pending.length < end + head + 4) break;
+    const length = this.pending.readUInt32BE(end + head);
+    if (this.pending.length < end + head + length) break;
+    if (startup && !SPECIAL_STARTUP_CODES.has(this.pending.readUInt32BE(end + 4))) this.startedUp = true;
+    end += head + length;
+  }
+  if (end === 0) return Promise.resolve(0);
+  const whole = this.pending.subarray(0, end);
+  this.pending = this.pending.subarray(end);
+  this.queue = (this.queue ?? Promise.resolve()).catch(() => {}).then(() => handleWhole.call(this, whole));
+  return this.queue;
+};
 
 const dataDir = values["data-dir"] ? `file://${values["data-dir"]}` : "memory://";
 const db = await PGlite.create(dataDir, { extensions: { timescaledb } });

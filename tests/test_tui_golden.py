@@ -75,7 +75,7 @@ from console.tui.screens.verify import VerifyScreen
 from console.tui.widgets.pane_box import PaneBox
 from console.tui.widgets.server_header import ServerHeader
 from tests.conftest import IN_CI, OBSCONSOLE, record_output, register_dsn_password
-from tests.tui_helpers import wait_for
+from tests.tui_helpers import rows_that_fit, wait_for
 
 SnapCompare = Callable[..., bool]
 # Under pytest-xdist all on one worker: the module's engines are started once, on fixed ports. `slow` as a whole
@@ -227,8 +227,8 @@ def _rows_said(pane: PaneBox) -> bool:
     """The pane's subtitle counts the rows its table shows at its final height (it is said again once the table
     has it: a screenshot between the two would catch the first count)."""
     table, view = pane.table, pane.view
-    visible = max(table.size.height - 1, 0)
-    if view is None or not table.display or not visible or len(view.rows) <= visible:
+    visible = rows_that_fit(table)
+    if view is None or not table.display or not table.size.height or len(view.rows) <= visible:
         return True
     return f"{visible} of {len(view.rows)} rows" in str(pane.border_subtitle)
 

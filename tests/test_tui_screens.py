@@ -36,7 +36,10 @@ def _cells(table: DataTable[object], column: int) -> list[str]:
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
 
 
-def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_migrated_db: TestDb) -> None:
+def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_migrated_db: TestDb, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # exports go to the default ~/.local/state/obsconsole/exports
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
 
     async def scenario() -> None:
         app = ObsConsoleApp(Session(ResolvedDsn(tsl_migrated_db.dsn, "test")), start_mode="verify")
@@ -81,6 +84,19 @@ def test_verify_screen_lists_14_pass_on_tsl(cli: Cli, tsl_migrated_db: TestDb) -
                 assert f"{check.id} WARN {check.name}" in detail and "remedy" in detail, detail
                 await pilot.press("escape")
                 await wait_for(pilot, lambda: app.screen is screen)
+            # Exported at 80x24: the path, whole, shares the summary's line, so every check stays in view.
+            await pilot.resize_terminal(80, 24)
+            await wait_for(pilot, lambda: "19 of 19 checks" in str(screen.query_one("#verify-summary").render()))
+            await pilot.press("e")
+            exports = tmp_path / ".local" / "state" / "obsconsole" / "exports"
+            await wait_for(pilot, lambda: any(exports.glob("verify-*Z.json")))
+            written = f"~/{next(exports.glob('verify-*Z.json')).relative_to(tmp_path)}"
+            await wait_for(pilot, lambda: written in str(screen.query_one("#verify-summary").render()))
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert any(line.strip() == f"PASS · saved {written}" for line in lines), lines
+            for check in checks:
+                assert any(line.startswith(f" {check.id} ") for line in lines), (check.id, lines)
             await pilot.press("q")
 
     asyncio.run(scenario())

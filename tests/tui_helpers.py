@@ -72,6 +72,17 @@ def row_cells(app: App[None], table: DataTable[Any], index: int) -> list[str]:
     return cells
 
 
+def rows_that_fit(table: DataTable[Any]) -> int:
+    """How many rows, from the first, the table's own height holds whole (a wrapped row takes several lines)."""
+    room, count = table.size.height - table.header_height, 0
+    for row in table.ordered_rows:
+        room -= row.height
+        if room < 0:
+            break
+        count += 1
+    return count
+
+
 def rows_in_view(table: DataTable[Any]) -> list[int]:
     """The indexes of the rows wholly on the screen now (within what its containers let show of the table)."""
     geometry = table.screen.find_widget(table)

@@ -1,7 +1,9 @@
 """The tsl engine: TimescaleDB 2.23 Community in WASM PostgreSQL 17 (PGlite) behind pglite-socket.
 
-Limits measured here: one client connection at a time; any client message over ~64 KiB, COPY FROM STDIN
-and pipeline mode crash it; no background workers (jobs run only through CALL run_job).
+Limits measured here: one client connection at a time; COPY FROM STDIN and pipeline mode crash it; no
+background workers (jobs run only through CALL run_job). pglite-socket alone also crashes on a client message
+split over two socket reads (always one over ~64 KiB); the launcher (engines/tsl-server.mjs) hands PGlite whole
+messages only.
 """
 
 from __future__ import annotations

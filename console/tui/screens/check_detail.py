@@ -31,7 +31,7 @@ class CheckDetailScreen(ModalScreen[None]):
         title = Text.assemble(f"{finding.id} ", cell_text(finding.status), " ", (finding.name, "bold"))
         facts = Table.grid(padding=(0, 2))
         facts.add_column(no_wrap=True)
-        facts.add_column(ratio=1)
+        facts.add_column(ratio=1, overflow="fold")  # a long identifier folds onto the next line, never cut
         for label, value in finding.details:
             if value:
                 facts.add_row(Text(label, style="bold"), Text(value))

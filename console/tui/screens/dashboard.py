@@ -151,7 +151,7 @@ class DashboardScreen(ConsoleScreen):
             super().show_error(group, message)
             return
         for pane in self.query(PaneBox):  # the refresh failed as a whole: every pane keeps its data, marked
-            pane.mark_stale(message)
+            pane.mark_stale(message, "refresh failed · last data shown")
         self._asked = False
         self._show_state()
         self.notify(message, title="refresh failed", severity="error", timeout=10, markup=False)

@@ -233,9 +233,10 @@ class JobDetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         job = self.job
-        facts = Table.grid(padding=(0, 2))
+        facts = Table.grid(padding=(0, 2))  # nothing cut: long words (names, error texts) fold onto the next line
+        facts.add_column(no_wrap=True)
+        facts.add_column(ratio=1, overflow="fold")
         for label, value in [
-            ("job", f"{job.job_id} {job.name} ({job.proc})"),
             ("target", f"{job.target_kind or ''} {job.target_name or '-'}"),
             ("schedule", job.schedule + ("" if job.scheduled else " (paused)")),
             ("config", job.config_text),
@@ -253,7 +254,9 @@ class JobDetailScreen(ModalScreen[None]):
             ("last error", f"{job.last_error.sqlerrcode}: {job.last_error.message}" if job.last_error else "none"),
         ]:
             facts.add_row(Text(label, style="bold"), Text(fmt.printable(value)))
-        runs = Table("started", "finished", "ok", "by", "error", title="Logged runs (newest first)", expand=True)
+        runs = Table(title="Logged runs (newest first)", expand=True)
+        for heading in ("started", "finished", "ok", "by", "error"):
+            runs.add_column(heading, overflow="fold", no_wrap=heading == "ok")  # folded, never cut with "…"
         for run in self.runs:
             runs.add_row(fmt.when(run.started_at), fmt.when(run.finished_at),
                          {True: "yes", False: "FAILED", None: "?"}[run.succeeded],
@@ -261,7 +264,11 @@ class JobDetailScreen(ModalScreen[None]):
                          Text(fmt.one_line(f"{run.sqlerrcode or ''} {run.err_message or ''}")))
         config = Text(json.dumps(job.config, indent=2, default=str) if job.config else "{}")  # JSON escapes controls
         with VerticalScroll(id="job-detail-box"):
-            yield Static(Group(facts, Text(""), Text("config (jsonb)", style="bold"), config, Text(""), runs))
+            # The name, then the proc on a line of its own: a schema-qualified proc is one long word, whole at 80.
+            title = Text.assemble((f"job {job.job_id} ", "bold"), fmt.printable(job.name), "\n",
+                                  (fmt.printable(job.proc), "italic"))
+            yield Static(Group(title, Text(""), facts, Text(""), Text("config (jsonb)", style="bold"), config,
+                               Text(""), runs))
             yield Static(f"{', '.join(registry.keys_in_force(self.app, JOB_DETAIL['job_detail.close']))}: close",
                          classes="hint")
 

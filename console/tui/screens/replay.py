@@ -69,7 +69,7 @@ class ReplayScreen(Screen[None]):
                 self.query_one(f"#pane-{view.pane}", PaneBox).show(view)
         if moment.outage is not None:
             for box in self.query(PaneBox):
-                box.mark_stale("last data shown · server unreachable at this moment")
+                box.mark_stale("last data shown · server unreachable at this moment", "last data shown · unreachable")
         self._show_header()
         self.query_one(EventList).show(moment.events)
 

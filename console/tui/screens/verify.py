@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -39,7 +40,7 @@ class VerifyScreen(ConsoleScreen):
         self.report: VerifyReport | None = None
         self.ran: float | None = None  # clock.counter() when the report shown started
         self.exported: Path | None = None  # where `e` wrote the report shown: said under its summary
-        self._said = ("Running checks…", "")
+        self._said: tuple[str, str, tuple[str, ...]] = ("Running checks…", "", ())
         self.in_view = ("", "")  # "19 of 19 checks" and the columns hidden, as the table last said them
         self.said_error = False  # the summary holds a failed run's line
 
@@ -137,13 +138,25 @@ class VerifyScreen(ConsoleScreen):
         self.said_error = True
         self._summary(message, "bold red")
 
-    def _summary(self, text: str, style: str = "") -> None:
-        """The summary line, and on a line of its own the file the report shown was exported to (whole)."""
-        self._said = (text, style)
+    def _summary(self, text: str, style: str = "", verdicts: tuple[str, ...] = ()) -> None:
+        """The summary line; once exported, the file the report shown was written to, whole: after the first of
+        `verdicts` that leaves it room on one line (so every check stays in view), else on a line of its own."""
+        self._said = (text, style, verdicts)
         line = Text(printable(text), style=style)
         if self.exported is not None:
-            line.append(f"\nexported to {printable(str(self.exported))}", style="bold")
+            where = printable(_from_home(self.exported))
+            width = self._summary_width()
+            fits = [(verdict, said) for verdict in verdicts for said in (f"exported to {where}", f"saved {where}")
+                    if cell_len(f"{verdict} · {said}") <= width]
+            if fits:
+                verdict, said = fits[0]
+                line = Text.assemble((printable(verdict), style), " · ", (said, "bold"))
+            else:
+                line.append(f"\nexported to {where}", style="bold")
         self.query_one("#verify-summary", Static).update(line)
+
+    def _summary_width(self) -> int:
+        return self.query_one("#verify-summary", Static).content_size.width or self.size.width - 2
 
     def _show(self, report: VerifyReport, started: float) -> None:
         self.report, self.ran, self.said_error, self.exported = report, started, False, None
@@ -159,12 +172,11 @@ class VerifyScreen(ConsoleScreen):
         warn); then how long it took, the keys and the columns hidden, where they fit."""
         verdict = "FAIL" if report.exit_code() else "PASS"
         ran = f"ran at {fmt.clock(report.ran_at)}" if report.ran_at else ""
-        width = self.query_one("#verify-summary", Static).content_size.width or self.size.width - 2
-        self._summary(fit_parts([f"{verdict}: {view.counts(report, nonzero=True)}", self.in_view[0], ran,
-                                 f"took {report.elapsed_ms:.0f} ms",
+        counted = f"{verdict}: {view.counts(report, nonzero=True)}"
+        self._summary(fit_parts([counted, self.in_view[0], ran, f"took {report.elapsed_ms:.0f} ms",
                                  self.hint("verify.details", "verify.rerun", "verify.export"), self.in_view[1]],
-                                width, keep=3),
-                      "bold red" if verdict == "FAIL" else "bold green")
+                                self._summary_width(), keep=3),
+                      "bold red" if verdict == "FAIL" else "bold green", (counted, verdict))
 
     def action_export(self) -> None:
         if self.report is None:
@@ -185,3 +197,11 @@ class VerifyScreen(ConsoleScreen):
         self.exported = path
         self._summary(*self._said)
         self.notify(f"verify report written to {path}")
+
+
+def _from_home(path: Path) -> str:
+    """`path`, as `~/…` when it is under the home directory (shorter: it fits the summary line at 80 columns)."""
+    try:
+        return f"~/{path.relative_to(Path.home())}"
+    except (ValueError, RuntimeError):  # not under it, or no home directory to be found
+        return str(path)

@@ -12,7 +12,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
-from console.tui.widgets.table_sync import sync_rows
+from console.tui.widgets.table_sync import rows_in_view, sync_rows
 from console.tui.widgets.wrap import fitted_rows
 from console.view import Column, ViewRow, fit_widths
 
@@ -94,12 +94,7 @@ class FittedTable(DataTable[Text]):
 
     def _say(self, heights: list[int], layout: list[tuple[int, int]]) -> None:
         """Post LaidOut when what it says changed: the rows wholly in view from the top, the hidden columns."""
-        room, in_view = self.size.height - self.header_height, 0
-        for height in heights:
-            room -= height
-            if room < 0:
-                break
-            in_view += 1
+        in_view = rows_in_view(heights, self.size.height - self.header_height)
         shown = {index for index, _width in layout}
         hidden = tuple(c.name for i, c in enumerate(self.view_columns) if i not in shown)
         said = (in_view, len(heights), hidden)

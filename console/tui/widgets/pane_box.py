@@ -21,7 +21,7 @@ from console.panes.view import PaneView
 from console.tui.widgets import charts
 from console.tui.widgets.line_fit import Part, fitted
 from console.tui.widgets.styles import cell_text
-from console.tui.widgets.table_sync import sync_rows
+from console.tui.widgets.table_sync import rows_in_view, sync_rows
 from console.tui.widgets.wrap import fitted_rows
 from console.view import Column, column_width, fit_widths
 
@@ -54,7 +54,9 @@ class PaneBox(Vertical):
         self.view: PaneView | None = None
         self.charts_on = True
         self._layout: list[tuple[int, int]] | None = None  # (column index, width) as the table has them
+        self._heights: list[int] = []  # the lines each row takes, wrapped: "N of M rows" counts rows, not lines
         self.stale_note = ""  # while set, the subtitle says it (over every redraw) until fresh data arrives
+        self._stale_short = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-body"):
@@ -90,11 +92,15 @@ class PaneBox(Vertical):
     def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
         self.call_after_refresh(self._show_title)  # the focus has left once the blur is handled
 
-    def mark_stale(self, note: str) -> None:
-        """Keep the last data, dimmed, with a note."""
-        self.stale_note = note
+    def mark_stale(self, note: str, short: str = "") -> None:
+        """Keep the last data, dimmed, with a note: `short` (whole words) where the border has no room for it."""
+        self.stale_note, self._stale_short = note, short
         self.set_class(True, "-stale")
-        self.border_subtitle = note
+        self.border_subtitle = self._stale_subtitle()
+
+    def _stale_subtitle(self) -> str:
+        forms = (self.stale_note, self._stale_short) if self._stale_short else (self.stale_note,)
+        return fitted([Part(forms, gives=(0,) * (len(forms) - 1))], self.outer_size.width - LABEL_MARGIN)
 
     def set_charts(self, on: bool) -> None:
         self.charts_on = on
@@ -151,12 +157,13 @@ class PaneBox(Vertical):
                                  key=column.name, width=width)
             self._layout = layout
         rows = fitted_rows(self.app.console, view.columns, view.rows, layout)
-        sync_rows(table, [(row.key, row.cells) for row in rows], [row.height for row in rows])
+        self._heights = [row.height for row in rows]
+        sync_rows(table, [(row.key, row.cells) for row in rows], self._heights)
 
     def _subtitle(self, view: PaneView, shown: list[int]) -> str:
         """The summary, rows shown of how many, columns hidden, time taken: the detail gives way first."""
         if self.stale_note:
-            return self.stale_note
+            return self._stale_subtitle()
         summary = (view.summary or view.status).split(" · ")
         # Gives way first: the time taken, "scroll", the hidden columns, counts of nothing (the last first), the
         # other parts, each without its aside then whole (the last first), the first part's asides.
@@ -164,8 +171,8 @@ class PaneBox(Vertical):
         for index, text in enumerate(summary[1:], start=1):
             last_first = (len(summary) - index) / 100
             parts.append(_summary_part(text, (4 if _NOTHING.fullmatch(_ASIDE.sub("", text)) else 10) + last_first))
-        visible = max(self.table.size.height - 1, 0)
-        if self.table.display and visible and len(view.rows) > visible:
+        visible = rows_in_view(self._heights, self.table.size.height - self.table.header_height)
+        if self.table.display and self.table.size.height and visible < len(view.rows):
             parts += [Part((f"{visible} of {len(view.rows)} rows",)), Part((", scroll", ""), gives=(1,), sep="")]
         hidden = len(view.columns) - len(shown)
         if hidden:

@@ -1,4 +1,5 @@
-"""Updating a DataTable in place (update_cell / add_row / remove_row) so cursor and scroll survive a refresh."""
+"""Updating a DataTable in place (update_cell / add_row / remove_row) so cursor and scroll survive a refresh, and
+counting the rows (each as many lines high as it wraps to) wholly in view."""
 
 from __future__ import annotations
 
@@ -30,3 +31,14 @@ def sync_rows(table: DataTable[Text], rows: Sequence[tuple[str, Sequence[Text]]]
                     table.update_cell(key, column, cell)
         else:
             table.add_row(*cells, key=key, height=tall[key])
+
+
+def rows_in_view(heights: Sequence[int], room: int) -> int:
+    """How many rows, from the top, are wholly in `room` lines (a wrapped row takes several)."""
+    shown = 0
+    for height in heights:
+        room -= height
+        if room < 0:
+            break
+        shown += 1
+    return shown
