@@ -106,7 +106,7 @@ class SizeCache:
             self._synced = catalog.objects
 
     def _due(self, now: datetime, hot: set[Key]) -> list[Key]:
-        """The next COLD_STEP cold chunks to measure."""
+        """The next COLD_STEP cold chunks to measure (none measured by this refresh: at `now`)."""
         batch: list[Key] = []
         with self._lock:
             while self._never and len(batch) < COLD_STEP:
@@ -114,7 +114,7 @@ class SizeCache:
                 if key not in self._sizes:
                     batch.append(key)
             for key, size in self._sizes.items():
-                if len(batch) >= COLD_STEP or now - size.at < self.ttl:
+                if len(batch) >= COLD_STEP or now - size.at < self.ttl or size.at >= now:
                     break
                 if key not in hot:
                     batch.append(key)
