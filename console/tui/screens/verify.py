@@ -146,10 +146,11 @@ class VerifyScreen(ConsoleScreen):
         if self.exported is not None:
             where = printable(_from_home(self.exported))
             width = self._summary_width()
-            fits = [(verdict, said) for verdict in verdicts for said in (f"exported to {where}", f"saved {where}")
-                    if cell_len(f"{verdict} · {said}") <= width]
-            if fits:
-                verdict, said = fits[0]
+            fits = next(((verdict, said) for verdict in verdicts
+                         for said in (f"exported to {where}", f"saved {where}")
+                         if cell_len(f"{verdict} · {said}") <= width), None)
+            if fits is not None:
+                verdict, said = fits
                 line = Text.assemble((printable(verdict), style), " · ", (said, "bold"))
             else:
                 line.append(f"\nexported to {where}", style="bold")

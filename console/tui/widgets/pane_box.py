@@ -54,7 +54,6 @@ class PaneBox(Vertical):
         self.view: PaneView | None = None
         self.charts_on = True
         self._layout: list[tuple[int, int]] | None = None  # (column index, width) as the table has them
-        self._heights: list[int] = []  # the lines each row takes, wrapped: "N of M rows" counts rows, not lines
         self.stale_note = ""  # while set, the subtitle says it (over every redraw) until fresh data arrives
         self._stale_short = ""
 
@@ -157,8 +156,7 @@ class PaneBox(Vertical):
                                  key=column.name, width=width)
             self._layout = layout
         rows = fitted_rows(self.app.console, view.columns, view.rows, layout)
-        self._heights = [row.height for row in rows]
-        sync_rows(table, [(row.key, row.cells) for row in rows], self._heights)
+        sync_rows(table, [(row.key, row.cells) for row in rows], [row.height for row in rows])
 
     def _subtitle(self, view: PaneView, shown: list[int]) -> str:
         """The summary, rows shown of how many, columns hidden, time taken: the detail gives way first."""
@@ -171,7 +169,9 @@ class PaneBox(Vertical):
         for index, text in enumerate(summary[1:], start=1):
             last_first = (len(summary) - index) / 100
             parts.append(_summary_part(text, (4 if _NOTHING.fullmatch(_ASIDE.sub("", text)) else 10) + last_first))
-        visible = rows_in_view(self._heights, self.table.size.height - self.table.header_height)
+        # Rows, not lines: a wrapped row takes several.
+        visible = rows_in_view([row.height for row in self.table.ordered_rows],
+                               self.table.size.height - self.table.header_height)
         if self.table.display and self.table.size.height and visible < len(view.rows):
             parts += [Part((f"{visible} of {len(view.rows)} rows",)), Part((", scroll", ""), gives=(1,), sep="")]
         hidden = len(view.columns) - len(shown)
