@@ -19,7 +19,7 @@ from console.infra.errors import server_words
 from console.infra.server import ServerInfo
 from console.migrator.files import MigrationFile
 
-# The tsl engine crashes on a client message over ~64 KiB: such a statement is noted, not sent.
+# A WASM engine may crash on a client message over ~64 KiB (console.infra.db): such a statement is noted, not sent.
 MAX_STATEMENT_BYTES = 60_000
 
 ObjectId = tuple[str, str]  # (section, key)

@@ -49,8 +49,9 @@ class Timeouts:
 DEFAULT_TIMEOUTS = Timeouts()
 
 
-# The tsl engine (PGlite behind pglite-socket) crashes, losing its data, on a client message over ~64 KiB; the
-# console refuses to send one a little smaller than that.
+# PGlite behind pglite-socket as published crashes, losing its data, on a client message over ~64 KiB (it arrives
+# in two socket reads). Our launcher (engines/tsl-server.mjs) gathers whole messages, but another may not: the
+# console refuses to send a WASM engine one a little smaller than that.
 WASM_MESSAGE_LIMIT = 60 << 10
 
 
@@ -59,8 +60,9 @@ def wasm_engine(version: str) -> bool:
 
     Its version string reads "PostgreSQL 17.5 on aarch64-unknown-linux-gnu, compiled by emcc (Emscripten ...)
     ..., 32-bit". That engine serves one connection at a time and crashes on COPY FROM STDIN, pipeline mode and
-    client messages over ~64 KiB. A genuine 32-bit native server would also match "32-bit"; it then merely gets
-    the limits of the tsl engine, which work everywhere.
+    (behind a launcher that does not gather whole messages, as ours does) client messages over ~64 KiB. A
+    genuine 32-bit native server would also match "32-bit"; it then merely gets the limits of the tsl engine,
+    which work everywhere.
     """
     lowered = version.lower()
     return "emscripten" in lowered or "wasm" in lowered or "32-bit" in lowered

@@ -6,7 +6,8 @@ tsl (PGlite, WASM): one connection only, and COPY FROM STDIN, pipeline mode, exe
   over ~64 KiB crash it. So: one INSERT ... SELECT FROM unnest(<one binary array per column>) per batch, the
   batch cut by an upper estimate of its message size (BATCH_BYTES). Measured on the tsl engine: 50-row
   multi-row VALUES ~3,200 spans/s; unnest() with binary arrays ~9,000 spans/s at 50 rows and ~12,000 at 100
-  rows; a 150-row batch (68 KB) crashed the engine. Server-side generation (INSERT ... SELECT FROM
+  rows; a 150-row batch (68 KB) crashed the engine (before its launcher gathered whole messages; a WASM engine
+  behind another launcher may still crash so). Server-side generation (INSERT ... SELECT FROM
   generate_series) reaches ~20,000 spans/s, but would need a second generator in SQL (for native COPY the rows
   come from Python): not worth it while ten days (60,000 spans + logs + metrics) take ~10 s this way.
 """
