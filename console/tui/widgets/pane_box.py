@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from console.panes.view import PaneView
 from console.tui.widgets import charts
 from console.tui.widgets.line_fit import Part, fitted
+from console.tui.widgets.pane_table import PaneTable
 from console.tui.widgets.styles import cell_text
 from console.tui.widgets.table_sync import rows_in_view, sync_rows
 from console.tui.widgets.wrap import fitted_rows
@@ -59,7 +60,7 @@ class PaneBox(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-body"):
-            yield DataTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
+            yield PaneTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
             yield Static("", classes="chart")
         yield Static("", classes="pane-message")
 
@@ -69,8 +70,8 @@ class PaneBox(Vertical):
         self.query_one(".chart", Static).display = False
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one(DataTable)
+    def table(self) -> PaneTable:
+        return self.query_one(PaneTable)
 
     def show(self, view: PaneView) -> None:
         """Draw a fresh view."""
@@ -179,6 +180,12 @@ class PaneBox(Vertical):
             parts.append(Part((f"{hidden} columns hidden", f"{hidden} cols hidden", ""), gives=(2, 3)))
         parts.append(Part((f"{view.elapsed_ms:.0f} ms", ""), gives=(0,)))
         return fitted(parts, self.outer_size.width - LABEL_MARGIN)
+
+    def on_pane_table_resized(self, event: PaneTable.Resized) -> None:
+        """The table's height changed on its own: count the rows in view again."""
+        event.stop()
+        if self.view is not None and self._layout is not None:
+            self._show_subtitle(self.view, [index for index, _width in self._layout])
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
